@@ -1,0 +1,263 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/web"
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	addr := fs.String("addr", ":8080", "listen `address`")
+	dbPath := dbFlag(fs)
+	demo := fs.Bool("demo", false, "load demo data into an empty database")
+	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (set when TLS ends at a proxy)")
+	sessionKey := fs.String("session-key", "", "`hex` key (≥ 32 bytes) signing cookies; default: generated once and kept in the database")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	if err := parse(fs, args, getenv); err != nil {
+		return err
+	}
+	log := newLogger(*logFormat, stderr)
+
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error("closing database", "error", err)
+		}
+	}()
+
+	var logins []store.DemoLogin
+	if *demo {
+		empty, err := db.IsEmpty(ctx)
+		if err != nil {
+			return err
+		}
+		if empty {
+			if logins, err = db.LoadDemo(ctx); err != nil {
+				return err
+			}
+		} else {
+			log.Info("database is not empty: demo data not loaded", "db", *dbPath)
+			logins = demoLoginsIfPresent(ctx, db)
+		}
+	}
+
+	key, err := loadSessionKey(ctx, db, *sessionKey)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           web.New(db, web.Config{SessionKey: key, SecureCookies: *secure, Logger: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	printBanner(stdout, ln.Addr().String(), logins)
+
+	go sweep(ctx, db, log)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// sweep deletes expired sessions, links and throttle records now and then.
+func sweep(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := db.DeleteExpired(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
+				log.Error("sweeping expired rows", "error", err)
+			}
+		}
+	}
+}
+
+// loadSessionKey takes the key from config, or generates one on first
+// start and keeps it in the database so that restarts keep sessions.
+func loadSessionKey(ctx context.Context, db *store.DB, configured string) ([]byte, error) {
+	if configured == "" {
+		var err error
+		configured, err = db.SecretOrCreate(ctx, "session_key", func() string {
+			return hex.EncodeToString([]byte(tenantry.RandomToken(32)))
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	key, err := hex.DecodeString(configured)
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("%w: the session key must be at least 32 bytes in hex (64 hex digits)", errUsage)
+	}
+	return key, nil
+}
+
+func demoLoginsIfPresent(ctx context.Context, db *store.DB) []store.DemoLogin {
+	if _, err := db.TenantByHost(ctx, "portal.localhost"); err != nil {
+		return nil
+	}
+	return store.DemoLogins
+}
+
+func printBanner(w io.Writer, addr string, logins []store.DemoLogin) {
+	port := "80"
+	if _, p, err := net.SplitHostPort(addr); err == nil {
+		port = p
+	}
+	fmt.Fprintf(w, "Tenantry listening on %s\n", addr)
+	if len(logins) == 0 {
+		return
+	}
+	seen := map[string]bool{}
+	fmt.Fprintln(w, "\nDemo sites:")
+	for _, l := range logins {
+		if !seen[l.Host] {
+			seen[l.Host] = true
+			fmt.Fprintf(w, "  http://%s:%s/\n", l.Host, port)
+		}
+	}
+	fmt.Fprintf(w, "\nDemo logins (password %q):\n", store.DemoPassword)
+	for _, l := range logins {
+		fmt.Fprintf(w, "  %-9s  http://%s:%s/login  %s\n", l.Panel, l.Host, port, l.Email)
+	}
+	fmt.Fprintln(w)
+}
+
+func runInit(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("init", stderr)
+	dbPath := dbFlag(fs)
+	domain := fs.String("platform-domain", "", "the provider's platform `domain`, e.g. portal.example.com")
+	name := fs.String("provider-name", "", "the provider's company `name`")
+	email := fs.String("admin-email", "", "the first admin's `email`")
+	adminName := fs.String("admin-name", "", "the first admin's `name` (default: the email)")
+	pwFile := fs.String("admin-password-file", "", "`file` holding the first admin's password (or set TENANTRY_ADMIN_PASSWORD)")
+	if err := parse(fs, args, getenv); err != nil {
+		return err
+	}
+	pw := getenv("TENANTRY_ADMIN_PASSWORD")
+	if *pwFile != "" {
+		b, err := os.ReadFile(*pwFile)
+		if err != nil {
+			return fmt.Errorf("reading the password file: %w", err)
+		}
+		pw = strings.TrimRight(string(b), "\r\n")
+	}
+	if pw == "" {
+		return fmt.Errorf("%w: give the admin's password with --admin-password-file or TENANTRY_ADMIN_PASSWORD", errUsage)
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, err := db.InitPlatform(ctx, store.PlatformInit{Domain: *domain, ProviderName: *name,
+		AdminEmail: *email, AdminName: *adminName, AdminPassword: pw})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "Created provider %q on %s with admin %s.\nStart the portal with: tenantry serve --db %s\n",
+		p.Provider.Name, p.Domain, p.Admin.Email, *dbPath)
+	return nil
+}
+
+// describe turns a domain error into a message for the terminal.
+func describe(err error) error {
+	e := tenantry.AsError(err)
+	if e == nil {
+		return err
+	}
+	msg := e.Message
+	for field, why := range e.Fields {
+		msg += fmt.Sprintf("\n  --%s: %s", strings.ReplaceAll(field, "_", "-"), why)
+	}
+	return errors.New(msg)
+}
+
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate", stderr)
+	dbPath := dbFlag(fs)
+	if err := parse(fs, args, getenv); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, *dbPath) // Open applies pending migrations
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(stdout, "%s is up to date.\n", *dbPath)
+	return nil
+}
+
+func runBackup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("backup", stderr)
+	dbPath := dbFlag(fs)
+	to := fs.String("to", "", "backup `file` to write (must not exist)")
+	if err := parse(fs, args, getenv); err != nil {
+		return err
+	}
+	if *to == "" {
+		return fmt.Errorf("%w: --to is required", errUsage)
+	}
+	if _, err := os.Stat(*to); err == nil {
+		return fmt.Errorf("%s already exists; choose a new file", *to)
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("no database at %s", *dbPath)
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, *to); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Backed up %s to %s.\n", *dbPath, *to)
+	return nil
+}

@@ -1,0 +1,85 @@
+package tenantry
+
+import (
+	"strings"
+	"time"
+)
+
+// AccountKind says where an account sits in the sales chain.
+type AccountKind string
+
+// Account kinds.
+const (
+	KindProvider AccountKind = "provider"
+	KindReseller AccountKind = "reseller"
+	KindCustomer AccountKind = "customer"
+)
+
+// IsVendor reports whether accounts of this kind may have accounts below them.
+func (k AccountKind) IsVendor() bool { return k == KindProvider || k == KindReseller }
+
+// AccountStatus is an account's lifecycle state.
+type AccountStatus string
+
+// Account statuses.
+const (
+	StatusPending   AccountStatus = "pending"
+	StatusActive    AccountStatus = "active"
+	StatusSuspended AccountStatus = "suspended"
+	StatusClosed    AccountStatus = "closed"
+)
+
+// Account is a company record: the provider, a reseller at any depth, or a
+// customer. Every account but the provider has a sales vendor (ParentID).
+type Account struct {
+	ID       string
+	Kind     AccountKind
+	ParentID string
+	// Path lists the ids from the provider down to this account, each
+	// followed by "/", e.g. "/acc_p/acc_r/acc_c/". A subtree is every path
+	// with this one as prefix, so subtree queries are one indexed range.
+	Path         string
+	Depth        int
+	Name         string
+	ContactEmail string
+	Status       AccountStatus
+	// SuspendedBy is the id of the account whose suspension suspended this
+	// one: its own id, or a vendor's when the suspension cascaded down.
+	SuspendedBy   string
+	SuspendReason string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Suspension says why a suspended account is suspended: "own" when it was
+// suspended itself, "vendor" when its vendor's suspension cascaded down, and
+// "" when it is not suspended.
+func (a *Account) Suspension() string {
+	switch {
+	case a.Status != StatusSuspended:
+		return ""
+	case a.SuspendedBy == a.ID || a.SuspendedBy == "":
+		return "own"
+	default:
+		return "vendor"
+	}
+}
+
+// Contains reports whether b lies in a's subtree (a itself included).
+func (a *Account) Contains(b *Account) bool { return strings.HasPrefix(b.Path, a.Path) }
+
+// IsAncestorOf reports whether a lies strictly above b in the sales chain.
+func (a *Account) IsAncestorOf(b *Account) bool { return a.ID != b.ID && a.Contains(b) }
+
+// AncestorIDs returns the ids on a's path, from the provider down to a.
+func (a *Account) AncestorIDs() []string {
+	return strings.Split(strings.Trim(a.Path, "/"), "/")
+}
+
+// ChildPath returns the path of a new account with the given id directly below a.
+func (a *Account) ChildPath(id string) string { return a.Path + id + "/" }
+
+// SubtreeUpper returns the smallest string greater than every path in the
+// subtree of path: "/" is replaced by the next byte, "0". Paths consist of
+// ids ([a-z0-9_]) and "/", so [path, SubtreeUpper(path)) is the subtree.
+func SubtreeUpper(path string) string { return strings.TrimSuffix(path, "/") + "0" }

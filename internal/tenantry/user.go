@@ -1,0 +1,33 @@
+package tenantry
+
+import "time"
+
+// User is a person. There is one identity per email platform-wide; a user
+// reaches accounts only through grants.
+type User struct {
+	ID    string
+	Email string
+	Name  string
+	// PasswordHash is an encoded argon2id hash, or "" while the user has
+	// not set a password yet.
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// Tenant is the account whose domain a request came in on: the provider on
+// the platform domain, a reseller on its own domains. It bounds everything
+// the request may see.
+type Tenant struct {
+	Account Account
+	// Host is the normalised host the request used.
+	Host string
+}
+
+// IsPlatform reports whether the tenant is the provider's platform domain.
+func (t *Tenant) IsPlatform() bool { return t.Account.Kind == KindProvider }
+
+// Member is a user with a role on an account.
+type Member struct {
+	User User
+	Role Role
+}

@@ -1,0 +1,201 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+const accountColumns = `a.id, a.kind, COALESCE(a.parent_id, ''), a.path, a.depth, a.name,
+	a.contact_email, a.status, COALESCE(a.suspended_by, ''), a.suspend_reason, a.created_at, a.updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanAccount(row scanner) (*tenantry.Account, error) {
+	var a tenantry.Account
+	var created, updated int64
+	err := row.Scan(&a.ID, &a.Kind, &a.ParentID, &a.Path, &a.Depth, &a.Name,
+		&a.ContactEmail, &a.Status, &a.SuspendedBy, &a.SuspendReason, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
+	return &a, nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// accountByID loads any account, with no scope: callers bound it first.
+func accountByID(ctx context.Context, q querier, id string) (*tenantry.Account, error) {
+	a, err := scanAccount(q.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE a.id = ?`, id))
+	return a, notFound(err)
+}
+
+// subtree returns SQL bounding column to the subtree at path, and its args.
+func subtree(column, path string) (string, []any) {
+	return column + ` >= ? AND ` + column + ` < ?`, []any{path, tenantry.SubtreeUpper(path)}
+}
+
+// TenantByHost returns the tenant that owns the normalised host, or
+// ENOTFOUND. It is unscoped: it is how a request finds its scope.
+func (db *DB) TenantByHost(ctx context.Context, host string) (*tenantry.Tenant, error) {
+	a, err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountColumns+`
+		FROM domains d JOIN accounts a ON a.id = d.account_id WHERE d.fqdn = ?`, host))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &tenantry.Tenant{Account: *a, Host: host}, nil
+}
+
+// PrimaryDomain returns the first domain of an account, or "" if it has none.
+func primaryDomain(ctx context.Context, q querier, accountID string) (string, error) {
+	var fqdn string
+	err := q.QueryRowContext(ctx, `SELECT fqdn FROM domains WHERE account_id = ? ORDER BY created_at, fqdn LIMIT 1`, accountID).Scan(&fqdn)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return fqdn, err
+}
+
+// servingAccount returns the id of the account whose domain serves a's
+// users: the nearest account strictly above a that owns a domain. The
+// provider always owns the platform domain, so there is one for any a but
+// the provider itself (for which it returns "").
+func servingAccount(ctx context.Context, q querier, a *tenantry.Account) (string, error) {
+	ids := a.AncestorIDs()
+	ids = ids[:len(ids)-1] // strictly above
+	if len(ids) == 0 {
+		return "", nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT account_id FROM domains WHERE account_id IN (`+
+		placeholders(len(ids))+`)`, anys(ids)...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	has := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", err
+		}
+		has[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	for i := len(ids) - 1; i >= 0; i-- {
+		if has[ids[i]] {
+			return ids[i], nil
+		}
+	}
+	return "", nil
+}
+
+// ServingDomain returns the domain on which a's users log in.
+func (db *DB) ServingDomain(ctx context.Context, a *tenantry.Account) (string, error) {
+	id, err := servingAccount(ctx, db.read, a)
+	if err != nil || id == "" {
+		return "", err
+	}
+	return primaryDomain(ctx, db.read, id)
+}
+
+// usableOn reports whether a membership on account a may be used on the
+// tenant's domain: on a's own domain, on the domain that serves a (its
+// nearest vendor with a domain), and, for reseller staff, on the platform
+// domain. A customer of a white-labelled reseller therefore never logs in
+// on the platform domain, and nobody logs in on another reseller's domain.
+func usableOn(ctx context.Context, q querier, a *tenantry.Account, t *tenantry.Tenant) (bool, error) {
+	if !t.Account.Contains(a) {
+		return false, nil
+	}
+	if a.ID == t.Account.ID || (a.Kind == tenantry.KindReseller && t.IsPlatform()) {
+		return true, nil
+	}
+	serving, err := servingAccount(ctx, q, a)
+	return serving == t.Account.ID, err
+}
+
+// ActorFor returns the user with the grants usable on the tenant's domain,
+// whatever the accounts' status; callers decide what a suspended grant
+// means. It returns ENOTFOUND when the user does not exist.
+func (db *DB) ActorFor(ctx context.Context, t *tenantry.Tenant, userID string) (*tenantry.Actor, error) {
+	u, err := db.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	where, args := subtree("a.path", t.Account.Path)
+	rows, err := db.read.QueryContext(ctx, `SELECT m.role, `+accountColumns+`
+		FROM memberships m JOIN accounts a ON a.id = m.account_id
+		WHERE m.user_id = ? AND `+where+` ORDER BY a.path`, append([]any{userID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	var grants []tenantry.Grant
+	for rows.Next() {
+		var role string
+		var a tenantry.Account
+		var created, updated int64
+		if err := rows.Scan(&role, &a.ID, &a.Kind, &a.ParentID, &a.Path, &a.Depth, &a.Name,
+			&a.ContactEmail, &a.Status, &a.SuspendedBy, &a.SuspendReason, &created, &updated); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
+		grants = append(grants, tenantry.Grant{Account: a, Role: tenantry.Role(role), Via: "member"})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	actor := &tenantry.Actor{User: *u}
+	for _, g := range grants {
+		ok, err := usableOn(ctx, db.read, &g.Account, t)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			actor.Grants = append(actor.Grants, g)
+		}
+	}
+	return actor, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func anys[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// insertAccount writes a new account row below parent (nil for the provider).
+func insertAccount(ctx context.Context, tx *tx, a *tenantry.Account, parent *tenantry.Account) error {
+	a.ID = tenantry.NewID("acc")
+	a.Path, a.Depth = "/"+a.ID+"/", 0
+	var parentID any
+	if parent != nil {
+		a.ParentID, a.Path, a.Depth = parent.ID, parent.ChildPath(a.ID), parent.Depth+1
+		parentID = parent.ID
+	}
+	a.CreatedAt, a.UpdatedAt = tx.now, tx.now
+	_, err := tx.ExecContext(ctx, `INSERT INTO accounts
+		(id, kind, parent_id, path, depth, name, contact_email, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Kind, parentID, a.Path, a.Depth, a.Name, a.ContactEmail, a.Status, ms(tx.now), ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("insert account: %w", err)
+	}
+	return nil
+}

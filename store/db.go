@@ -1,0 +1,160 @@
+// Package store keeps Tenantry's data in SQLite. Every query lives here;
+// tenant data is reached only through a Scope, which binds the tenant and the
+// actor to every method (see Scope).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the database: one writer connection, so SQLite never sees two
+// writers racing for the lock, and a small pool of read-only connections
+// that WAL lets run beside it.
+type DB struct {
+	path  string
+	write *sql.DB
+	read  *sql.DB
+	// Now is the store's clock; every row a transaction writes is stamped
+	// with one reading of it. Tests replace it.
+	Now func() time.Time
+}
+
+// dsn builds a modernc DSN. Pragmas go in _pragma parameters so that every
+// pooled connection gets them, not just the first one.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		// take the write lock at BEGIN, so a transaction never fails half
+		// way through when it tries to upgrade a read lock
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database file at path and applies
+// pending migrations, each in its own transaction.
+func Open(ctx context.Context, path string) (*DB, error) {
+	write, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{path: path, write: write, Now: func() time.Time { return time.Now().UTC() }}
+	if err := db.Migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(4)
+	db.read = read
+	return db, nil
+}
+
+// Migrate applies every pending embedded migration.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.write, mustSub(migrations, "migrations"))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools; the WAL is checkpointed when the last
+// connection closes.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	errs = append(errs, db.write.Close())
+	return errors.Join(errs...)
+}
+
+// Backup writes a consistent copy of the live database to dest with
+// VACUUM INTO; readers and writers carry on meanwhile. dest must not exist.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+		return fmt.Errorf("backup to %s: %w", dest, err)
+	}
+	return nil
+}
+
+// tx is a write transaction with the store's clock read once.
+type tx struct {
+	*sql.Tx
+	now time.Time
+}
+
+// inTx runs fn in one write transaction, committing if fn returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := &tx{Tx: sqlTx, now: db.Now()}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// ms converts a time to the Unix milliseconds stored in the database.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts stored Unix milliseconds back to a UTC time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// isUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY
+// constraint failure, recognised by the driver's extended error code.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+// notFound maps sql.ErrNoRows to the domain's not-found error.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return tenantry.ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,477 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+// Scope is the store seen by one actor on one tenant's domain. Every
+// tenant-data method hangs off it and bounds its queries twice: to the
+// tenant's subtree in SQL, and to the actor's grants through
+// tenantry.Authorize. Another tenant's object is ENOTFOUND, never
+// EFORBIDDEN, so existence does not leak.
+type Scope struct {
+	db     *DB
+	tenant *tenantry.Tenant
+	actor  *tenantry.Actor
+	ip     string
+}
+
+// Scope binds the store to a tenant and an actor. ip is recorded on the
+// audit events the scope writes.
+func (db *DB) Scope(t *tenantry.Tenant, a *tenantry.Actor, ip string) *Scope {
+	return &Scope{db: db, tenant: t, actor: a, ip: ip}
+}
+
+// Actor returns the scope's actor.
+func (s *Scope) Actor() *tenantry.Actor { return s.actor }
+
+// reach returns SQL that bounds the column to the tenant's subtree and to
+// the subtrees of the actor's grants, with its args. With no grants it
+// matches nothing.
+func (s *Scope) reach(column string) (string, []any) {
+	where, args := subtree(column, s.tenant.Account.Path)
+	var ors []string
+	for _, g := range s.actor.Grants {
+		w, a := subtree(column, g.Account.Path)
+		ors = append(ors, "("+w+")")
+		args = append(args, a...)
+	}
+	if len(ors) == 0 {
+		return "0", nil
+	}
+	return where + " AND (" + strings.Join(ors, " OR ") + ")", args
+}
+
+func (s *Scope) audit(ctx context.Context, tx *tx, account *tenantry.Account, action, objType, objID, summary string) error {
+	return insertAudit(ctx, tx, auditEvent{ActorID: s.actor.User.ID, ActorEmail: s.actor.User.Email,
+		Account: account, Action: action, ObjectType: objType, ObjectID: objID, Summary: summary, IP: s.ip})
+}
+
+// account loads an account within the scope's reach, or ENOTFOUND.
+func (s *Scope) account(ctx context.Context, q querier, id string) (*tenantry.Account, error) {
+	where, args := s.reach("a.path")
+	a, err := scanAccount(q.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts a
+		WHERE a.id = ? AND `+where, append([]any{id}, args...)...))
+	return a, notFound(err)
+}
+
+// Account returns the account if the actor may view it; ENOTFOUND otherwise.
+func (s *Scope) Account(ctx context.Context, id string) (*tenantry.Account, error) {
+	a, err := s.account(ctx, s.db.read, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tenantry.Authorize(s.actor, tenantry.PermAccountView, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// AccountFilter narrows a list of accounts. Zero fields do not filter.
+type AccountFilter struct {
+	// Under limits the list to the subtree of this account, itself excluded.
+	Under string
+	// ParentID limits the list to the accounts directly below this one.
+	ParentID string
+	Kind     tenantry.AccountKind
+	Status   tenantry.AccountStatus
+	// Q matches a substring of the name or contact email, case-insensitively.
+	Q string
+	// Cursor continues a previous page (AccountPage.NextCursor).
+	Cursor string
+	Limit  int
+}
+
+// AccountPage is one page of accounts in tree order (by path).
+type AccountPage struct {
+	Items []tenantry.Account
+	// Total counts every match across all pages.
+	Total      int
+	NextCursor string
+}
+
+// Accounts lists the accounts the actor sees on this tenant, in tree order.
+// A ParentID or Under outside the actor's reach is ENOTFOUND.
+func (s *Scope) Accounts(ctx context.Context, f AccountFilter) (*AccountPage, error) {
+	where, args := s.reach("a.path")
+	conds := []string{where}
+	for _, id := range []string{f.Under, f.ParentID} {
+		if id == "" {
+			continue
+		}
+		if _, err := s.Account(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	if f.Under != "" {
+		conds = append(conds, `a.path > (SELECT path FROM accounts WHERE id = ?)`,
+			`a.path < (SELECT substr(path, 1, length(path) - 1) || '0' FROM accounts WHERE id = ?)`)
+		args = append(args, f.Under, f.Under)
+	}
+	if f.ParentID != "" {
+		conds = append(conds, `a.parent_id = ?`)
+		args = append(args, f.ParentID)
+	}
+	if f.Kind != "" {
+		conds = append(conds, `a.kind = ?`)
+		args = append(args, f.Kind)
+	}
+	if f.Status != "" {
+		conds = append(conds, `a.status = ?`)
+		args = append(args, f.Status)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		conds = append(conds, `(instr(lower(a.name), lower(?)) > 0 OR instr(a.contact_email, lower(?)) > 0)`)
+		args = append(args, q, q)
+	}
+	page := &AccountPage{}
+	whereSQL := strings.Join(conds, " AND ")
+	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts a WHERE `+whereSQL, args...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
+	if f.Cursor != "" {
+		after, err := base64.RawURLEncoding.DecodeString(f.Cursor)
+		if err != nil {
+			return nil, tenantry.Invalid(map[string]string{"cursor": "This cursor is not valid."})
+		}
+		whereSQL += ` AND a.path > ?`
+		args = append(args, string(after))
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE `+whereSQL+`
+		ORDER BY a.path LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, *a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(page.Items[limit-1].Path))
+	}
+	return page, nil
+}
+
+// AccountStats counts what lies below an account.
+type AccountStats struct {
+	Resellers int
+	Customers int
+	// Users counts distinct people with a membership in the subtree,
+	// the account itself included.
+	Users int
+}
+
+// Stats counts resellers, customers and users in the subtree of id.
+func (s *Scope) Stats(ctx context.Context, id string) (*AccountStats, error) {
+	a, err := s.Account(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	where, args := subtree("a.path", a.Path)
+	var st AccountStats
+	err = s.db.read.QueryRowContext(ctx, `SELECT
+			COUNT(*) FILTER (WHERE a.kind = 'reseller' AND a.id <> ?),
+			COUNT(*) FILTER (WHERE a.kind = 'customer' AND a.id <> ?)
+		FROM accounts a WHERE `+where, append([]any{a.ID, a.ID}, args...)...).Scan(&st.Resellers, &st.Customers)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT m.user_id)
+		FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE `+where, args...).Scan(&st.Users)
+	return &st, err
+}
+
+// CreatedAccount is the result of CreateAccount.
+type CreatedAccount struct {
+	Account *tenantry.Account
+	Owner   *tenantry.User
+	// SetPasswordToken is the one-time link's secret when the owner was
+	// created without a password; it is valid on SetPasswordHost.
+	SetPasswordToken string
+	SetPasswordHost  string
+}
+
+// CreateAccount creates an account below in.ParentID (default: the
+// actor's first vendor account) with its first staff member as Owner, in
+// one transaction. Errors: EINVALID, ENOTFOUND (parent out of reach),
+// EFORBIDDEN (role or reseller programme off), ECONFLICT (owner email taken).
+func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*CreatedAccount, error) {
+	in.Normalize()
+	if in.ParentID == "" {
+		for _, g := range s.actor.Grants {
+			if g.Account.Kind.IsVendor() {
+				in.ParentID = g.Account.ID
+				break
+			}
+		}
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if in.ParentID == "" {
+		return nil, tenantry.Invalid(map[string]string{"parent_id": "This field is required."})
+	}
+	parent, err := s.Account(ctx, in.ParentID)
+	if err != nil {
+		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+			return nil, tenantry.Invalid(map[string]string{"parent_id": "Choose an account you manage."})
+		}
+		return nil, err
+	}
+	if !parent.Kind.IsVendor() {
+		return nil, tenantry.Invalid(map[string]string{"parent_id": "A customer cannot have accounts below it."})
+	}
+	if parent.Status != tenantry.StatusActive {
+		return nil, tenantry.Invalid(map[string]string{"parent_id": "This account is not active."})
+	}
+	if err := tenantry.AuthorizeCreate(s.actor, in.Kind, parent); err != nil {
+		return nil, err
+	}
+	if in.Kind == tenantry.KindReseller {
+		on, err := s.db.ResellersEnabled(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !on {
+			return nil, &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: "resellers_disabled",
+				Message: "The reseller programme is not enabled."}
+		}
+	}
+	out := &CreatedAccount{}
+	err = s.db.inTx(ctx, func(tx *tx) error {
+		a := &tenantry.Account{Kind: in.Kind, Name: in.Name, ContactEmail: in.ContactEmail, Status: tenantry.StatusActive}
+		if err := insertAccount(ctx, tx, a, parent); err != nil {
+			return err
+		}
+		out.Account = a
+		if err := s.audit(ctx, tx, a, "account.create", "account", a.ID,
+			fmt.Sprintf("created %s %q below %q", a.Kind, a.Name, parent.Name)); err != nil {
+			return err
+		}
+		if in.Owner == nil {
+			return nil
+		}
+		u := &tenantry.User{Email: in.Owner.Email, Name: in.Owner.Name}
+		if in.Owner.Password != "" {
+			u.PasswordHash = hashPassword(in.Owner.Password)
+		}
+		if err := insertUser(ctx, tx, u, "owner.email"); err != nil {
+			return err
+		}
+		if err := insertMembership(ctx, tx, a.ID, u.ID, tenantry.RoleOwner); err != nil {
+			return err
+		}
+		out.Owner = u
+		if err := s.audit(ctx, tx, a, "membership.create", "user", u.ID,
+			fmt.Sprintf("added %s as Owner", u.Email)); err != nil {
+			return err
+		}
+		if in.Owner.Password != "" {
+			return nil
+		}
+		servingID, err := servingAccount(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if out.SetPasswordHost, err = primaryDomain(ctx, tx, servingID); err != nil {
+			return err
+		}
+		out.SetPasswordToken, err = insertUserToken(ctx, tx, u.ID, servingID, PurposeSetPassword, SetPasswordTTL)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateAccount changes an account's profile (account.manage on it) or
+// status (its vendor's customers.manage or resellers.manage). Suspending
+// an account suspends its subtree with it; reactivating restores exactly
+// the accounts that suspension reached. Errors: EINVALID, ENOTFOUND,
+// EFORBIDDEN.
+func (s *Scope) UpdateAccount(ctx context.Context, id string, in tenantry.AccountUpdate) (*tenantry.Account, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out *tenantry.Account
+	err := s.db.inTx(ctx, func(tx *tx) error {
+		a, err := s.account(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if in.Name != nil || in.ContactEmail != nil {
+			if err := s.updateProfile(ctx, tx, a, in); err != nil {
+				return err
+			}
+		}
+		if in.Status != nil && *in.Status != a.Status {
+			if err := s.setStatus(ctx, tx, a, *in.Status, in.SuspendReason); err != nil {
+				return err
+			}
+		}
+		out, err = accountByID(ctx, tx, a.ID)
+		return err
+	})
+	return out, err
+}
+
+func (s *Scope) updateProfile(ctx context.Context, tx *tx, a *tenantry.Account, in tenantry.AccountUpdate) error {
+	if err := tenantry.Authorize(s.actor, tenantry.PermAccountManage, a); err != nil {
+		return err
+	}
+	var changes []string
+	if in.Name != nil && *in.Name != a.Name {
+		changes = append(changes, fmt.Sprintf("name %q → %q", a.Name, *in.Name))
+		a.Name = *in.Name
+	}
+	if in.ContactEmail != nil && *in.ContactEmail != a.ContactEmail {
+		changes = append(changes, fmt.Sprintf("contact email %q → %q", a.ContactEmail, *in.ContactEmail))
+		a.ContactEmail = *in.ContactEmail
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET name = ?, contact_email = ?, updated_at = ? WHERE id = ?`,
+		a.Name, a.ContactEmail, ms(tx.now), a.ID); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, a, "account.update", "account", a.ID, strings.Join(changes, "; "))
+}
+
+// setStatus suspends or reactivates a and its subtree. It keeps this
+// invariant: a suspended account's suspended_by is its nearest own-suspended
+// account on the path from the provider down to itself.
+func (s *Scope) setStatus(ctx context.Context, tx *tx, a *tenantry.Account, status tenantry.AccountStatus, reason *string) error {
+	if err := tenantry.Authorize(s.actor, tenantry.PermissionForKind(a.Kind), a); err != nil {
+		return err
+	}
+	where, args := subtree("path", a.Path)
+	switch status {
+	case tenantry.StatusSuspended:
+		if a.Status != tenantry.StatusActive && a.Suspension() != "vendor" {
+			return tenantry.Invalid(map[string]string{"status": "Only an active account can be suspended."})
+		}
+		why := ""
+		if reason != nil {
+			why = *reason
+		}
+		if why == "" {
+			return tenantry.Invalid(map[string]string{"suspend_reason": "Say why, so that the account's users are told."})
+		}
+		// the account itself, the active accounts below it, and those below
+		// it that an ancestor's suspension had reached
+		ancestors := a.AncestorIDs()
+		_, err := tx.ExecContext(ctx, `UPDATE accounts SET status = 'suspended', suspended_by = ?, updated_at = ?,
+				suspend_reason = CASE WHEN id = ? THEN ? ELSE suspend_reason END
+			WHERE `+where+` AND (id = ? OR status = 'active' OR suspended_by IN (`+placeholders(len(ancestors))+`))`,
+			append(append(append([]any{a.ID, ms(tx.now), a.ID, why}, args...), a.ID), anys(ancestors)...)...)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "account.suspend", "account", a.ID, "suspended with its subtree: "+why)
+	case tenantry.StatusActive:
+		if a.Status != tenantry.StatusSuspended {
+			return tenantry.Invalid(map[string]string{"status": "Only a suspended account can be reactivated."})
+		}
+		if a.Suspension() == "vendor" {
+			return tenantry.Invalid(map[string]string{"status": "This account is suspended with its vendor: reactivate the vendor."})
+		}
+		// what this suspension reached returns to active, or stays
+		// suspended with the vendor when a vendor above is suspended too
+		var origin sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT suspended_by FROM accounts WHERE id = ? AND status = 'suspended'`,
+			a.ParentID).Scan(&origin); err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		newStatus := "active"
+		if origin.Valid {
+			newStatus = "suspended"
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE accounts SET status = ?, suspended_by = ?, updated_at = ?,
+				suspend_reason = CASE WHEN id = ? THEN '' ELSE suspend_reason END
+			WHERE `+where+` AND suspended_by = ?`,
+			append(append([]any{newStatus, origin, ms(tx.now), a.ID}, args...), a.ID)...)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "account.reactivate", "account", a.ID, "reactivated with its subtree")
+	}
+	return tenantry.Invalid(map[string]string{"status": "Choose active or suspended."})
+}
+
+// Members lists the users with a membership on the account.
+func (s *Scope) Members(ctx context.Context, accountID string) ([]tenantry.Member, error) {
+	a, err := s.Account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT m.role, `+userColumns+`
+		FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = ? ORDER BY u.email`, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tenantry.Member
+	for rows.Next() {
+		var m tenantry.Member
+		var created int64
+		if err := rows.Scan(&m.Role, &m.User.ID, &m.User.Email, &m.User.Name, &m.User.PasswordHash, &created); err != nil {
+			return nil, err
+		}
+		m.User.CreatedAt = fromMS(created)
+		m.User.PasswordHash = "" // never leaves the store through a listing
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// AddDomain gives a reseller a domain on which it is served. Only the
+// reseller's vendor staff may do so. Errors: EINVALID, ENOTFOUND,
+// EFORBIDDEN, ECONFLICT (the name is taken platform-wide).
+func (s *Scope) AddDomain(ctx context.Context, accountID, fqdn string) error {
+	return s.db.inTx(ctx, func(tx *tx) error {
+		a, err := s.account(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		if err := tenantry.Authorize(s.actor, tenantry.PermResellersManage, a); err != nil {
+			return err
+		}
+		if a.Kind != tenantry.KindReseller {
+			return tenantry.Invalid(map[string]string{"fqdn": "Only a reseller can have its own domain."})
+		}
+		host, why := tenantry.CheckFQDN(fqdn)
+		if why != "" {
+			return tenantry.Invalid(map[string]string{"fqdn": why})
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO domains (fqdn, account_id, created_at) VALUES (?, ?, ?)`, host, a.ID, ms(tx.now))
+		if isUniqueViolation(err) {
+			return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "domain_taken", Message: "This domain is already in use.",
+				Fields: map[string]string{"fqdn": "This domain is already in use."}}
+		}
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "domain.create", "domain", host, "added domain "+host)
+	})
+}

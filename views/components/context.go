@@ -1,0 +1,48 @@
+// Package components holds the small pieces every panel's pages share:
+// form fields, the CSRF input, tables, pager, flash, and the per-request
+// chrome (CSRF token, current account, flash) that layouts read from the
+// request's context.
+package components
+
+import (
+	"context"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+type ctxKey int
+
+const chromeKey ctxKey = 0
+
+// Chrome is what a page's frame needs besides its own view model. The web
+// layer fills it in middleware; templ renders with the request's context.
+type Chrome struct {
+	// CSRF is the token every state-changing form carries.
+	CSRF string
+	// Account is the account whose panel is open, if any.
+	Account *tenantry.Account
+	// Flash is a one-time message shown at the top of the next page.
+	Flash string
+}
+
+// NewChromeContext returns ctx carrying c.
+func NewChromeContext(ctx context.Context, c *Chrome) context.Context {
+	return context.WithValue(ctx, chromeKey, c)
+}
+
+// ChromeFromContext returns the request's chrome; never nil.
+func ChromeFromContext(ctx context.Context) *Chrome {
+	if c, ok := ctx.Value(chromeKey).(*Chrome); ok {
+		return c
+	}
+	return &Chrome{}
+}
+
+// BrandName is the name shown on a tenant's pages: the tenant account's
+// name, never its vendor's.
+func BrandName(ctx context.Context) string {
+	if t := tenantry.TenantFromContext(ctx); t != nil {
+		return t.Account.Name
+	}
+	return ""
+}

@@ -1,0 +1,53 @@
+// Package layout holds one frame per kind of page: the panels' shell with
+// navigation, the sign-in pages' card, and a plain page that shows no
+// branding at all (for unknown hosts).
+package layout
+
+// Panel kinds, which are also the panels' base paths.
+const (
+	PanelProvider = "provider"
+	PanelReseller = "reseller"
+	PanelApp      = "app"
+)
+
+// NavItem is one link of a panel's navigation.
+type NavItem struct {
+	Key   string
+	Label string
+	Href  string
+}
+
+// navigation lists each panel's menu. Every page a user can reach is here
+// or one click below an item here.
+func navigation(panel string) []NavItem {
+	switch panel {
+	case PanelProvider:
+		return []NavItem{
+			{"dashboard", "Dashboard", "/provider"},
+			{"accounts", "Accounts", "/provider/accounts"},
+			{"new-account", "New account", "/provider/accounts/new"},
+			{"settings", "Settings", "/provider/settings"},
+		}
+	case PanelReseller:
+		return []NavItem{
+			{"dashboard", "Dashboard", "/reseller"},
+			{"accounts", "Customers & resellers", "/reseller/accounts"},
+			{"new-account", "New account", "/reseller/accounts/new"},
+		}
+	default:
+		return []NavItem{
+			{"dashboard", "Dashboard", "/app"},
+		}
+	}
+}
+
+func panelTitle(panel string) string {
+	switch panel {
+	case PanelProvider:
+		return "Provider panel"
+	case PanelReseller:
+		return "Reseller panel"
+	default:
+		return "Control panel"
+	}
+}

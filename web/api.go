@@ -1,0 +1,353 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
+)
+
+// The JSON API under /api/v1 (see API.md). It is another door to the same
+// scoped store and the same authorization as the panels, never a second
+// implementation of their rules.
+
+type apiErrorBody struct {
+	Error apiError `json:"error"`
+}
+
+type apiError struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func writeAPIError(c echo.Context, status int, e *tenantry.Error) error {
+	return c.JSON(status, apiErrorBody{Error: apiError{Code: e.Code, Message: e.Message, Fields: e.Fields}})
+}
+
+// decodeJSON reads a JSON body strictly: malformed JSON is 400, unknown
+// fields and wrong types are 422 naming the field, and a body over the
+// limit is 413.
+func decodeJSON(c echo.Context, dst any) error {
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(dst)
+	if err == nil && dec.More() {
+		return errMalformed("The body must be a single JSON object.")
+	}
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
+		return echo.ErrStatusRequestEntityTooLarge
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return errMalformed("The body must be a JSON object.")
+		}
+		return tenantry.Invalid(map[string]string{field: fmt.Sprintf("Expected a %s.", jsonType(typeErr.Type.Kind().String()))})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return tenantry.Invalid(map[string]string{field: "Unknown field."})
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return errMalformed("The body is not valid JSON.")
+	default:
+		return errMalformed("The body could not be read as JSON.")
+	}
+}
+
+func errMalformed(msg string) error {
+	return &tenantry.Error{Kind: tenantry.EMALFORMED, Code: "malformed_json", Message: msg}
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "struct", "map":
+		return "object"
+	case "slice", "array":
+		return "list"
+	default:
+		return "number"
+	}
+}
+
+// apiAuth signs the request in from its bearer token, which is valid only
+// on the tenant that issued it. No header means anonymous; a bad token is
+// 401.
+func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		if h == "" {
+			return next(c)
+		}
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || token == "" {
+			return errBadToken
+		}
+		ctx := c.Request().Context()
+		t := tenantry.TenantFromContext(ctx)
+		userID, err := s.db.APITokenUser(ctx, t.Account.ID, strings.TrimSpace(token))
+		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+			return errBadToken
+		}
+		if err != nil {
+			return err
+		}
+		actor, err := s.db.ActorFor(ctx, t, userID)
+		if err != nil {
+			return err
+		}
+		active := activeOnly(actor)
+		if len(active.Grants) == 0 {
+			if len(actor.Grants) == 0 {
+				return errBadToken
+			}
+			return inactiveError(actor)
+		}
+		c.SetRequest(c.Request().WithContext(tenantry.NewActorContext(ctx, active)))
+		return next(c)
+	}
+}
+
+var errBadToken = &tenantry.Error{Kind: tenantry.EUNAUTHORIZED, Code: tenantry.EUNAUTHORIZED,
+	Message: "A valid bearer token is required."}
+
+// requireActor refuses anonymous API calls with 401.
+func requireActor(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if tenantry.ActorFromContext(c.Request().Context()) == nil {
+			return errBadToken
+		}
+		return next(c)
+	}
+}
+
+func apiNotFound(echo.Context) error { return tenantry.ErrNotFound }
+
+type tokenRequest struct {
+	Email    string `json:"email" validate:"required"`
+	Password string `json:"password" validate:"required"`
+	Name     string `json:"name" validate:"max=100"`
+}
+
+func (s *Server) apiCreateToken(c echo.Context) error {
+	var in tokenRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := tenantry.Check(in); err != nil {
+		return err
+	}
+	actor, err := s.authenticate(c, in.Email, in.Password)
+	if err != nil {
+		return err
+	}
+	if in.Name == "" {
+		in.Name = "API token"
+	}
+	ctx := c.Request().Context()
+	token, expires, err := s.db.CreateAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, in.Name, c.RealIP())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]string{"token": token, "expires_at": expires.Format(time.RFC3339)})
+}
+
+type meAccount struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	Role string `json:"role"`
+	Via  string `json:"via"`
+}
+
+func (s *Server) apiMe(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	t := tenantry.TenantFromContext(ctx)
+	accounts := make([]meAccount, 0, len(actor.Grants))
+	for _, g := range actor.Grants {
+		accounts = append(accounts, meAccount{ID: g.Account.ID, Name: g.Account.Name, Kind: string(g.Account.Kind),
+			Role: string(g.Role), Via: g.Via})
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"user":     map[string]string{"id": actor.User.ID, "email": actor.User.Email, "name": actor.User.Name},
+		"tenant":   map[string]string{"account_id": t.Account.ID, "name": t.Account.Name, "kind": string(t.Account.Kind)},
+		"accounts": accounts,
+	})
+}
+
+// accountJSON is an account as the API shows it.
+type accountJSON struct {
+	ID             string  `json:"id"`
+	Kind           string  `json:"kind"`
+	Name           string  `json:"name"`
+	ParentID       *string `json:"parent_id"`
+	Status         string  `json:"status"`
+	Suspension     *string `json:"suspension"`
+	SuspendReason  string  `json:"suspend_reason,omitempty"`
+	Depth          int     `json:"depth"`
+	ContactEmail   string  `json:"contact_email"`
+	OrganizationID *string `json:"organization_id"`
+	IsOrganization bool    `json:"is_organization"`
+	CreatedAt      string  `json:"created_at"`
+}
+
+func toAccountJSON(a *tenantry.Account) accountJSON {
+	out := accountJSON{ID: a.ID, Kind: string(a.Kind), Name: a.Name, Status: string(a.Status), Depth: a.Depth,
+		ContactEmail: a.ContactEmail, CreatedAt: a.CreatedAt.Format(time.RFC3339)}
+	if a.ParentID != "" {
+		out.ParentID = &a.ParentID
+	}
+	if s := a.Suspension(); s != "" {
+		out.Suspension = &s
+		if s == "own" {
+			out.SuspendReason = a.SuspendReason
+		}
+	}
+	return out
+}
+
+// listParams reads ?limit= (default 50, max 500) and ?cursor=.
+func listParams(c echo.Context) (int, string, error) {
+	limit := 50
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			return 0, "", tenantry.Invalid(map[string]string{"limit": "Use a whole number from 1 to 500."})
+		}
+		limit = n
+	}
+	return limit, c.QueryParam("cursor"), nil
+}
+
+func (s *Server) apiListAccounts(c echo.Context) error {
+	limit, cursor, err := listParams(c)
+	if err != nil {
+		return err
+	}
+	kind, status := c.QueryParam("kind"), c.QueryParam("status")
+	fields := map[string]string{}
+	if kind != "" && kind != "provider" && kind != "reseller" && kind != "customer" {
+		fields["kind"] = "Choose one of: provider, reseller, customer."
+	}
+	if status != "" && status != "pending" && status != "active" && status != "suspended" && status != "closed" {
+		fields["status"] = "Choose one of: pending, active, suspended, closed."
+	}
+	if len(fields) > 0 {
+		return tenantry.Invalid(fields)
+	}
+	page, err := s.scope(c).Accounts(c.Request().Context(), store.AccountFilter{ParentID: c.QueryParam("parent_id"),
+		Kind: tenantry.AccountKind(kind), Status: tenantry.AccountStatus(status), Q: c.QueryParam("q"),
+		Cursor: cursor, Limit: limit})
+	if err != nil {
+		return err
+	}
+	items := make([]accountJSON, len(page.Items))
+	for i := range page.Items {
+		items[i] = toAccountJSON(&page.Items[i])
+	}
+	if c.QueryParam("format") == "csv" {
+		return writeAccountsCSV(c, items)
+	}
+	var next *string
+	if page.NextCursor != "" {
+		next = &page.NextCursor
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
+func writeAccountsCSV(c echo.Context, items []accountJSON) error {
+	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	_ = w.Write([]string{"id", "kind", "name", "parent_id", "status", "suspension", "depth", "contact_email", "created_at"})
+	for _, a := range items {
+		parent, susp := "", ""
+		if a.ParentID != nil {
+			parent = *a.ParentID
+		}
+		if a.Suspension != nil {
+			susp = *a.Suspension
+		}
+		_ = w.Write([]string{a.ID, a.Kind, csvSafe(a.Name), parent, a.Status, susp, strconv.Itoa(a.Depth),
+			csvSafe(a.ContactEmail), a.CreatedAt})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvSafe defuses spreadsheet formulas in user-typed text.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+type createdAccountJSON struct {
+	accountJSON
+	Owner *ownerJSON `json:"owner,omitempty"`
+}
+
+type ownerJSON struct {
+	ID             string `json:"id"`
+	Email          string `json:"email"`
+	Name           string `json:"name"`
+	SetPasswordURL string `json:"set_password_url,omitempty"`
+}
+
+func (s *Server) apiCreateAccount(c echo.Context) error {
+	var in tenantry.NewAccount
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	created, err := s.scope(c).CreateAccount(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	out := createdAccountJSON{accountJSON: toAccountJSON(created.Account)}
+	if u := created.Owner; u != nil {
+		out.Owner = &ownerJSON{ID: u.ID, Email: u.Email, Name: u.Name}
+		if created.SetPasswordToken != "" {
+			out.Owner.SetPasswordURL = linkOn(c, created.SetPasswordHost, "/set-password/"+created.SetPasswordToken)
+		}
+	}
+	return c.JSON(http.StatusCreated, out)
+}
+
+func (s *Server) apiGetAccount(c echo.Context) error {
+	a, err := s.scope(c).Account(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAccountJSON(a))
+}
+
+func (s *Server) apiUpdateAccount(c echo.Context) error {
+	var in tenantry.AccountUpdate
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	a, err := s.scope(c).UpdateAccount(c.Request().Context(), c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAccountJSON(a))
+}

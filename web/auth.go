@@ -1,0 +1,286 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/password"
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/views/auth"
+	"github.com/tenantry/tenantry/views/layout"
+)
+
+// errBadCredentials is the one answer to an unknown email, a wrong
+// password and a user who has no account on this tenant: which of the
+// three it was must not be learnable from outside.
+var errBadCredentials = &tenantry.Error{Kind: tenantry.EUNAUTHORIZED, Code: "invalid_credentials",
+	Message: "The email or password is incorrect."}
+
+// authenticate checks an email and password on the request's tenant and
+// returns the actor with the grants usable here. Errors: ETHROTTLED,
+// EUNAUTHORIZED (errBadCredentials), EFORBIDDEN account_suspended (only
+// once the password is verified).
+func (s *Server) authenticate(c echo.Context, email, pw string) (*tenantry.Actor, error) {
+	ctx := c.Request().Context()
+	t := tenantry.TenantFromContext(ctx)
+	ip := c.RealIP()
+	email = tenantry.NormalizeEmail(email)
+	if err := s.throttle.check(c, email, ip); err != nil {
+		return nil, err
+	}
+	refuse := func(userID, why string) error {
+		if err := s.throttle.fail(ctx, email, ip); err != nil {
+			return err
+		}
+		if err := s.db.RecordLogin(ctx, t, userID, email, "login.failed", why, ip); err != nil {
+			return err
+		}
+		return errBadCredentials
+	}
+	u, err := s.db.UserByEmail(ctx, email)
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		password.Verify("", pw) // same work as for a real user
+		return nil, refuse("", "unknown email")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !password.Verify(u.PasswordHash, pw) {
+		return nil, refuse(u.ID, "wrong password")
+	}
+	actor, err := s.db.ActorFor(ctx, t, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(actor.Grants) == 0 {
+		return nil, refuse(u.ID, "no account on this domain")
+	}
+	active := activeOnly(actor)
+	if len(active.Grants) == 0 {
+		if err := s.db.RecordLogin(ctx, t, u.ID, email, "login.refused", "account not active", ip); err != nil {
+			return nil, err
+		}
+		return nil, inactiveError(actor)
+	}
+	if err := s.db.RecordLogin(ctx, t, u.ID, email, "login", "signed in", ip); err != nil {
+		return nil, err
+	}
+	return active, nil
+}
+
+// inactiveError says why a user whose password is right cannot sign in.
+func inactiveError(a *tenantry.Actor) error {
+	msg := "Your account is not active yet."
+	for _, g := range a.Grants {
+		switch g.Account.Suspension() {
+		case "own":
+			msg = "Your account " + g.Account.Name + " is suspended: " + g.Account.SuspendReason
+		case "vendor":
+			msg = "Your account " + g.Account.Name + " is suspended with its vendor. Please contact your provider."
+		default:
+			continue
+		}
+		break
+	}
+	return &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: "account_suspended", Message: msg}
+}
+
+// panelPath is where a grant's account's panel lives.
+func panelPath(k tenantry.AccountKind) string {
+	switch k {
+	case tenantry.KindProvider:
+		return "/" + layout.PanelProvider
+	case tenantry.KindReseller:
+		return "/" + layout.PanelReseller
+	default:
+		return "/" + layout.PanelApp
+	}
+}
+
+// landing is where a signed-in user goes: the panel of the one account
+// they reach here, or the chooser when they reach several.
+func landing(a *tenantry.Actor) string {
+	if len(a.Grants) == 1 {
+		return panelPath(a.Grants[0].Account.Kind)
+	}
+	return "/choose"
+}
+
+func (s *Server) home(c echo.Context) error {
+	if a := tenantry.ActorFromContext(c.Request().Context()); a != nil {
+		return c.Redirect(http.StatusSeeOther, landing(a))
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+func (s *Server) loginPage(c echo.Context) error {
+	if a := tenantry.ActorFromContext(c.Request().Context()); a != nil {
+		return c.Redirect(http.StatusSeeOther, landing(a))
+	}
+	vm := auth.LoginVM{Next: safeNext(c.QueryParam("next"))}
+	if c.QueryParam("password_set") != "" {
+		vm.Notice = "Your password is set. You can sign in now."
+	}
+	return render(c, http.StatusOK, auth.Login(vm))
+}
+
+func (s *Server) login(c echo.Context) error {
+	email, pw := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
+	next := safeNext(c.FormValue("next"))
+	actor, err := s.authenticate(c, email, pw)
+	if err != nil {
+		e, status := asDomainError(err)
+		if status >= 500 {
+			return err
+		}
+		return render(c, status, auth.Login(auth.LoginVM{Email: email, Next: next, Error: e.Message}))
+	}
+	if err := s.startSession(c, actor); err != nil {
+		return err
+	}
+	if next == "" {
+		next = landing(actor)
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// startSession signs the actor in on this tenant with a brand-new session
+// id; any session the browser had before is ended.
+func (s *Server) startSession(c echo.Context, actor *tenantry.Actor) error {
+	r := c.Request()
+	sess, err := s.sessions.Get(r, sessionCookie)
+	if err != nil {
+		return err
+	}
+	if !sess.IsNew && sess.ID != "" {
+		if err := s.db.DeleteSession(r.Context(), sess.ID); err != nil {
+			return err
+		}
+	}
+	sess.ID = ""
+	for k := range sess.Values {
+		delete(sess.Values, k)
+	}
+	sess.Values[keyUserID] = actor.User.ID
+	sess.Values[keyTenantID] = tenantry.TenantFromContext(r.Context()).Account.ID
+	return sess.Save(r, c.Response())
+}
+
+func (s *Server) logout(c echo.Context) error {
+	ctx := c.Request().Context()
+	if sess := sessionFromContext(ctx); sess != nil {
+		actor := tenantry.ActorFromContext(ctx)
+		if err := s.db.RecordLogin(ctx, tenantry.TenantFromContext(ctx), actor.User.ID, actor.User.Email,
+			"logout", "signed out", c.RealIP()); err != nil {
+			return err
+		}
+		if err := s.sessions.destroy(c, sess); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// safeNext keeps only local paths, so that a crafted link cannot send a
+// user who just signed in to another site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	return next
+}
+
+func (s *Server) choosePage(c echo.Context) error {
+	actor := tenantry.ActorFromContext(c.Request().Context())
+	choices := make([]auth.ChoiceVM, 0, len(actor.Grants))
+	for _, g := range actor.Grants {
+		choices = append(choices, auth.ChoiceVM{ID: g.Account.ID, Name: g.Account.Name,
+			Kind: string(g.Account.Kind), Role: string(g.Role), Panel: panelPath(g.Account.Kind)})
+	}
+	return render(c, http.StatusOK, auth.Chooser(choices))
+}
+
+func (s *Server) choose(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	id := c.FormValue("account_id")
+	for _, g := range actor.Grants {
+		if g.Account.ID == id {
+			sess := sessionFromContext(ctx)
+			sess.Values[keyAccountID] = id
+			if err := sess.Save(c.Request(), c.Response()); err != nil {
+				return err
+			}
+			return c.Redirect(http.StatusSeeOther, panelPath(g.Account.Kind))
+		}
+	}
+	return tenantry.ErrNotFound
+}
+
+// errLinkInvalid is the answer to any set-password link that cannot be used.
+var errLinkInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenantry.ENOTFOUND,
+	Message: "This link is invalid, already used or expired. Ask whoever created your account for a new one."}
+
+func (s *Server) setPasswordPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	t := tenantry.TenantFromContext(ctx)
+	u, err := s.db.UserByToken(ctx, t.Account.ID, store.PurposeSetPassword, c.Param("token"))
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		return errLinkInvalid
+	}
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, auth.SetPassword(auth.SetPasswordVM{Token: c.Param("token"), Email: u.Email}))
+}
+
+func (s *Server) setPassword(c echo.Context) error {
+	ctx := c.Request().Context()
+	t := tenantry.TenantFromContext(ctx)
+	token := c.Param("token")
+	u, err := s.db.UserByToken(ctx, t.Account.ID, store.PurposeSetPassword, token)
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		return errLinkInvalid
+	}
+	if err != nil {
+		return err
+	}
+	pw, confirm := c.FormValue("password"), c.FormValue("confirm")
+	errs := map[string]string{}
+	if why := password.Weakness(pw, u.Email); why != "" {
+		errs["password"] = why
+	} else if pw != confirm {
+		errs["confirm"] = "The two passwords differ."
+	}
+	if len(errs) > 0 {
+		return render(c, http.StatusUnprocessableEntity, auth.SetPassword(auth.SetPasswordVM{Token: token, Email: u.Email, Errors: errs}))
+	}
+	if _, err := s.db.SetPasswordWithToken(ctx, t.Account.ID, token, password.Hash(pw), c.RealIP()); err != nil {
+		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+			return errLinkInvalid
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login?password_set=1")
+}
+
+// scope returns the store bound to the request's tenant and actor.
+func (s *Server) scope(c echo.Context) *store.Scope {
+	ctx := c.Request().Context()
+	return s.db.Scope(tenantry.TenantFromContext(ctx), tenantry.ActorFromContext(ctx), c.RealIP())
+}
+
+// flash leaves a one-time message for the next page of this session.
+func flash(c echo.Context, msg string) error {
+	sess := sessionFromContext(c.Request().Context())
+	if sess == nil {
+		return nil
+	}
+	sess.Values[keyFlash] = msg
+	return sess.Save(c.Request(), c.Response())
+}
+
+

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/views/auth"
+	"github.com/tenantry/tenantry/views/layout"
+)
+
+// statusOf is the one table from domain error kinds to HTTP statuses.
+var statusOf = map[string]int{
+	tenantry.EMALFORMED:    http.StatusBadRequest,
+	tenantry.EINVALID:      http.StatusUnprocessableEntity,
+	tenantry.ENOTFOUND:     http.StatusNotFound,
+	tenantry.EFORBIDDEN:    http.StatusForbidden,
+	tenantry.ECONFLICT:     http.StatusConflict,
+	tenantry.EUNAUTHORIZED: http.StatusUnauthorized,
+	tenantry.ETHROTTLED:    http.StatusTooManyRequests,
+	tenantry.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// titles are the headings of error pages, by status.
+var titles = map[int]string{
+	http.StatusBadRequest:            "Bad request",
+	http.StatusUnauthorized:          "Please sign in",
+	http.StatusForbidden:             "Not allowed",
+	http.StatusNotFound:              "Page not found",
+	http.StatusMethodNotAllowed:      "Not allowed",
+	http.StatusConflict:              "Conflict",
+	http.StatusRequestEntityTooLarge: "Too large",
+	http.StatusUnprocessableEntity:   "Please check your input",
+	http.StatusTooManyRequests:       "Too many attempts",
+	http.StatusInternalServerError:   "Something went wrong",
+}
+
+// asDomainError turns any error into a domain error safe to show. Echo's
+// own errors (unknown route, body too large) keep their status; anything
+// else is internal and its text never leaves the log.
+func asDomainError(err error) (*tenantry.Error, int) {
+	if e := tenantry.AsError(err); e != nil {
+		return e, statusOf[e.Kind]
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code := map[int]string{
+			http.StatusBadRequest: "bad_request", http.StatusNotFound: tenantry.ENOTFOUND,
+			http.StatusMethodNotAllowed: "method_not_allowed", http.StatusRequestEntityTooLarge: "too_large",
+			http.StatusUnauthorized: tenantry.EUNAUTHORIZED, http.StatusForbidden: tenantry.EFORBIDDEN,
+		}[he.Code]
+		if code == "" {
+			code = "error"
+		}
+		msg := http.StatusText(he.Code) + "."
+		if he.Code == http.StatusNotFound {
+			msg = tenantry.ErrNotFound.Message
+		}
+		if he.Code == http.StatusRequestEntityTooLarge {
+			msg = "The request body is larger than 1 MiB."
+		}
+		return &tenantry.Error{Kind: code, Code: code, Message: msg}, he.Code
+	}
+	return &tenantry.Error{Kind: tenantry.EINTERNAL, Code: tenantry.EINTERNAL,
+		Message: "Something went wrong on our side. Please try again; if it keeps happening, contact support."}, http.StatusInternalServerError
+}
+
+// handleError is Echo's one error handler: it logs internal errors with
+// the request id and renders every error as JSON for the API or as a page.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	e, status := asDomainError(err)
+	r := c.Request()
+	rid := requestIDFromContext(r.Context())
+	if status >= 500 {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("request_id", rid),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	}
+	if isAPI(c) {
+		_ = writeAPIError(c, status, e)
+		return
+	}
+	if tenantry.TenantFromContext(r.Context()) == nil {
+		_ = render(c, status, layout.Plain(titles[status], e.Message))
+		return
+	}
+	title := titles[status]
+	if title == "" {
+		title = "Error"
+	}
+	if rerr := render(c, status, auth.Error(title, e.Message, rid)); rerr != nil {
+		_ = c.String(status, e.Message)
+	}
+}
+
+// render writes a component with a status. It renders into a buffer
+// first, so that a failing template becomes a clean error page instead of
+// half a page.
+func render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/views/components"
+	"github.com/tenantry/tenantry/views/layout"
+)
+
+type ctxKey int
+
+const requestIDKey ctxKey = 0
+
+func requestIDFromContext(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// requestLog gives every request an id (echoed in X-Request-ID and on
+// error pages) and logs one structured line when it ends.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		id := tenantry.RandomToken(8)
+		r := c.Request()
+		c.SetRequest(r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		err := next(c)
+		if err != nil {
+			c.Error(err) // render now so that the logged status is the one sent
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", id), slog.String("method", r.Method), slog.String("host", r.Host),
+			slog.String("path", r.URL.Path), slog.Int("status", c.Response().Status),
+			slog.Duration("duration", time.Since(start)), slog.String("ip", c.RealIP()))
+		return nil
+	}
+}
+
+// secureHeaders sets the headers every response carries. The CSP allows
+// scripts and styles from the portal itself only: no inline script.
+func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		if c.IsTLS() {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		return next(c)
+	}
+}
+
+// resolveTenant finds the tenant from the Host header. An unknown host
+// gets a plain 404 that names nobody and shows nothing.
+func (s *Server) resolveTenant(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		host := tenantry.NormalizeHost(c.Request().Host)
+		var t *tenantry.Tenant
+		var err error
+		if host != "" {
+			t, err = s.db.TenantByHost(ctx, host)
+		}
+		if host == "" || tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+			if isAPI(c) {
+				return tenantry.ErrNotFound
+			}
+			return render(c, http.StatusNotFound, layout.Plain("Not found", "There is no site at this address."))
+		}
+		if err != nil {
+			return err
+		}
+		ctx = tenantry.NewTenantContext(ctx, t)
+		ctx = components.NewChromeContext(ctx, &components.Chrome{})
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
+
+// loadSession signs the browser in from its session cookie when the
+// session was issued on this very tenant and still reaches an active
+// account here; otherwise the request goes on anonymous.
+func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		ctx := r.Context()
+		t := tenantry.TenantFromContext(ctx)
+		sess, err := s.sessions.Get(r, sessionCookie)
+		if err != nil || sess.IsNew {
+			return next(c)
+		}
+		userID, _ := sess.Values[keyUserID].(string)
+		if tenantID, _ := sess.Values[keyTenantID].(string); tenantID != t.Account.ID || userID == "" {
+			return next(c) // a session from another host is worth nothing here
+		}
+		actor, err := s.db.ActorFor(ctx, t, userID)
+		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+			return next(c)
+		}
+		if err != nil {
+			return err
+		}
+		actor = activeOnly(actor)
+		if len(actor.Grants) == 0 {
+			// suspended since sign-in: the session ends here
+			_ = s.sessions.destroy(c, sess)
+			return next(c)
+		}
+		chrome := components.ChromeFromContext(ctx)
+		if msg, ok := sess.Values[keyFlash].(string); ok && msg != "" {
+			chrome.Flash = msg
+			delete(sess.Values, keyFlash)
+			if err := sess.Save(r, c.Response()); err != nil {
+				return err
+			}
+		}
+		ctx = tenantry.NewActorContext(ctx, actor)
+		ctx = context.WithValue(ctx, sessionKey, sess)
+		c.SetRequest(r.WithContext(ctx))
+		return next(c)
+	}
+}
+
+// activeOnly returns a copy of the actor keeping only grants on active
+// accounts: a suspended account's users reach nothing.
+func activeOnly(a *tenantry.Actor) *tenantry.Actor {
+	out := &tenantry.Actor{User: a.User}
+	for _, g := range a.Grants {
+		if g.Account.Status == tenantry.StatusActive {
+			out.Grants = append(out.Grants, g)
+		}
+	}
+	return out
+}
+
+// requireLogin sends anonymous visitors to the sign-in page and back.
+func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if tenantry.ActorFromContext(c.Request().Context()) == nil {
+			to := "/login"
+			if c.Request().Method == http.MethodGet {
+				to += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+			}
+			return c.Redirect(http.StatusSeeOther, to)
+		}
+		return next(c)
+	}
+}
+
+// openPanel picks the account whose panel is opened: the one chosen in
+// this session if it is of the panel's kind, else the only such account
+// the user reaches here; several send the user to the chooser, none is a
+// 404 (the panel does not exist for them).
+func (s *Server) openPanel(panel string, kind tenantry.AccountKind) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			ctx := c.Request().Context()
+			actor := tenantry.ActorFromContext(ctx)
+			chosen := ""
+			if sess := sessionFromContext(ctx); sess != nil {
+				chosen, _ = sess.Values[keyAccountID].(string)
+			}
+			var match []tenantry.Account
+			for _, g := range actor.Grants {
+				if g.Account.Kind != kind {
+					continue
+				}
+				if g.Account.ID == chosen {
+					match = []tenantry.Account{g.Account}
+					break
+				}
+				match = append(match, g.Account)
+			}
+			switch len(match) {
+			case 0:
+				return tenantry.ErrNotFound
+			case 1:
+				components.ChromeFromContext(ctx).Account = &match[0]
+				return next(c)
+			default:
+				return c.Redirect(http.StatusSeeOther, "/choose")
+			}
+		}
+	}
+}
+
+// panelAccount returns the account whose panel is open.
+func panelAccount(c echo.Context) *tenantry.Account {
+	return components.ChromeFromContext(c.Request().Context()).Account
+}
+
+func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/views/app"
+	"github.com/tenantry/tenantry/views/components"
+	"github.com/tenantry/tenantry/views/provider"
+	"github.com/tenantry/tenantry/views/reseller"
+)
+
+func (s *Server) providerDashboard(c echo.Context) error {
+	root := panelAccount(c)
+	st, err := s.scope(c).Stats(c.Request().Context(), root.ID)
+	if err != nil {
+		return err
+	}
+	tree, err := vendorPages{s: s, panel: "provider", base: "/provider"}.accountList(c, root, "/provider")
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, provider.Dashboard(provider.DashboardVM{
+		Resellers: st.Resellers, Customers: st.Customers, Users: st.Users, Tree: tree}))
+}
+
+func (s *Server) providerSettings(c echo.Context) error {
+	on, err := s.db.ResellersEnabled(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, provider.Settings(provider.SettingsVM{ResellersEnabled: on}))
+}
+
+func (s *Server) providerSaveSettings(c echo.Context) error {
+	on := c.FormValue("resellers_enabled") == "true"
+	if err := s.scope(c).SetResellersEnabled(c.Request().Context(), on); err != nil {
+		return err
+	}
+	msg := "The reseller programme is off."
+	if on {
+		msg = "The reseller programme is on."
+	}
+	if err := flash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/provider/settings")
+}
+
+func (s *Server) resellerDashboard(c echo.Context) error {
+	ctx := c.Request().Context()
+	root := panelAccount(c)
+	sc := s.scope(c)
+	st, err := sc.Stats(ctx, root.ID)
+	if err != nil {
+		return err
+	}
+	page, err := sc.Accounts(ctx, store.AccountFilter{ParentID: root.ID, Limit: pageSize})
+	if err != nil {
+		return err
+	}
+	direct := components.AccountListVM{Base: "/reseller", Items: page.Items, RootDepth: root.Depth, Total: page.Total}
+	if page.NextCursor != "" {
+		direct.NextURL = "/reseller/accounts"
+	}
+	return render(c, http.StatusOK, reseller.Dashboard(reseller.DashboardVM{
+		Resellers: st.Resellers, Customers: st.Customers, Users: st.Users, Direct: direct}))
+}
+
+func (s *Server) appDashboard(c echo.Context) error {
+	a := panelAccount(c)
+	members, err := s.scope(c).Members(c.Request().Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, app.Dashboard(app.DashboardVM{Account: *a, Members: members}))
+}
+
+// cutPort splits "host:port"; ok is false when there is no port.
+func cutPort(hostport string) (string, string, bool) {
+	h, p, err := net.SplitHostPort(hostport)
+	return h, p, err == nil && p != ""
+}

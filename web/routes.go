@@ -1,0 +1,76 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/static"
+	"github.com/tenantry/tenantry/views/layout"
+)
+
+// routes lists every route and the middleware in front of it. Nothing
+// registers itself anywhere else.
+func (s *Server) routes() {
+	e := s.echo
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(s.requestLog, middleware.Recover(), secureHeaders)
+
+	// host-independent: health checks and static assets reveal no tenant
+	e.GET("/healthz", s.healthz)
+	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
+
+	t := e.Group("", s.resolveTenant)
+
+	api := t.Group("/api/v1", middleware.BodyLimit("1M"), s.apiAuth)
+	api.POST("/auth/token", s.apiCreateToken)
+	api.GET("/me", s.apiMe, requireActor)
+	api.GET("/accounts", s.apiListAccounts, requireActor)
+	api.POST("/accounts", s.apiCreateAccount, requireActor)
+	api.GET("/accounts/:id", s.apiGetAccount, requireActor)
+	api.PATCH("/accounts/:id", s.apiUpdateAccount, requireActor)
+	api.Any("/*", apiNotFound)
+
+	pages := t.Group("", s.loadSession, s.csrf)
+	pages.GET("/", s.home)
+	pages.GET("/login", s.loginPage)
+	pages.POST("/login", s.login)
+	pages.POST("/logout", s.logout)
+	pages.GET("/set-password/:token", s.setPasswordPage)
+	pages.POST("/set-password/:token", s.setPassword)
+	pages.GET("/choose", s.choosePage, requireLogin)
+	pages.POST("/choose", s.choose, requireLogin)
+
+	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider))
+	provider.GET("", s.providerDashboard)
+	provider.GET("/settings", s.providerSettings)
+	provider.POST("/settings", s.providerSaveSettings)
+	s.vendorAccountRoutes(provider, layout.PanelProvider)
+
+	reseller := pages.Group("/reseller", requireLogin, s.openPanel(layout.PanelReseller, tenantry.KindReseller))
+	reseller.GET("", s.resellerDashboard)
+	s.vendorAccountRoutes(reseller, layout.PanelReseller)
+
+	app := pages.Group("/app", requireLogin, s.openPanel(layout.PanelApp, tenantry.KindCustomer))
+	app.GET("", s.appDashboard)
+}
+
+// vendorAccountRoutes are the account pages the provider and reseller
+// panels share.
+func (s *Server) vendorAccountRoutes(g *echo.Group, panel string) {
+	h := vendorPages{s: s, panel: panel, base: "/" + panel}
+	g.GET("/accounts", h.list)
+	g.GET("/accounts/new", h.newForm)
+	g.POST("/accounts/new", h.create)
+	g.GET("/accounts/:id", h.show)
+	g.POST("/accounts/:id/status", h.setStatus)
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	if _, err := s.db.IsEmpty(c.Request().Context()); err != nil {
+		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	}
+	return c.String(http.StatusOK, "ok\n")
+}

@@ -1,0 +1,56 @@
+// Package web is Tenantry's HTTP face: the Echo server, its middleware
+// (request id, security headers, tenant, session, CSRF), the panels'
+// handlers and the JSON API under /api/v1. Every route is listed in
+// routes(); handlers return errors and one error handler renders them.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/store"
+)
+
+// Config is what the server needs beyond the database.
+type Config struct {
+	// SessionKey signs session and CSRF cookies; at least 32 bytes.
+	SessionKey []byte
+	// SecureCookies marks cookies Secure even on plain HTTP (behind a TLS
+	// proxy). Cookies are always Secure on a TLS connection.
+	SecureCookies bool
+	// Logger receives one line per request and every internal error.
+	Logger *slog.Logger
+}
+
+// Server is the portal's HTTP handler.
+type Server struct {
+	db       *store.DB
+	cfg      Config
+	log      *slog.Logger
+	echo     *echo.Echo
+	sessions *sessionStore
+	throttle throttle
+}
+
+// New returns the portal's handler on db.
+func New(db *store.DB, cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{db: db, cfg: cfg, log: cfg.Logger}
+	s.sessions = newSessionStore(db, cfg.SessionKey, cfg.SecureCookies)
+	s.throttle = throttle{db: db, window: 15 * time.Minute, perEmail: 10, perIP: 50}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	s.echo = e
+	s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }

@@ -1,0 +1,242 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/views/components"
+	"github.com/tenantry/tenantry/views/accounts"
+)
+
+// vendorPages are the account pages of a vendor's panel (provider or
+// reseller): everything they show lies below the panel's account.
+type vendorPages struct {
+	s     *Server
+	panel string
+	base  string
+}
+
+const pageSize = 50
+
+// accountList lists the accounts below root, filtered by the request's
+// query, as a view model for the table and its pager.
+func (h vendorPages) accountList(c echo.Context, root *tenantry.Account, path string) (components.AccountListVM, error) {
+	q := c.QueryParams()
+	f := store.AccountFilter{Under: root.ID, Q: q.Get("q"), Kind: tenantry.AccountKind(q.Get("kind")),
+		Status: tenantry.AccountStatus(q.Get("status")), Cursor: q.Get("cursor"), Limit: pageSize}
+	page, err := h.s.scope(c).Accounts(c.Request().Context(), f)
+	if err != nil {
+		return components.AccountListVM{}, err
+	}
+	vm := components.AccountListVM{Base: h.base, Items: page.Items, RootDepth: root.Depth, Total: page.Total,
+		Q: f.Q, Kind: string(f.Kind), Status: string(f.Status)}
+	if page.NextCursor != "" {
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("cursor", page.NextCursor)
+		vm.NextURL = path + "?" + next.Encode()
+	}
+	if f.Cursor != "" {
+		first := url.Values{}
+		for k, v := range q {
+			first[k] = v
+		}
+		first.Del("cursor")
+		vm.FirstURL = path + "?" + first.Encode()
+	}
+	return vm, nil
+}
+
+func (h vendorPages) list(c echo.Context) error {
+	vm, err := h.accountList(c, panelAccount(c), h.base+"/accounts")
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, accounts.Accounts(h.panel, vm))
+}
+
+// accountForm is the new-account form as posted; its input names are the
+// domain's field names, so domain errors land on the right input.
+type accountForm struct {
+	ParentID      string `form:"parent_id"`
+	Kind          string `form:"kind"`
+	Name          string `form:"name"`
+	ContactEmail  string `form:"contact_email"`
+	OwnerName     string `form:"owner.name"`
+	OwnerEmail    string `form:"owner.email"`
+	OwnerPassword string `form:"owner.password"`
+}
+
+func (f accountForm) newAccount() tenantry.NewAccount {
+	return tenantry.NewAccount{ParentID: f.ParentID, Kind: tenantry.AccountKind(f.Kind), Name: f.Name,
+		ContactEmail: f.ContactEmail,
+		Owner:        &tenantry.NewOwner{Name: f.OwnerName, Email: f.OwnerEmail, Password: f.OwnerPassword}}
+}
+
+// formVM builds the new-account form: the kinds this vendor may create and
+// the vendors (itself and its resellers) it may create them below.
+func (h vendorPages) formVM(c echo.Context, in tenantry.NewAccount, errs map[string]string) (components.AccountFormVM, error) {
+	ctx := c.Request().Context()
+	root := panelAccount(c)
+	if in.ParentID == "" {
+		in.ParentID = root.ID
+	}
+	if in.Kind == "" {
+		in.Kind = tenantry.KindCustomer
+	}
+	if in.Owner != nil {
+		in.Owner.Password = "" // never echoed back
+	}
+	vm := components.AccountFormVM{Base: h.base, In: in, Errors: errs,
+		Kinds:   []components.Option{{Value: "customer", Label: "Customer"}},
+		Parents: []components.Option{{Value: root.ID, Label: root.Name}}}
+	on, err := h.s.db.ResellersEnabled(ctx)
+	if err != nil {
+		return vm, err
+	}
+	if on {
+		vm.Kinds = append(vm.Kinds, components.Option{Value: "reseller", Label: "Reseller"})
+	}
+	page, err := h.s.scope(c).Accounts(ctx, store.AccountFilter{Under: root.ID, Kind: tenantry.KindReseller,
+		Status: tenantry.StatusActive, Limit: 500})
+	if err != nil {
+		return vm, err
+	}
+	for _, a := range page.Items {
+		vm.Parents = append(vm.Parents, components.Option{Value: a.ID, Label: a.Name})
+	}
+	return vm, nil
+}
+
+func (h vendorPages) newForm(c echo.Context) error {
+	vm, err := h.formVM(c, tenantry.NewAccount{Kind: tenantry.AccountKind(c.QueryParam("kind")),
+		ParentID: c.QueryParam("parent_id")}, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, accounts.NewAccount(h.panel, vm))
+}
+
+func (h vendorPages) create(c echo.Context) error {
+	var f accountForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	in := f.newAccount()
+	created, err := h.s.scope(c).CreateAccount(c.Request().Context(), in)
+	if errs := formErrors(err); errs != nil {
+		if e := tenantry.AsError(err); e.Code == "resellers_disabled" {
+			errs = map[string]string{"kind": e.Message}
+		}
+		vm, verr := h.formVM(c, in, errs)
+		if verr != nil {
+			return verr
+		}
+		return render(c, formStatus(err), accounts.NewAccount(h.panel, vm))
+	}
+	if err != nil {
+		return err
+	}
+	vm := components.AccountCreatedVM{Base: h.base, Account: *created.Account}
+	if created.Owner != nil {
+		vm.OwnerEmail = created.Owner.Email
+	}
+	if created.SetPasswordToken != "" {
+		vm.SetPasswordURL = linkOn(c, created.SetPasswordHost, "/set-password/"+created.SetPasswordToken)
+	}
+	return render(c, http.StatusCreated, accounts.Created(h.panel, vm))
+}
+
+// below returns the account id if it lies strictly below the panel's
+// account and the actor may view it; ENOTFOUND otherwise.
+func (h vendorPages) below(c echo.Context, id string) (*tenantry.Account, error) {
+	a, err := h.s.scope(c).Account(c.Request().Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !panelAccount(c).IsAncestorOf(a) {
+		return nil, tenantry.ErrNotFound
+	}
+	return a, nil
+}
+
+func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.AccountDetailVM, error) {
+	ctx := c.Request().Context()
+	sc := h.s.scope(c)
+	vm := components.AccountDetailVM{Base: h.base, Account: *a,
+		CanSuspend: tenantry.Authorize(sc.Actor(), tenantry.PermissionForKind(a.Kind), a) == nil}
+	if parent, err := sc.Account(ctx, a.ParentID); err == nil {
+		vm.Parent = parent
+	}
+	members, err := sc.Members(ctx, a.ID)
+	if err != nil {
+		return vm, err
+	}
+	vm.Members = members
+	if a.Kind.IsVendor() {
+		page, err := sc.Accounts(ctx, store.AccountFilter{Under: a.ID, Limit: pageSize})
+		if err != nil {
+			return vm, err
+		}
+		vm.Children = components.AccountListVM{Base: h.base, Items: page.Items, RootDepth: a.Depth, Total: page.Total}
+	}
+	return vm, nil
+}
+
+func (h vendorPages) show(c echo.Context) error {
+	a, err := h.below(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	vm, err := h.detailVM(c, a)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, accounts.Account(h.panel, vm))
+}
+
+func (h vendorPages) setStatus(c echo.Context) error {
+	a, err := h.below(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	status := tenantry.AccountStatus(c.FormValue("status"))
+	reason := c.FormValue("suspend_reason")
+	updated, err := h.s.scope(c).UpdateAccount(c.Request().Context(), a.ID,
+		tenantry.AccountUpdate{Status: &status, SuspendReason: &reason})
+	if errs := formErrors(err); errs != nil {
+		vm, verr := h.detailVM(c, a)
+		if verr != nil {
+			return verr
+		}
+		vm.Errors, vm.Reason = errs, reason
+		return render(c, formStatus(err), accounts.Account(h.panel, vm))
+	}
+	if err != nil {
+		return err
+	}
+	msg := updated.Name + " is active again."
+	if updated.Status == tenantry.StatusSuspended {
+		msg = updated.Name + " is suspended, with every account below it."
+	}
+	if err := flash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, h.base+"/accounts/"+a.ID)
+}
+
+// linkOn builds an absolute URL on host with the request's scheme and
+// port, e.g. a one-time link on the domain where its user signs in.
+func linkOn(c echo.Context, host, path string) string {
+	u := url.URL{Scheme: c.Scheme(), Host: host, Path: path}
+	if _, port, ok := cutPort(c.Request().Host); ok {
+		u.Host = host + ":" + port
+	}
+	return u.String()
+}
