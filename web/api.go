@@ -31,7 +31,20 @@ type apiError struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
+// jsonContentType is the API's media type, charset spelled out as API.md says.
+const jsonContentType = "application/json; charset=utf-8"
+
+// apiJSON marks every API response as JSON with its charset; Echo's
+// c.JSON keeps a Content-Type that is already set.
+func apiJSON(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderContentType, jsonContentType)
+		return next(c)
+	}
+}
+
 func writeAPIError(c echo.Context, status int, e *tenantry.Error) error {
+	c.Response().Header().Set(echo.HeaderContentType, jsonContentType)
 	return c.JSON(status, apiErrorBody{Error: apiError{Code: e.Code, Message: e.Message, Fields: e.Fields}})
 }
 

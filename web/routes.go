@@ -24,7 +24,7 @@ func (s *Server) routes() {
 
 	t := e.Group("", s.resolveTenant)
 
-	api := t.Group("/api/v1", middleware.BodyLimit("1M"), s.apiAuth)
+	api := t.Group("/api/v1", apiJSON, middleware.BodyLimit("1M"), s.apiAuth)
 	api.POST("/auth/token", s.apiCreateToken)
 	api.GET("/me", s.apiMe, requireActor)
 	api.GET("/accounts", s.apiListAccounts, requireActor)
