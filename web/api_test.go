@@ -18,7 +18,7 @@ type accountBody struct {
 	Status         string
 	Suspension     *string
 	Depth          int
-	ContactEmail   string `json:"contact_email"`
+	ContactEmail   string  `json:"contact_email"`
 	OrganizationID *string `json:"organization_id"`
 	IsOrganization bool    `json:"is_organization"`
 	CreatedAt      string  `json:"created_at"`

@@ -282,5 +282,3 @@ func flash(c echo.Context, msg string) error {
 	sess.Values[keyFlash] = msg
 	return sess.Save(c.Request(), c.Response())
 }
-
-

@@ -8,8 +8,8 @@ import (
 
 	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/store"
-	"github.com/tenantry/tenantry/views/components"
 	"github.com/tenantry/tenantry/views/accounts"
+	"github.com/tenantry/tenantry/views/components"
 )
 
 // vendorPages are the account pages of a vendor's panel (provider or
