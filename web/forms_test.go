@@ -321,3 +321,33 @@ func TestProviderDashboard(t *testing.T) {
 		t.Error("no empty state for a search without results")
 	}
 }
+
+func TestEditAccountProfile(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	page := "/reseller/accounts/" + f.accountID("Cobalt Law")
+	r := b.submit(page, page, url.Values{"name": {""}, "contact_email": {"bad"}})
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid edit = %d, want 422", r.Code)
+	}
+	if !strings.Contains(r.body, `value="bad"`) {
+		t.Error("the input is not kept")
+	}
+	for _, field := range []string{"name", "contact_email"} {
+		if _, ok := byTestID(r.body, "error-"+field); !ok {
+			t.Errorf("no error shown for %s", field)
+		}
+	}
+	r = b.submit(page, page, url.Values{"name": {"Cobalt Law LLP"}, "contact_email": {"office@cobalt.example"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("edit = %d, want 303", r.Code)
+	}
+	shown := b.get(page)
+	if got, _ := byTestID(shown.body, "account-title"); got != "Cobalt Law LLP" {
+		t.Errorf("title = %q", got)
+	}
+	if got, _ := byTestID(shown.body, "flash"); got != "Changes saved." {
+		t.Errorf("flash = %q", got)
+	}
+}

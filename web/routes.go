@@ -65,6 +65,7 @@ func (s *Server) vendorAccountRoutes(g *echo.Group, panel string) {
 	g.GET("/accounts/new", h.newForm)
 	g.POST("/accounts/new", h.create)
 	g.GET("/accounts/:id", h.show)
+	g.POST("/accounts/:id", h.update)
 	g.POST("/accounts/:id/status", h.setStatus)
 }
 

@@ -169,8 +169,9 @@ func (h vendorPages) below(c echo.Context, id string) (*tenantry.Account, error)
 func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.AccountDetailVM, error) {
 	ctx := c.Request().Context()
 	sc := h.s.scope(c)
-	vm := components.AccountDetailVM{Base: h.base, Account: *a,
-		CanSuspend: tenantry.Authorize(sc.Actor(), tenantry.PermissionForKind(a.Kind), a) == nil}
+	vm := components.AccountDetailVM{Base: h.base, Account: *a, Name: a.Name, ContactEmail: a.ContactEmail,
+		CanSuspend: tenantry.Authorize(sc.Actor(), tenantry.PermissionForKind(a.Kind), a) == nil,
+		CanEdit:    tenantry.Authorize(sc.Actor(), tenantry.PermAccountManage, a) == nil}
 	if parent, err := sc.Account(ctx, a.ParentID); err == nil {
 		vm.Parent = parent
 	}
@@ -199,6 +200,32 @@ func (h vendorPages) show(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, accounts.Account(h.panel, vm))
+}
+
+// update saves the profile form of an account below the panel's account.
+func (h vendorPages) update(c echo.Context) error {
+	a, err := h.below(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	name, contact := c.FormValue("name"), c.FormValue("contact_email")
+	_, err = h.s.scope(c).UpdateAccount(c.Request().Context(), a.ID,
+		tenantry.AccountUpdate{Name: &name, ContactEmail: &contact})
+	if errs := formErrors(err); errs != nil {
+		vm, verr := h.detailVM(c, a)
+		if verr != nil {
+			return verr
+		}
+		vm.Name, vm.ContactEmail, vm.EditErrors = name, contact, errs
+		return render(c, formStatus(err), accounts.Account(h.panel, vm))
+	}
+	if err != nil {
+		return err
+	}
+	if err := flash(c, "Changes saved."); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, h.base+"/accounts/"+a.ID)
 }
 
 func (h vendorPages) setStatus(c echo.Context) error {
