@@ -55,7 +55,7 @@ var BuiltinRoles = []Role{RoleOwner, RoleAdmin, RoleOps, RoleBilling, RoleViewer
 var rolePermissions = map[Role][]Permission{
 	RoleOwner: AllPermissions,
 	RoleAdmin: AllPermissions,
-	RoleOps: {PermAccountView, PermInfraView, PermInfraManage, PermReportsView},
+	RoleOps:   {PermAccountView, PermInfraView, PermInfraManage, PermReportsView},
 	RoleBilling: {PermAccountView, PermBillingView, PermBillingManage, PermReportsView,
 		PermPlansManage},
 	RoleViewer: {PermAccountView, PermInfraView, PermBillingView, PermReportsView, PermAuditView},
