@@ -4,14 +4,26 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"strings"
+	"time"
 )
 
-var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+// idEncoding is base32 with an alphabet in ASCII order, so that encoded ids
+// sort like the bytes they encode.
+var idEncoding = base32.NewEncoding("234567abcdefghijklmnopqrstuvwxyz").WithPadding(base32.NoPadding)
 
-// NewID returns an opaque, unguessable id with a readable type prefix,
-// such as "acc_k3x9...". 80 random bits make ids impossible to enumerate.
+// NewID returns an opaque id with a readable type prefix, such as
+// "acc_aaaqx3...": a millisecond timestamp, so that ids (and the account
+// paths built from them) sort in creation order, then 64 random bits, so
+// that ids cannot be guessed in sequence.
 func NewID(prefix string) string {
-	return prefix + "_" + RandomToken(10)
+	var b [14]byte
+	ms := uint64(time.Now().UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	_, _ = rand.Read(b[6:])
+	return prefix + "_" + idEncoding.EncodeToString(b[:])
 }
 
 // RandomToken returns n random bytes encoded as lower-case base32.
