@@ -106,7 +106,15 @@ func (db *DB) Close() error {
 // Backup writes a consistent copy of the live database to dest with
 // VACUUM INTO; readers and writers carry on meanwhile. dest must not exist.
 func (db *DB) Backup(ctx context.Context, dest string) error {
-	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+	// VACUUM INTO writes a file, which the read pool's query_only refuses,
+	// and on the writer connection it would hold up every write; so it gets
+	// a connection of its own, which only reads the live database.
+	conn, err := sql.Open("sqlite", dsn(db.path, false))
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", dest, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
 	return nil

@@ -324,7 +324,9 @@ func (s *Scope) UpdateAccount(ctx context.Context, id string, in tenantry.Accoun
 				return err
 			}
 		}
-		if in.Status != nil && *in.Status != a.Status {
+		// suspending an account suspended with its vendor is a change: the
+		// suspension becomes its own and outlasts the vendor's
+		if in.Status != nil && (*in.Status != a.Status || a.Suspension() == "vendor") {
 			if err := s.setStatus(ctx, tx, a, *in.Status, in.SuspendReason); err != nil {
 				return err
 			}

@@ -12,7 +12,12 @@ import (
 // returns "" when the host cannot be a domain name.
 func NormalizeHost(host string) string {
 	host = strings.TrimSpace(host)
-	if h, _, err := net.SplitHostPort(host); err == nil {
+	if h, port, err := net.SplitHostPort(host); err == nil {
+		// SplitHostPort does not look at the port: "http://x.com" would
+		// otherwise become the host "http"
+		if strings.Trim(port, "0123456789") != "" {
+			return ""
+		}
 		host = h
 	}
 	host = strings.TrimSuffix(host, ".")
@@ -22,6 +27,16 @@ func NormalizeHost(host string) string {
 	ascii, err := idna.Lookup.ToASCII(host)
 	if err != nil {
 		return ""
+	}
+	// the Lookup profile does not check lengths, so "a..b" and overlong
+	// labels pass it; neither can be a domain name
+	if len(ascii) > 253 {
+		return ""
+	}
+	for _, l := range strings.Split(ascii, ".") {
+		if len(l) == 0 || len(l) > 63 {
+			return ""
+		}
 	}
 	return strings.ToLower(ascii)
 }

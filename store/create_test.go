@@ -1,0 +1,371 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/tenantry/tenantry/internal/password"
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+func TestCreateAccount(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("WithPassword", func(t *testing.T) {
+		f := newDemo(t)
+		const pw = "kappa-kilns-2026"
+		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "  Kappa Kilns ",
+			ContactEmail: "Office@Kappa.Example", Owner: &tenantry.NewOwner{Email: " Kim@Kappa.Example", Name: "Kim", Password: pw}})
+		if err != nil {
+			t.Fatalf("CreateAccount: %v", err)
+		}
+		acme := f.acc(t, "Acme Hosting")
+		a := c.Account
+		if a.Name != "Kappa Kilns" || a.ContactEmail != "office@kappa.example" || a.Kind != tenantry.KindCustomer ||
+			a.Status != tenantry.StatusActive || a.ParentID != acme.ID || a.Path != acme.Path+a.ID+"/" || a.Depth != acme.Depth+1 {
+			t.Errorf("Account = %+v, want an active customer directly below Acme, input normalised", a)
+		}
+		stored, err := f.acme(t).Account(ctx, a.ID)
+		if err != nil {
+			t.Fatalf("the new account is not readable: %v", err)
+		}
+		if stored.Path != a.Path || stored.Name != a.Name {
+			t.Errorf("stored = %+v, returned %+v", stored, a)
+		}
+		if c.SetPasswordToken != "" || c.SetPasswordHost != "" {
+			t.Errorf("token %q on %q, want none when the password is given", c.SetPasswordToken, c.SetPasswordHost)
+		}
+		u := f.user(t, "kim@kappa.example")
+		if c.Owner == nil || c.Owner.ID != u.ID || !password.Verify(u.PasswordHash, pw) {
+			t.Errorf("owner %+v does not match a user with the password", c.Owner)
+		}
+		// the owner logs in on Acme's domain, not on the platform's
+		if g := f.actor(t, "acme.localhost", "kim@kappa.example").Grants; len(g) != 1 ||
+			g[0].Account.ID != a.ID || g[0].Role != tenantry.RoleOwner {
+			t.Errorf("grants on acme.localhost = %+v, want Owner of the new account", g)
+		}
+		if g := f.actor(t, "portal.localhost", "kim@kappa.example").Grants; len(g) != 0 {
+			t.Errorf("grants on portal.localhost = %+v, want none", g)
+		}
+		if got := count(t, f.db, "user_tokens"); got != 0 {
+			t.Errorf("user_tokens = %d, want 0", got)
+		}
+	})
+
+	t.Run("WithoutPassword", func(t *testing.T) {
+		f := newDemo(t)
+		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Lambda Lofts",
+			Owner: &tenantry.NewOwner{Email: "lee@lambda.example", Name: "Lee"}})
+		if err != nil {
+			t.Fatalf("CreateAccount: %v", err)
+		}
+		if c.SetPasswordToken == "" || c.SetPasswordHost != "acme.localhost" {
+			t.Fatalf("token %q on %q, want a token on acme.localhost", c.SetPasswordToken, c.SetPasswordHost)
+		}
+		if c.Owner.PasswordHash != "" {
+			t.Errorf("owner has a password hash, want none yet")
+		}
+		var n int
+		if err := f.db.read.QueryRow(`SELECT COUNT(*) FROM user_tokens WHERE token_hash = ?`, c.SetPasswordToken).Scan(&n); err != nil || n != 0 {
+			t.Errorf("the token is stored in clear, want only its hash")
+		}
+		acme := f.tenant(t, "acme.localhost").Account.ID
+		portal := f.tenant(t, "portal.localhost").Account.ID
+		lookups := []struct {
+			name, tenant, purpose, token string
+			found                        bool
+		}{
+			{"ServingTenant", acme, PurposeSetPassword, c.SetPasswordToken, true},
+			{"PlatformErrNotFound", portal, PurposeSetPassword, c.SetPasswordToken, false},
+			{"OtherResellerErrNotFound", f.id(t, "Orbit IT"), PurposeSetPassword, c.SetPasswordToken, false},
+			{"OtherPurposeErrNotFound", acme, "reset_password", c.SetPasswordToken, false},
+			{"WrongTokenErrNotFound", acme, PurposeSetPassword, c.SetPasswordToken + "x", false},
+		}
+		for _, tt := range lookups {
+			t.Run(tt.name, func(t *testing.T) {
+				u, err := f.db.UserByToken(ctx, tt.tenant, tt.purpose, tt.token)
+				if !tt.found {
+					wantKind(t, err, tenantry.ENOTFOUND)
+					return
+				}
+				if err != nil || u.ID != c.Owner.ID {
+					t.Errorf("UserByToken = %+v, %v; want the owner", u, err)
+				}
+			})
+		}
+		t.Run("SetPasswordOnOtherTenantErrNotFound", func(t *testing.T) {
+			before := f.snapshot(t)
+			_, err := f.db.SetPasswordWithToken(ctx, portal, c.SetPasswordToken, password.Hash("x"), testIP)
+			wantKind(t, err, tenantry.ENOTFOUND)
+			f.assertUnchanged(t, before)
+		})
+		t.Run("SetPasswordOnce", func(t *testing.T) {
+			const pw = "lambda-lofts-2026"
+			u, err := f.db.SetPasswordWithToken(ctx, acme, c.SetPasswordToken, password.Hash(pw), testIP)
+			if err != nil {
+				t.Fatalf("SetPasswordWithToken: %v", err)
+			}
+			if u.ID != c.Owner.ID || !password.Verify(f.user(t, "lee@lambda.example").PasswordHash, pw) {
+				t.Errorf("password not set for the owner")
+			}
+			evs := auditEvents(t, f.db, "user.password_set")
+			if len(evs) != 1 || evs[0].ActorID != u.ID || evs[0].AccountID != acme || evs[0].IP != testIP {
+				t.Errorf("user.password_set events = %+v, want one by the owner on Acme", evs)
+			}
+			before := f.snapshot(t)
+			_, err = f.db.SetPasswordWithToken(ctx, acme, c.SetPasswordToken, password.Hash("another-one-99"), testIP)
+			wantKind(t, err, tenantry.ENOTFOUND)
+			f.assertUnchanged(t, before)
+			_, err = f.db.UserByToken(ctx, acme, PurposeSetPassword, c.SetPasswordToken)
+			wantKind(t, err, tenantry.ENOTFOUND)
+		})
+	})
+
+	t.Run("TokenExpires", func(t *testing.T) {
+		f := newDemo(t)
+		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		f.db.Now = func() time.Time { return now }
+		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Mu Mills",
+			Owner: &tenantry.NewOwner{Email: "mo@mu.example", Name: "Mo"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		acme := f.tenant(t, "acme.localhost").Account.ID
+		now = now.Add(SetPasswordTTL - time.Millisecond)
+		if _, err := f.db.UserByToken(ctx, acme, PurposeSetPassword, c.SetPasswordToken); err != nil {
+			t.Errorf("UserByToken just before expiry: %v", err)
+		}
+		now = now.Add(time.Millisecond)
+		_, err = f.db.UserByToken(ctx, acme, PurposeSetPassword, c.SetPasswordToken)
+		wantKind(t, err, tenantry.ENOTFOUND)
+		_, err = f.db.SetPasswordWithToken(ctx, acme, c.SetPasswordToken, password.Hash("too-late-2026"), testIP)
+		wantKind(t, err, tenantry.ENOTFOUND)
+	})
+
+	t.Run("TokenOnServingDomain", func(t *testing.T) {
+		f := newDemo(t)
+		tests := []struct {
+			name     string
+			scope    func(*testing.T) *Scope
+			parent   string
+			kind     tenantry.AccountKind
+			wantHost string
+		}{
+			{"ResellerBelowProvider", f.provider, "Nimbus Cloud", tenantry.KindReseller, "portal.localhost"},
+			{"CustomerBelowProvider", f.provider, "Nimbus Cloud", tenantry.KindCustomer, "portal.localhost"},
+			{"CustomerBelowBetaByProvider", f.provider, "Beta Resale", tenantry.KindCustomer, "beta.localhost"},
+			{"ResellerBelowBeta", f.acme, "Beta Resale", tenantry.KindReseller, "beta.localhost"},
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				email := "owner" + string(rune('a'+i)) + "@new.example"
+				c, err := tt.scope(t).CreateAccount(ctx, tenantry.NewAccount{ParentID: f.id(t, tt.parent), Kind: tt.kind,
+					Name: "New " + tt.name, Owner: &tenantry.NewOwner{Email: email, Name: "N"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.SetPasswordHost != tt.wantHost {
+					t.Errorf("SetPasswordHost = %q, want %q", c.SetPasswordHost, tt.wantHost)
+				}
+				host := f.tenant(t, tt.wantHost).Account.ID
+				if _, err := f.db.UserByToken(ctx, host, PurposeSetPassword, c.SetPasswordToken); err != nil {
+					t.Errorf("UserByToken on %s: %v", tt.wantHost, err)
+				}
+			})
+		}
+	})
+
+	t.Run("WithoutOwner", func(t *testing.T) {
+		f := newDemo(t)
+		users := count(t, f.db, "users")
+		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Nu Nets"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Owner != nil || c.SetPasswordToken != "" {
+			t.Errorf("CreatedAccount = %+v, want no owner and no token", c)
+		}
+		if got := count(t, f.db, "users"); got != users {
+			t.Errorf("users = %d, want %d", got, users)
+		}
+	})
+
+	t.Run("DefaultParent", func(t *testing.T) {
+		f := newDemo(t)
+		tests := []struct {
+			name  string
+			scope func(*testing.T) *Scope
+			want  string
+		}{
+			{"Reseller", f.acme, "Acme Hosting"},
+			{"Provider", f.provider, "Nimbus Cloud"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				c, err := tt.scope(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Child of " + tt.name})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := f.id(t, tt.want); c.Account.ParentID != want {
+					t.Errorf("ParentID = %s, want %s (%s)", c.Account.ParentID, want, tt.want)
+				}
+			})
+		}
+	})
+
+	t.Run("SubReseller", func(t *testing.T) {
+		f := newDemo(t)
+		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{ParentID: f.id(t, "Beta Resale"), Kind: tenantry.KindReseller,
+			Name: "Xi Resale"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Account.Depth != 3 || c.Account.Kind != tenantry.KindReseller {
+			t.Errorf("Account = %+v, want a reseller at depth 3", c.Account)
+		}
+	})
+
+	t.Run("DuplicateOwnerEmail", func(t *testing.T) {
+		f := newDemo(t)
+		for _, email := range []string{"owner@bluebakery.example", " OWNER@BlueBakery.Example ", "admin@orbit.example"} {
+			t.Run(email, func(t *testing.T) {
+				before := f.snapshot(t)
+				_, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Omicron Oils",
+					Owner: &tenantry.NewOwner{Email: email, Name: "Dup", Password: "omicron-oils-2026"}})
+				wantField(t, err, tenantry.ECONFLICT, "owner.email")
+				if e := tenantry.AsError(err); e.Code != "email_taken" {
+					t.Errorf("code = %q, want email_taken", e.Code)
+				}
+				// the account row and its audit event were rolled back
+				f.assertUnchanged(t, before)
+			})
+		}
+	})
+
+	refused := []struct {
+		name        string
+		host, email string
+		in          func(f *fixture, t *testing.T) tenantry.NewAccount
+		kind, field string
+	}{
+		{"ParentIsCustomer", "acme.localhost", "admin@acme.example", func(f *fixture, t *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{ParentID: f.id(t, "Blue Bakery"), Kind: tenantry.KindCustomer, Name: "Sub"}
+		}, tenantry.EINVALID, "parent_id"},
+		{"CustomerOwnerHasNoVendorAccount", "acme.localhost", "owner@bluebakery.example", func(*fixture, *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Sub"}
+		}, tenantry.EINVALID, "parent_id"},
+		{"CustomerOwnerBelowOwnAccount", "acme.localhost", "owner@bluebakery.example", func(f *fixture, t *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{ParentID: f.id(t, "Blue Bakery"), Kind: tenantry.KindCustomer, Name: "Sub"}
+		}, tenantry.EINVALID, "parent_id"},
+		{"ParentAboveTenant", "acme.localhost", "admin@acme.example", func(f *fixture, t *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{ParentID: f.id(t, "Nimbus Cloud"), Kind: tenantry.KindCustomer, Name: "Sub"}
+		}, tenantry.EINVALID, "parent_id"},
+		{"ParentUnknown", "acme.localhost", "admin@acme.example", func(*fixture, *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{ParentID: "acc_nosuchaccount", Kind: tenantry.KindCustomer, Name: "Sub"}
+		}, tenantry.EINVALID, "parent_id"},
+		{"NoName", "acme.localhost", "admin@acme.example", func(*fixture, *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "   "}
+		}, tenantry.EINVALID, "name"},
+		{"KindProvider", "acme.localhost", "admin@acme.example", func(*fixture, *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{Kind: tenantry.KindProvider, Name: "Second Root"}
+		}, tenantry.EINVALID, "kind"},
+		{"NoKind", "acme.localhost", "admin@acme.example", func(*fixture, *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{Name: "No Kind"}
+		}, tenantry.EINVALID, "kind"},
+		{"BadContactEmail", "acme.localhost", "admin@acme.example", func(*fixture, *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Pi", ContactEmail: "nope"}
+		}, tenantry.EINVALID, "contact_email"},
+		{"BadOwnerEmail", "acme.localhost", "admin@acme.example", func(*fixture, *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Pi", Owner: &tenantry.NewOwner{Email: "nope", Name: "P"}}
+		}, tenantry.EINVALID, "owner.email"},
+		{"NoOwnerName", "acme.localhost", "admin@acme.example", func(*fixture, *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Pi", Owner: &tenantry.NewOwner{Email: "p@pi.example"}}
+		}, tenantry.EINVALID, "owner.name"},
+		{"WeakOwnerPassword", "acme.localhost", "admin@acme.example", func(*fixture, *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Pi",
+				Owner: &tenantry.NewOwner{Email: "p@pi.example", Name: "P", Password: "short"}}
+		}, tenantry.EINVALID, "owner.password"},
+		{"ResellerCannotCreateBelowItselfAsProvider", "portal.localhost", "admin@acme.example", func(f *fixture, t *testing.T) tenantry.NewAccount {
+			return tenantry.NewAccount{ParentID: f.id(t, "Nimbus Cloud"), Kind: tenantry.KindCustomer, Name: "Sub"}
+		}, tenantry.EINVALID, "parent_id"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newDemo(t)
+			before := f.snapshot(t)
+			_, err := f.scope(t, tt.host, tt.email).CreateAccount(ctx, tt.in(f, t))
+			wantField(t, err, tt.kind, tt.field)
+			f.assertUnchanged(t, before)
+		})
+	}
+
+	t.Run("ParentSuspended", func(t *testing.T) {
+		f := newDemo(t)
+		if _, err := f.provider(t).UpdateAccount(ctx, f.id(t, "Acme Hosting"),
+			tenantry.AccountUpdate{Status: ptr(tenantry.StatusSuspended), SuspendReason: ptr("unpaid")}); err != nil {
+			t.Fatal(err)
+		}
+		for _, parent := range []string{"Acme Hosting", "Beta Resale"} {
+			before := f.snapshot(t)
+			_, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{ParentID: f.id(t, parent), Kind: tenantry.KindCustomer, Name: "Rho"})
+			wantField(t, err, tenantry.EINVALID, "parent_id")
+			f.assertUnchanged(t, before)
+		}
+	})
+
+	t.Run("ResellersDisabled", func(t *testing.T) {
+		f := newDemo(t)
+		if err := f.provider(t).SetResellersEnabled(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		if on, err := f.db.ResellersEnabled(ctx); err != nil || on {
+			t.Fatalf("ResellersEnabled = %v, %v; want false", on, err)
+		}
+		for _, s := range []*Scope{f.acme(t), f.provider(t)} {
+			before := f.snapshot(t)
+			_, err := s.CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindReseller, Name: "Sigma Resale"})
+			e := wantKind(t, err, tenantry.EFORBIDDEN)
+			if e.Code != "resellers_disabled" {
+				t.Errorf("code = %q, want resellers_disabled", e.Code)
+			}
+			f.assertUnchanged(t, before)
+		}
+		if _, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Tau Tiles"}); err != nil {
+			t.Errorf("a customer while resellers are off: %v", err)
+		}
+		if err := f.provider(t).SetResellersEnabled(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindReseller, Name: "Sigma Resale"}); err != nil {
+			t.Errorf("a reseller after switching them back on: %v", err)
+		}
+		evs := auditEvents(t, f.db, "settings.update")
+		if n := len(evs); n < 2 || evs[n-1].Summary != "resellers_enabled = true" || evs[n-2].Summary != "resellers_enabled = false" {
+			t.Errorf("settings.update events = %+v, want off then on", evs)
+		}
+	})
+
+	t.Run("RolesWithoutVendorPermission", func(t *testing.T) {
+		f := newDemo(t)
+		for _, role := range []tenantry.Role{tenantry.RoleViewer, tenantry.RoleOps, tenantry.RoleBilling} {
+			u := f.addMember(t, "Acme Hosting", string(role)+"@acme.example", role)
+			s := f.db.Scope(f.tenant(t, "acme.localhost"), f.actor(t, "acme.localhost", u.Email), testIP)
+			for _, kind := range []tenantry.AccountKind{tenantry.KindCustomer, tenantry.KindReseller} {
+				t.Run(string(role)+"/"+string(kind), func(t *testing.T) {
+					before := f.snapshot(t)
+					_, err := s.CreateAccount(ctx, tenantry.NewAccount{Kind: kind, Name: "Upsilon"})
+					wantKind(t, err, tenantry.EFORBIDDEN)
+					f.assertUnchanged(t, before)
+				})
+			}
+		}
+		t.Run("Admin", func(t *testing.T) {
+			u := f.addMember(t, "Acme Hosting", "second-admin@acme.example", tenantry.RoleAdmin)
+			s := f.db.Scope(f.tenant(t, "acme.localhost"), f.actor(t, "acme.localhost", u.Email), testIP)
+			if _, err := s.CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Phi Farms"}); err != nil {
+				t.Errorf("an Admin creating a customer: %v", err)
+			}
+		})
+	})
+}

@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+// foreignCase calls one Scope method with an account that lies outside the
+// caller's reach (STYLE.md habit 3, after coder's dbauthz accounting test).
+type foreignCase struct {
+	method string // the Scope method under test
+	name   string // a variant of the call
+	kind   string // "one", "list" or "write"
+	// call returns the method's single result (a list as its items).
+	call func(ctx context.Context, s *Scope, victim *tenantry.Account) (any, error)
+	// wantKind is the error kind expected; "" means ENOTFOUND. Whatever the
+	// kind, the error must be exactly the one an absent id gets, so that
+	// existence never leaks.
+	wantKind string
+}
+
+const (
+	one   = "one"
+	list  = "list"
+	write = "write"
+)
+
+func accountsCall(f func(v *tenantry.Account) AccountFilter) func(context.Context, *Scope, *tenantry.Account) (any, error) {
+	return func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		p, err := s.Accounts(ctx, f(v))
+		if err != nil {
+			return nil, err
+		}
+		return p.Items, nil
+	}
+}
+
+func updateCall(in tenantry.AccountUpdate) func(context.Context, *Scope, *tenantry.Account) (any, error) {
+	return func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.UpdateAccount(ctx, v.ID, in)
+	}
+}
+
+func createCall(kind tenantry.AccountKind, owner *tenantry.NewOwner) func(context.Context, *Scope, *tenantry.Account) (any, error) {
+	return func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CreateAccount(ctx, tenantry.NewAccount{ParentID: v.ID, Kind: kind, Name: "Intruder Inc",
+			ContactEmail: "intruder@example.test", Owner: owner})
+	}
+}
+
+// foreignCases lists every Scope method that takes an account id. A new
+// method must get an entry here (or in foreignSkips, with a reason).
+var foreignCases = []foreignCase{
+	{method: "Account", name: "ByID", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Account(ctx, v.ID)
+	}},
+	{method: "Stats", name: "ByID", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Stats(ctx, v.ID)
+	}},
+	{method: "Accounts", name: "Under", kind: list, call: accountsCall(func(v *tenantry.Account) AccountFilter {
+		return AccountFilter{Under: v.ID}
+	})},
+	{method: "Accounts", name: "ParentID", kind: list, call: accountsCall(func(v *tenantry.Account) AccountFilter {
+		return AccountFilter{ParentID: v.ID}
+	})},
+	{method: "Accounts", name: "QName", kind: list, call: accountsCall(func(v *tenantry.Account) AccountFilter {
+		return AccountFilter{Q: v.Name}
+	})},
+	{method: "Accounts", name: "QEmail", kind: list, call: accountsCall(func(v *tenantry.Account) AccountFilter {
+		return AccountFilter{Q: v.ContactEmail}
+	})},
+	{method: "Accounts", name: "KindAndQ", kind: list, call: accountsCall(func(v *tenantry.Account) AccountFilter {
+		return AccountFilter{Kind: v.Kind, Q: v.Name, Limit: 1000}
+	})},
+	{method: "Members", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Members(ctx, v.ID)
+	}},
+	// CreateAccount reports a parent out of reach as a form error on
+	// parent_id (the web layer shows it on the field, with 422), worded
+	// exactly as for an id that does not exist.
+	{method: "CreateAccount", name: "Customer", kind: write, wantKind: tenantry.EINVALID,
+		call: createCall(tenantry.KindCustomer, nil)},
+	{method: "CreateAccount", name: "Reseller", kind: write, wantKind: tenantry.EINVALID,
+		call: createCall(tenantry.KindReseller, nil)},
+	{method: "CreateAccount", name: "WithOwner", kind: write, wantKind: tenantry.EINVALID,
+		call: createCall(tenantry.KindCustomer, &tenantry.NewOwner{Email: "intruder@example.test", Name: "In Truder"})},
+	{method: "UpdateAccount", name: "Rename", kind: write, call: updateCall(tenantry.AccountUpdate{Name: ptr("Pwned")})},
+	{method: "UpdateAccount", name: "ContactEmail", kind: write,
+		call: updateCall(tenantry.AccountUpdate{ContactEmail: ptr("intruder@example.test")})},
+	{method: "UpdateAccount", name: "Suspend", kind: write,
+		call: updateCall(tenantry.AccountUpdate{Status: ptr(tenantry.StatusSuspended), SuspendReason: ptr("because")})},
+	{method: "UpdateAccount", name: "Reactivate", kind: write,
+		call: updateCall(tenantry.AccountUpdate{Status: ptr(tenantry.StatusActive)})},
+	{method: "UpdateAccount", name: "NoChange", kind: write, call: updateCall(tenantry.AccountUpdate{})},
+	{method: "AddDomain", name: "Fresh", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.AddDomain(ctx, v.ID, "intruder.example")
+	}},
+	{method: "AddDomain", name: "Taken", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.AddDomain(ctx, v.ID, "portal.localhost")
+	}},
+}
+
+// foreignSkips are the Scope methods that take no account id, so there is
+// no foreign object to pass them.
+var foreignSkips = map[string]string{
+	"Actor": "returns the scope's own actor; reads nothing",
+	"SetResellersEnabled": "takes no account id: the setting belongs to the provider; " +
+		"TestScopeForeignTenant/SetResellersEnabled checks that any other tenant gets ENOTFOUND",
+}
+
+// foreignViewer is someone signed in on host with no reach over victims.
+type foreignViewer struct {
+	name, host, email string
+	victims           []string
+	// owner re-reads the victims afterwards (host, email).
+	ownerHost, ownerEmail string
+}
+
+var acmeSubtree = []string{"Acme Hosting", "Beta Resale", "Gamma Labs", "Blue Bakery", "Cobalt Law"}
+
+var foreignViewers = []foreignViewer{
+	// the one the brief names: another reseller on its own domain
+	{"OrbitAdminOnOrbit", "orbit.localhost", "admin@orbit.example", acmeSubtree, "acme.localhost", "admin@acme.example"},
+	// the platform domain does not widen a reseller's reach
+	{"OrbitAdminOnPlatform", "portal.localhost", "admin@orbit.example", acmeSubtree, "acme.localhost", "admin@acme.example"},
+	// grants elsewhere are not usable on another reseller's domain
+	{"AcmeAdminOnOrbit", "orbit.localhost", "admin@acme.example", []string{"Orbit IT", "Delta Freight", "Echo Media"},
+		"orbit.localhost", "admin@orbit.example"},
+	// not even on its own sub-reseller's domain
+	{"AcmeAdminOnBeta", "beta.localhost", "admin@acme.example", []string{"Beta Resale", "Gamma Labs"},
+		"acme.localhost", "admin@acme.example"},
+	// a sub-reseller sees neither its vendor nor its vendor's customers
+	{"BetaAdminOnBeta", "beta.localhost", "admin@beta.example", []string{"Acme Hosting", "Blue Bakery", "Cobalt Law"},
+		"acme.localhost", "admin@acme.example"},
+	{"BetaAdminOnAcme", "acme.localhost", "admin@beta.example", []string{"Acme Hosting", "Blue Bakery", "Cobalt Law"},
+		"acme.localhost", "admin@acme.example"},
+	// a customer sees neither its vendor nor its siblings
+	{"CustomerOnAcme", "acme.localhost", "owner@bluebakery.example",
+		[]string{"Acme Hosting", "Beta Resale", "Gamma Labs", "Cobalt Law"}, "acme.localhost", "admin@acme.example"},
+	// reseller staff never reach the provider itself
+	{"AcmeAdminOnPlatform", "portal.localhost", "admin@acme.example", []string{"Nimbus Cloud", "Orbit IT", "Harbor Health"},
+		"portal.localhost", "admin@nimbus.example"},
+}
+
+// TestScopeForeignTenant walks every exported Scope method as a foreign
+// tenant: a single row is ENOTFOUND, a list is ENOTFOUND or empty, a write
+// is ENOTFOUND and changes nothing. It fails when a Scope method has no
+// case here, so a new method cannot ship without one.
+func TestScopeForeignTenant(t *testing.T) {
+	t.Run("EveryMethodAccounted", func(t *testing.T) {
+		typ := reflect.TypeFor[*Scope]()
+		methods := map[string]bool{}
+		for i := range typ.NumMethod() {
+			m := typ.Method(i).Name
+			methods[m] = true
+			_, skipped := foreignSkips[m]
+			covered := slices.ContainsFunc(foreignCases, func(c foreignCase) bool { return c.method == m })
+			switch {
+			case skipped && covered:
+				t.Errorf("Scope.%s is both tested and skipped: drop the skip", m)
+			case !skipped && !covered:
+				t.Errorf("Scope.%s has no case in foreignCases: add one that calls it as a foreign tenant "+
+					"(or, if it takes no account id, a reason in foreignSkips)", m)
+			}
+		}
+		for _, c := range foreignCases {
+			if !methods[c.method] {
+				t.Errorf("foreignCases names Scope.%s, which does not exist", c.method)
+			}
+		}
+		for m, why := range foreignSkips {
+			if !methods[m] {
+				t.Errorf("foreignSkips names Scope.%s, which does not exist", m)
+			}
+			if strings.TrimSpace(why) == "" {
+				t.Errorf("foreignSkips[%s] gives no reason", m)
+			}
+		}
+	})
+
+	f := newDemo(t)
+	ctx := context.Background()
+	absent := &tenantry.Account{ID: "acc_doesnotexist234567abcdef", Kind: tenantry.KindReseller,
+		Name: "No Such Account", ContactEmail: "nobody@nowhere.example"}
+
+	for _, v := range foreignViewers {
+		t.Run(v.name, func(t *testing.T) {
+			s := f.scope(t, v.host, v.email)
+			owner := f.scope(t, v.ownerHost, v.ownerEmail)
+			for _, victimName := range v.victims {
+				victim := f.acc(t, victimName)
+				for _, c := range foreignCases {
+					t.Run(strings.ReplaceAll(victimName, " ", "")+"/"+c.method+"/"+c.name, func(t *testing.T) {
+						before := f.snapshot(t)
+						seen, err := owner.Account(ctx, victim.ID)
+						if err != nil {
+							t.Fatalf("owner cannot read %s: %v", victimName, err)
+						}
+						got, err := c.call(ctx, s, victim)
+						_, absentErr := c.call(ctx, s, absent)
+						if !errorsEqual(err, absentErr) {
+							t.Errorf("error = %v; for an absent id %v: existence leaks", err, absentErr)
+						}
+						want := c.wantKind
+						if want == "" {
+							want = tenantry.ENOTFOUND
+						}
+						switch c.kind {
+						case one:
+							if k := tenantry.ErrorKind(err); err == nil || k != want {
+								t.Errorf("error = %v, want kind %s", err, want)
+							}
+							if got != nil && !reflect.ValueOf(got).IsNil() {
+								t.Errorf("result = %+v, want nil", got)
+							}
+						case list:
+							if err != nil && tenantry.ErrorKind(err) != want {
+								t.Errorf("error = %v, want kind %s or an empty list", err, want)
+							}
+							if err == nil && reflect.ValueOf(got).Len() != 0 {
+								t.Errorf("list = %+v, want it empty", got)
+							}
+						case write:
+							if k := tenantry.ErrorKind(err); err == nil || k != want {
+								t.Errorf("error = %v, want kind %s", err, want)
+							}
+							f.assertUnchanged(t, before)
+							after, err := owner.Account(ctx, victim.ID)
+							if err != nil {
+								t.Fatalf("owner cannot read %s afterwards: %v", victimName, err)
+							}
+							if !reflect.DeepEqual(after, seen) {
+								t.Errorf("owner reads %+v afterwards, want %+v", after, seen)
+							}
+						default:
+							t.Fatalf("unknown case kind %q", c.kind)
+						}
+					})
+				}
+			}
+		})
+	}
+
+	t.Run("SetResellersEnabled", func(t *testing.T) {
+		for _, v := range []struct{ host, email string }{
+			{"acme.localhost", "admin@acme.example"},
+			{"orbit.localhost", "admin@orbit.example"},
+			{"beta.localhost", "admin@beta.example"},
+			// reseller staff on the platform domain: the provider is above them
+			{"portal.localhost", "admin@acme.example"},
+		} {
+			t.Run(v.host+"/"+v.email, func(t *testing.T) {
+				s := f.scope(t, v.host, v.email)
+				for _, on := range []bool{false, true} {
+					before := f.snapshot(t)
+					err := s.SetResellersEnabled(ctx, on)
+					wantKind(t, err, tenantry.ENOTFOUND)
+					f.assertUnchanged(t, before)
+				}
+			})
+		}
+	})
+}
