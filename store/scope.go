@@ -22,10 +22,18 @@ type Scope struct {
 	ip     string
 }
 
-// Scope binds the store to a tenant and an actor. ip is recorded on the
-// audit events the scope writes.
+// Scope binds the store to a tenant and an actor. Only the actor's grants
+// on active accounts count: a suspended account's staff reach nothing
+// through the store, whichever door they came in by. ip is recorded on
+// the audit events the scope writes.
 func (db *DB) Scope(t *tenantry.Tenant, a *tenantry.Actor, ip string) *Scope {
-	return &Scope{db: db, tenant: t, actor: a, ip: ip}
+	active := &tenantry.Actor{User: a.User}
+	for _, g := range a.Grants {
+		if g.Account.Status == tenantry.StatusActive {
+			active.Grants = append(active.Grants, g)
+		}
+	}
+	return &Scope{db: db, tenant: t, actor: active, ip: ip}
 }
 
 // Actor returns the scope's actor.
@@ -255,8 +263,19 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*Cre
 				Message: "The reseller programme is not enabled."}
 		}
 	}
+	hash := ""
+	if in.Owner != nil && in.Owner.Password != "" {
+		hash = hashPassword(in.Owner.Password) // slow on purpose: not while holding the write lock
+	}
 	out := &CreatedAccount{}
 	err = s.db.inTx(ctx, func(tx *tx) error {
+		// the parent may have been suspended since it was read
+		if parent, err = s.account(ctx, tx, parent.ID); err != nil {
+			return err
+		}
+		if parent.Status != tenantry.StatusActive {
+			return tenantry.Invalid(map[string]string{"parent_id": "This account is not active."})
+		}
 		a := &tenantry.Account{Kind: in.Kind, Name: in.Name, ContactEmail: in.ContactEmail, Status: tenantry.StatusActive}
 		if err := insertAccount(ctx, tx, a, parent); err != nil {
 			return err
@@ -269,10 +288,7 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*Cre
 		if in.Owner == nil {
 			return nil
 		}
-		u := &tenantry.User{Email: in.Owner.Email, Name: in.Owner.Name}
-		if in.Owner.Password != "" {
-			u.PasswordHash = hashPassword(in.Owner.Password)
-		}
+		u := &tenantry.User{Email: in.Owner.Email, Name: in.Owner.Name, PasswordHash: hash}
 		if err := insertUser(ctx, tx, u, "owner.email"); err != nil {
 			return err
 		}

@@ -83,43 +83,38 @@ type Actor struct {
 	Grants []Grant
 }
 
-// grantOver returns the grant on the nearest account above target (or on
-// target itself when self is true) and whether there is one.
-func (a *Actor) grantOver(target *Account, self bool) (Grant, bool) {
-	var best Grant
-	found := false
-	for _, g := range a.Grants {
-		if !g.Account.Contains(target) || (!self && g.Account.ID == target.ID) {
-			continue
-		}
-		if !found || g.Account.Depth > best.Account.Depth {
-			best, found = g, true
-		}
-	}
-	return best, found
-}
-
 // Sees reports whether target lies within the reach of any of the actor's
 // grants: its own accounts and everything below them.
 func (a *Actor) Sees(target *Account) bool {
-	_, ok := a.grantOver(target, true)
-	return ok
+	for _, g := range a.Grants {
+		if g.Account.Contains(target) {
+			return true
+		}
+	}
+	return false
 }
 
 // Authorize is the one function that decides whether the actor may do p on
 // target. It returns ErrNotFound when target is outside the actor's reach
 // (so existence never leaks) and an EFORBIDDEN error when the actor sees
-// target but its role lacks p. Vendor permissions (managing customers and
-// resellers, acting on behalf) come only from a grant above target.
+// target but no grant allows p. Grants add up: any grant on target or
+// above it whose role includes p allows it. Vendor permissions (managing
+// customers and resellers, acting on behalf) come only from a grant
+// strictly above target.
 func Authorize(a *Actor, p Permission, target *Account) error {
 	if a == nil || !a.Sees(target) {
 		return ErrNotFound
 	}
-	g, ok := a.grantOver(target, !slices.Contains(vendorPermissions, p))
-	if !ok || !g.Role.Can(p) {
-		return &Error{Kind: EFORBIDDEN, Code: EFORBIDDEN, Message: "Your role does not allow this."}
+	vendorOnly := slices.Contains(vendorPermissions, p)
+	for _, g := range a.Grants {
+		if !g.Account.Contains(target) || (vendorOnly && g.Account.ID == target.ID) {
+			continue
+		}
+		if g.Role.Can(p) {
+			return nil
+		}
 	}
-	return nil
+	return &Error{Kind: EFORBIDDEN, Code: EFORBIDDEN, Message: "Your role does not allow this."}
 }
 
 // PermissionForKind returns the vendor permission needed to create or

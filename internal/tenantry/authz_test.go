@@ -172,18 +172,20 @@ func TestAuthorizeEdges(t *testing.T) {
 			tenantry.PermAccountView, &tr.reseller, tenantry.ENOTFOUND},
 		{"TwoGrantsSeeBoth", actorWith(tenantry.Grant{Account: tr.reseller, Role: tenantry.RoleViewer},
 			tenantry.Grant{Account: tr.sibling, Role: tenantry.RoleViewer}), tenantry.PermAccountView, &tr.sibling, ""},
-		// the grant on the nearest account above the target decides, even
-		// when a grant further up would allow more
-		{"NearestGrantDecides", actorWith(tenantry.Grant{Account: tr.provider, Role: tenantry.RoleAdmin},
-			tenantry.Grant{Account: tr.reseller, Role: tenantry.RoleViewer}), tenantry.PermCustomersManage, &tr.customer, tenantry.EFORBIDDEN},
-		{"NearestGrantDecidesOrderIndependent", actorWith(tenantry.Grant{Account: tr.reseller, Role: tenantry.RoleViewer},
-			tenantry.Grant{Account: tr.provider, Role: tenantry.RoleAdmin}), tenantry.PermCustomersManage, &tr.customer, tenantry.EFORBIDDEN},
+		// grants add up: a weaker grant nearer the target takes nothing
+		// away from a stronger one above it
+		{"GrantsAddUp", actorWith(tenantry.Grant{Account: tr.provider, Role: tenantry.RoleAdmin},
+			tenantry.Grant{Account: tr.reseller, Role: tenantry.RoleViewer}), tenantry.PermCustomersManage, &tr.customer, ""},
+		{"GrantsAddUpOrderIndependent", actorWith(tenantry.Grant{Account: tr.reseller, Role: tenantry.RoleViewer},
+			tenantry.Grant{Account: tr.provider, Role: tenantry.RoleAdmin}), tenantry.PermCustomersManage, &tr.customer, ""},
+		{"WeakGrantsStayWeak", actorWith(tenantry.Grant{Account: tr.reseller, Role: tenantry.RoleViewer},
+			tenantry.Grant{Account: tr.customer, Role: tenantry.RoleOps}), tenantry.PermAccountManage, &tr.customer, tenantry.EFORBIDDEN},
 		// on the reseller itself the vendor permission comes from the
 		// provider grant, the only one strictly above it
 		{"VendorPermFromGrantAbove", actorWith(tenantry.Grant{Account: tr.provider, Role: tenantry.RoleAdmin},
 			tenantry.Grant{Account: tr.reseller, Role: tenantry.RoleViewer}), tenantry.PermResellersManage, &tr.reseller, ""},
-		{"SelfPermFromOwnGrant", actorWith(tenantry.Grant{Account: tr.provider, Role: tenantry.RoleAdmin},
-			tenantry.Grant{Account: tr.reseller, Role: tenantry.RoleViewer}), tenantry.PermAccountManage, &tr.reseller, tenantry.EFORBIDDEN},
+		{"VendorPermNotFromOwnGrant", actorWith(tenantry.Grant{Account: tr.reseller, Role: tenantry.RoleOwner}),
+			tenantry.PermResellersManage, &tr.reseller, tenantry.EFORBIDDEN},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
