@@ -94,6 +94,7 @@ func (db *DB) LoadDemo(ctx context.Context) ([]DemoLogin, error) {
 var DemoLogins = []DemoLogin{
 	{Panel: "provider", Host: "portal.localhost", Email: "admin@nimbus.example"},
 	{Panel: "reseller", Host: "acme.localhost", Email: "admin@acme.example"},
+	{Panel: "reseller", Host: "beta.localhost", Email: "admin@beta.example"},
 	{Panel: "reseller", Host: "orbit.localhost", Email: "admin@orbit.example"},
 	{Panel: "end user", Host: "acme.localhost", Email: "owner@bluebakery.example"},
 }

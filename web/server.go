@@ -21,6 +21,11 @@ type Config struct {
 	// SecureCookies marks cookies Secure even on plain HTTP (behind a TLS
 	// proxy). Cookies are always Secure on a TLS connection.
 	SecureCookies bool
+	// TrustProxy takes the client's address from X-Forwarded-For, as set
+	// by a reverse proxy on loopback or a private network. Without it the
+	// connection's address is used, which behind a proxy is the proxy's,
+	// and per-IP throttles would count every client as one.
+	TrustProxy bool
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
 }
@@ -41,12 +46,16 @@ func New(db *store.DB, cfg Config) *Server {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{db: db, cfg: cfg, log: cfg.Logger}
-	s.sessions = newSessionStore(db, cfg.SessionKey, cfg.SecureCookies)
+	ipOf := echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		ipOf = echo.ExtractIPFromXFFHeader()
+	}
+	s.sessions = newSessionStore(db, cfg.SessionKey, cfg.SecureCookies, ipOf)
 	s.throttle = throttle{db: db, window: 15 * time.Minute, perEmail: 10, perIP: 50}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipOf
 	s.echo = e
 	s.routes()
 	return s

@@ -39,12 +39,13 @@ type sessionStore struct {
 	db     *store.DB
 	codec  securecookie.Codec
 	secure bool
+	ipOf   echo.IPExtractor
 }
 
-func newSessionStore(db *store.DB, key []byte, secure bool) *sessionStore {
+func newSessionStore(db *store.DB, key []byte, secure bool, ipOf echo.IPExtractor) *sessionStore {
 	codec := securecookie.New(key, nil)
 	codec.MaxAge(int(sessionTTL.Seconds()))
-	return &sessionStore{db: db, codec: codec, secure: secure}
+	return &sessionStore{db: db, codec: codec, secure: secure, ipOf: ipOf}
 }
 
 func (st *sessionStore) options(r *http.Request) *sessions.Options {
@@ -122,7 +123,7 @@ func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessi
 	}
 	userID, _ := sess.Values[keyUserID].(string)
 	tenantID, _ := sess.Values[keyTenantID].(string)
-	row := &store.Session{UserID: userID, TenantID: tenantID, Data: string(data), IP: clientIP(r),
+	row := &store.Session{UserID: userID, TenantID: tenantID, Data: string(data), IP: st.ipOf(r),
 		UserAgent: truncate(r.UserAgent(), 300), ExpiresAt: time.Now().Add(sessionTTL)}
 	if err := st.db.SaveSession(r.Context(), sess.ID, row); err != nil {
 		return err
@@ -139,10 +140,6 @@ func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessi
 func (st *sessionStore) destroy(c echo.Context, sess *sessions.Session) error {
 	sess.Options.MaxAge = -1
 	return st.Save(c.Request(), c.Response(), sess)
-}
-
-func clientIP(r *http.Request) string {
-	return echo.ExtractIPDirect()(r)
 }
 
 func truncate(s string, n int) string {

@@ -3,7 +3,9 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -294,5 +296,23 @@ func TestHealthz(t *testing.T) {
 	// health checks come from load balancers with any Host
 	if r := f.browser("10.0.0.1:8080").get("/healthz"); r.Code != http.StatusOK || strings.TrimSpace(r.body) != "ok" {
 		t.Errorf("healthz = %d %q", r.Code, r.body)
+	}
+}
+
+func TestTrustProxy(t *testing.T) {
+	f := newFixture(t)
+	// without --trust-proxy a spoofed X-Forwarded-For does not dodge the per-IP throttle
+	b := f.browser("orbit.localhost")
+	for i := 0; i < 50; i++ {
+		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{
+			"_csrf": {b.csrf("/login")}, "email": {"x" + strconv.Itoa(i) + "@example.test"}, "password": {"whatever-123"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", "203.0.113."+strconv.Itoa(i))
+		if r := b.do(req); r.Code != http.StatusUnauthorized {
+			t.Fatalf("attempt %d = %d", i, r.Code)
+		}
+	}
+	if r := b.submit("/login", "/login", url.Values{"email": {"admin@orbit.example"}, "password": {store.DemoPassword}}); r.Code != http.StatusTooManyRequests {
+		t.Errorf("after 50 failures from one address with spoofed headers: %d, want 429", r.Code)
 	}
 }

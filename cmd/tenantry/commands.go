@@ -24,6 +24,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	dbPath := dbFlag(fs)
 	demo := fs.Bool("demo", false, "load demo data into an empty database")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (set when TLS ends at a proxy)")
+	trustProxy := fs.Bool("trust-proxy", false, "take client addresses from X-Forwarded-For (behind a reverse proxy on a private network)")
 	sessionKey := fs.String("session-key", "", "`hex` key (≥ 32 bytes) signing cookies; default: generated once and kept in the database")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parse(fs, args, getenv); err != nil {
@@ -62,7 +63,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	srv := &http.Server{
-		Handler:           web.New(db, web.Config{SessionKey: key, SecureCookies: *secure, Logger: log}),
+		Handler:           web.New(db, web.Config{SessionKey: key, SecureCookies: *secure, TrustProxy: *trustProxy, Logger: log}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
