@@ -10,15 +10,17 @@ import (
 )
 
 const accountColumns = `a.id, a.kind, COALESCE(a.parent_id, ''), a.path, a.depth, a.name,
-	a.contact_email, a.status, COALESCE(a.suspended_by, ''), a.suspend_reason, a.created_at, a.updated_at`
+	a.contact_email, a.status, COALESCE(a.suspended_by, ''), a.suspend_reason, a.max_reseller_depth,
+	a.created_at, a.updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanAccount(row scanner) (*tenantry.Account, error) {
+// scanAccount scans accountColumns, then any extra columns into extra.
+func scanAccount(row scanner, extra ...any) (*tenantry.Account, error) {
 	var a tenantry.Account
 	var created, updated int64
-	err := row.Scan(&a.ID, &a.Kind, &a.ParentID, &a.Path, &a.Depth, &a.Name,
-		&a.ContactEmail, &a.Status, &a.SuspendedBy, &a.SuspendReason, &created, &updated)
+	err := row.Scan(append([]any{&a.ID, &a.Kind, &a.ParentID, &a.Path, &a.Depth, &a.Name,
+		&a.ContactEmail, &a.Status, &a.SuspendedBy, &a.SuspendReason, &a.MaxResellerDepth, &created, &updated}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +134,7 @@ func (db *DB) ActorFor(ctx context.Context, t *tenantry.Tenant, userID string) (
 		return nil, err
 	}
 	where, args := subtree("a.path", t.Account.Path)
-	rows, err := db.read.QueryContext(ctx, `SELECT m.role, `+accountColumns+`
+	rows, err := db.read.QueryContext(ctx, `SELECT `+accountColumns+`, m.role
 		FROM memberships m JOIN accounts a ON a.id = m.account_id
 		WHERE m.user_id = ? AND `+where+` ORDER BY a.path`, append([]any{userID}, args...)...)
 	if err != nil {
@@ -141,15 +143,12 @@ func (db *DB) ActorFor(ctx context.Context, t *tenantry.Tenant, userID string) (
 	var grants []tenantry.Grant
 	for rows.Next() {
 		var role string
-		var a tenantry.Account
-		var created, updated int64
-		if err := rows.Scan(&role, &a.ID, &a.Kind, &a.ParentID, &a.Path, &a.Depth, &a.Name,
-			&a.ContactEmail, &a.Status, &a.SuspendedBy, &a.SuspendReason, &created, &updated); err != nil {
+		a, err := scanAccount(rows, &role)
+		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
-		grants = append(grants, tenantry.Grant{Account: a, Role: tenantry.Role(role), Via: "member"})
+		grants = append(grants, tenantry.Grant{Account: *a, Role: tenantry.Role(role), Via: "member"})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

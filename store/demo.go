@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
@@ -23,18 +24,19 @@ type demoAccount struct {
 	name     string
 	domain   string
 	owner    string
+	depth    int // sub-reseller levels a reseller may create
 	children []demoAccount
 }
 
 var demoTree = []demoAccount{
-	{kind: tenantry.KindReseller, name: "Acme Hosting", domain: "acme.localhost", owner: "admin@acme.example", children: []demoAccount{
-		{kind: tenantry.KindReseller, name: "Beta Resale", domain: "beta.localhost", owner: "admin@beta.example", children: []demoAccount{
+	{kind: tenantry.KindReseller, name: "Acme Hosting", domain: "acme.localhost", owner: "admin@acme.example", depth: 2, children: []demoAccount{
+		{kind: tenantry.KindReseller, name: "Beta Resale", domain: "beta.localhost", owner: "admin@beta.example", depth: 1, children: []demoAccount{
 			{kind: tenantry.KindCustomer, name: "Gamma Labs", owner: "owner@gamma.example"},
 		}},
 		{kind: tenantry.KindCustomer, name: "Blue Bakery", owner: "owner@bluebakery.example"},
 		{kind: tenantry.KindCustomer, name: "Cobalt Law", owner: "owner@cobaltlaw.example"},
 	}},
-	{kind: tenantry.KindReseller, name: "Orbit IT", domain: "orbit.localhost", owner: "admin@orbit.example", children: []demoAccount{
+	{kind: tenantry.KindReseller, name: "Orbit IT", domain: "orbit.localhost", owner: "admin@orbit.example", depth: 1, children: []demoAccount{
 		{kind: tenantry.KindCustomer, name: "Delta Freight", owner: "owner@delta.example"},
 		{kind: tenantry.KindCustomer, name: "Echo Media", owner: "owner@echomedia.example"},
 	}},
@@ -74,8 +76,13 @@ func (db *DB) LoadDemo(ctx context.Context) ([]DemoLogin, error) {
 				return fmt.Errorf("demo account %s: %w", n.name, err)
 			}
 			if n.domain != "" {
-				if err := s.AddDomain(ctx, c.Account.ID, n.domain); err != nil {
+				if err := s.SetPanelDomain(ctx, c.Account.ID, n.domain); err != nil {
 					return fmt.Errorf("demo domain %s: %w", n.domain, err)
+				}
+			}
+			if n.depth > 0 {
+				if err := s.SetResellerDepth(ctx, c.Account.ID, n.depth); err != nil {
+					return fmt.Errorf("demo depth %s: %w", n.name, err)
 				}
 			}
 			if err := add(c.Account, n.children); err != nil {
@@ -86,6 +93,9 @@ func (db *DB) LoadDemo(ctx context.Context) ([]DemoLogin, error) {
 	}
 	if err := add(p.Provider, demoTree); err != nil {
 		return nil, err
+	}
+	if err := loadDemoPricing(ctx, s, p.Provider); err != nil {
+		return nil, fmt.Errorf("demo pricing: %w", err)
 	}
 	return DemoLogins, nil
 }
@@ -98,3 +108,102 @@ var DemoLogins = []DemoLogin{
 	{Panel: "reseller", Host: "orbit.localhost", Email: "admin@orbit.example"},
 	{Panel: "end user", Host: "acme.localhost", Email: "owner@bluebakery.example"},
 }
+
+// demoMetrics is a realistic catalogue for a small cloud.
+var demoMetrics = []tenantry.Metric{
+	{Key: "instance.small", Name: "Instance small (2 vCPU, 4 GB)", Unit: "hour"},
+	{Key: "instance.medium", Name: "Instance medium (4 vCPU, 8 GB)", Unit: "hour"},
+	{Key: "instance.large", Name: "Instance large (8 vCPU, 32 GB)", Unit: "hour"},
+	{Key: "storage.block", Name: "Block storage", Unit: "GB-hour"},
+	{Key: "ip.public_v4", Name: "Public IPv4 address", Unit: "hour"},
+	{Key: "network.egress", Name: "Egress traffic", Unit: "GB"},
+	{Key: "backup.storage", Name: "Backup storage", Unit: "GB-month"},
+}
+
+type demoPlan struct {
+	owner, name, audience, markup string
+	// prices in the order of demoMetrics
+	prices [7]string
+	// who gets it
+	assign []string
+}
+
+var demoPlans = []demoPlan{
+	{"Nimbus Cloud", "Reseller Wholesale", "resellers", "5", [7]string{"0.012", "0.024", "0.080", "0.000090", "0.003", "0.008", "0.018"},
+		[]string{"Acme Hosting", "Orbit IT"}},
+	{"Nimbus Cloud", "Direct Standard", "customers", "20", [7]string{"0.020", "0.040", "0.130", "0.000150", "0.005", "0.012", "0.030"},
+		[]string{"Harbor Health", "Ion Robotics"}},
+	{"Acme Hosting", "Acme Retail", "customers", "25", [7]string{"0.018", "0.036", "0.120", "0.000140", "0.005", "0.011", "0.028"},
+		[]string{"Blue Bakery", "Cobalt Law"}},
+	{"Acme Hosting", "Acme Partner Wholesale", "resellers", "10", [7]string{"0.015", "0.030", "0.100", "0.000110", "0.004", "0.010", "0.022"},
+		[]string{"Beta Resale"}},
+	{"Beta Resale", "Beta Everyday", "customers", "25", [7]string{"0.022", "0.042", "0.140", "0.000160", "0.006", "0.014", "0.032"},
+		[]string{"Gamma Labs"}},
+	{"Orbit IT", "Orbit Business", "customers", "15", [7]string{"0.019", "0.038", "0.125", "0.000130", "0.005", "0.010", "0.026"},
+		[]string{"Delta Freight", "Echo Media"}},
+}
+
+// loadDemoPricing adds the catalogue, each vendor's plans and settings,
+// and assigns the plans, effective from the first of last month so that
+// there is history to rate.
+func loadDemoPricing(ctx context.Context, s *Scope, provider *tenantry.Account) error {
+	for _, m := range demoMetrics {
+		if err := s.SaveMetric(ctx, m, true); err != nil {
+			return err
+		}
+	}
+	page, err := s.Accounts(ctx, AccountFilter{Limit: 100})
+	if err != nil {
+		return err
+	}
+	byName := map[string]string{}
+	for _, a := range page.Items {
+		byName[a.Name] = a.ID
+	}
+	now := s.db.Now()
+	from := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC)
+	defaults := map[string]string{}
+	for _, dp := range demoPlans {
+		in := tenantry.PlanInput{Name: dp.name, Currency: "USD", Audience: dp.audience, MarkupPercent: dp.markup}
+		for i, m := range demoMetrics {
+			in.Prices = append(in.Prices, tenantry.PriceInput{Metric: m.Key, UnitPrice: dp.prices[i]})
+		}
+		plan, err := s.CreatePlan(ctx, byName[dp.owner], in)
+		if err != nil {
+			return fmt.Errorf("plan %s: %w", dp.name, err)
+		}
+		if dp.audience == tenantry.AudienceCustomers {
+			defaults[dp.owner] = plan.ID
+		}
+		for _, name := range dp.assign {
+			if _, err := s.AssignPlan(ctx, byName[name], plan.ID, from); err != nil {
+				return fmt.Errorf("assign %s to %s: %w", dp.name, name, err)
+			}
+		}
+	}
+	yes, no := true, false
+	for _, v := range []struct {
+		name, prefix, support, tax string
+		approval                   bool
+	}{
+		{"Nimbus Cloud", "NIM-", "support@nimbus.example", "20", false},
+		{"Acme Hosting", "ACME-", "support@acme.example", "20", false},
+		{"Beta Resale", "BETA-", "help@beta.example", "20", false},
+		{"Orbit IT", "ORB-", "care@orbit.example", "19", true},
+	} {
+		approval := no
+		if v.approval {
+			approval = yes
+		}
+		plan := defaults[v.name]
+		if _, err := s.UpdateSettings(ctx, byName[v.name], tenantry.SettingsUpdate{SignupEnabled: &yes,
+			SignupRequiresApproval: &approval, DefaultPlanID: tenantry.OptionalString{Set: true, Value: plan},
+			Currency: ptrTo("USD"), TaxRatePercent: ptrTo(v.tax), InvoicePrefix: ptrTo(v.prefix),
+			SupportEmail: ptrTo(v.support), TermsURL: ptrTo("https://example.com/terms")}); err != nil {
+			return fmt.Errorf("settings of %s: %w", v.name, err)
+		}
+	}
+	return nil
+}
+
+func ptrTo[T any](v T) *T { return &v }

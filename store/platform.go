@@ -117,8 +117,7 @@ func (s *Scope) SetResellersEnabled(ctx context.Context, on bool) error {
 	}
 	return s.db.inTx(ctx, func(tx *tx) error {
 		v := fmt.Sprint(on)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, resellersEnabledKey, v); err != nil {
+		if err := setSetting(ctx, tx, resellersEnabledKey, v); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, provider, "settings.update", "account", provider.ID, "resellers_enabled = "+v)

@@ -253,6 +253,9 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*Cre
 	if err := tenantry.AuthorizeCreate(s.actor, in.Kind, parent); err != nil {
 		return nil, err
 	}
+	if in.Kind == tenantry.KindReseller && parent.Kind == tenantry.KindReseller && parent.MaxResellerDepth < 1 {
+		return nil, tenantry.Invalid(map[string]string{"kind": parent.Name + " may not create sub-resellers."})
+	}
 	if in.Kind == tenantry.KindReseller {
 		on, err := s.db.ResellersEnabled(ctx)
 		if err != nil {
@@ -463,33 +466,3 @@ func (s *Scope) Members(ctx context.Context, accountID string) ([]tenantry.Membe
 	return out, rows.Err()
 }
 
-// AddDomain gives a reseller a domain on which it is served. Only the
-// reseller's vendor staff may do so. Errors: EINVALID, ENOTFOUND,
-// EFORBIDDEN, ECONFLICT (the name is taken platform-wide).
-func (s *Scope) AddDomain(ctx context.Context, accountID, fqdn string) error {
-	return s.db.inTx(ctx, func(tx *tx) error {
-		a, err := s.account(ctx, tx, accountID)
-		if err != nil {
-			return err
-		}
-		if err := tenantry.Authorize(s.actor, tenantry.PermResellersManage, a); err != nil {
-			return err
-		}
-		if a.Kind != tenantry.KindReseller {
-			return tenantry.Invalid(map[string]string{"fqdn": "Only a reseller can have its own domain."})
-		}
-		host, why := tenantry.CheckFQDN(fqdn)
-		if why != "" {
-			return tenantry.Invalid(map[string]string{"fqdn": why})
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO domains (fqdn, account_id, created_at) VALUES (?, ?, ?)`, host, a.ID, ms(tx.now))
-		if isUniqueViolation(err) {
-			return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "domain_taken", Message: "This domain is already in use.",
-				Fields: map[string]string{"fqdn": "This domain is already in use."}}
-		}
-		if err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, "domain.create", "domain", host, "added domain "+host)
-	})
-}

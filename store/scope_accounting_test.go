@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
@@ -103,6 +104,80 @@ var foreignCases = []foreignCase{
 	{method: "AddDomain", name: "Taken", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return nil, s.AddDomain(ctx, v.ID, "portal.localhost")
 	}},
+	{method: "Plans", name: "Owned", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Plans(ctx, v.ID, PlanFilter{})
+	}},
+	{method: "Plan", name: "OwnedOrAssigned", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Plan(ctx, victimPlanID(ctx, s, v))
+	}},
+	{method: "CreatePlan", name: "ForVictim", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CreatePlan(ctx, v.ID, tenantry.PlanInput{Name: "Intruder plan", Currency: "USD", Audience: "customers"})
+	}},
+	{method: "UpdatePlan", name: "Rename", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.UpdatePlan(ctx, victimPlanID(ctx, s, v), tenantry.PlanInput{Name: "Pwned", Currency: "USD", Audience: "customers"})
+	}},
+	{method: "SetPlanStatus", name: "Archive", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.SetPlanStatus(ctx, victimPlanID(ctx, s, v), tenantry.PlanArchived)
+	}},
+	{method: "CopyPlan", name: "Copy", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CopyPlan(ctx, victimPlanID(ctx, s, v), "Stolen copy")
+	}},
+	{method: "AssignPlan", name: "VictimsOwnPlan", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.AssignPlan(ctx, v.ID, victimPlanID(ctx, s, v), time.Time{})
+	}},
+	{method: "PlanHistory", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.PlanHistory(ctx, v.ID)
+	}},
+	{method: "CurrentPlan", name: "ByAccount", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CurrentPlan(ctx, v.ID)
+	}},
+	{method: "Settings", name: "ByAccount", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Settings(ctx, v.ID)
+	}},
+	{method: "UpdateSettings", name: "SignupOff", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.UpdateSettings(ctx, v.ID, tenantry.SettingsUpdate{SignupEnabled: ptr(false)})
+	}},
+	{method: "Domains", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Domains(ctx, v.ID)
+	}},
+	{method: "SetPanelDomain", name: "Fresh", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.SetPanelDomain(ctx, v.ID, "intruder.example")
+	}},
+	{method: "RemoveDomain", name: "Own", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.RemoveDomain(ctx, v.ID, "acme.localhost")
+	}},
+	{method: "SetResellerDepth", name: "Deeper", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.SetResellerDepth(ctx, v.ID, 3)
+	}},
+	{method: "ConvertToReseller", name: "Convert", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.ConvertToReseller(ctx, v.ID)
+	}},
+}
+
+// victimPlanID returns a plan only the victim's side may see: a plan for
+// customers that the victim owns, or else the plan assigned to it, but
+// never one also assigned to the viewer's own accounts (a customer sees
+// its own plan, whoever else has it); an id that does not exist when there
+// is none.
+func victimPlanID(ctx context.Context, s *Scope, v *tenantry.Account) string {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT id FROM (
+			SELECT id, 0 AS rank FROM plans WHERE owner_id = ? AND audience = 'customers'
+			UNION ALL SELECT plan_id, 1 FROM plan_assignments WHERE account_id = ?)
+		WHERE id NOT IN (SELECT pa.plan_id FROM plan_assignments pa JOIN memberships m ON m.account_id = pa.account_id
+			WHERE m.user_id = ?)
+		ORDER BY rank LIMIT 1`, v.ID, v.ID, s.actor.User.ID)
+	if err != nil {
+		panic(err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			panic(err)
+		}
+		return id
+	}
+	return "pln_doesnotexist234567abcdef"
 }
 
 // foreignSkips are the Scope methods that take no account id, so there is
@@ -111,6 +186,8 @@ var foreignSkips = map[string]string{
 	"Actor": "returns the scope's own actor; reads nothing",
 	"SetResellersEnabled": "takes no account id: the setting belongs to the provider; " +
 		"TestScopeForeignTenant/SetResellersEnabled checks that any other tenant gets ENOTFOUND",
+	"SaveMetric": "takes no account id: the catalogue belongs to the provider; " +
+		"TestScopeForeignTenant/SaveMetric checks that any other tenant gets ENOTFOUND",
 }
 
 // foreignViewer is someone signed in on host with no reach over victims.
@@ -245,6 +322,24 @@ func TestScopeForeignTenant(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("SaveMetric", func(t *testing.T) {
+		for _, v := range []struct{ host, email string }{
+			{"acme.localhost", "admin@acme.example"},
+			{"orbit.localhost", "admin@orbit.example"},
+			{"portal.localhost", "admin@acme.example"},
+		} {
+			t.Run(v.host+"/"+v.email, func(t *testing.T) {
+				s := f.scope(t, v.host, v.email)
+				for _, create := range []bool{true, false} {
+					before := f.snapshot(t)
+					err := s.SaveMetric(ctx, tenantry.Metric{Key: "instance.small", Name: "Pwned", Unit: "hour"}, create)
+					wantKind(t, err, tenantry.ENOTFOUND)
+					f.assertUnchanged(t, before)
+				}
+			})
+		}
+	})
 
 	t.Run("SetResellersEnabled", func(t *testing.T) {
 		for _, v := range []struct{ host, email string }{

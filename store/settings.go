@@ -4,21 +4,156 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tenantry/tenantry/internal/money"
+	"github.com/tenantry/tenantry/internal/tenantry"
 )
 
-// SecretOrCreate returns the secret stored under key, generating and
-// persisting one with gen on first use. The session key lives here so that
-// every process and every restart signs cookies alike.
-func (db *DB) SecretOrCreate(ctx context.Context, key string, gen func() string) (string, error) {
-	var value string
-	err := db.inTx(ctx, func(tx *tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&value)
-		if !errors.Is(err, sql.ErrNoRows) {
+// Settings returns a vendor's configuration, or the defaults when it has
+// saved none. It is unscoped: anonymous pages on a tenant's domain (sign-up)
+// read their tenant's settings.
+func (db *DB) Settings(ctx context.Context, accountID string) (*tenantry.Settings, error) {
+	return settingsOf(ctx, db.read, accountID)
+}
+
+func settingsOf(ctx context.Context, q querier, accountID string) (*tenantry.Settings, error) {
+	s := tenantry.DefaultSettings(accountID)
+	var plan sql.NullString
+	var tax int64
+	err := q.QueryRowContext(ctx, `SELECT signup_enabled, signup_requires_approval, default_plan_id, currency,
+			tax_rate_micro, invoice_prefix, support_email, terms_url
+		FROM account_settings WHERE account_id = ?`, accountID).
+		Scan(&s.SignupEnabled, &s.SignupRequiresApproval, &plan, &s.Currency, &tax, &s.InvoicePrefix, &s.SupportEmail, &s.TermsURL)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.DefaultPlanID, s.TaxRatePercent = plan.String, money.Micro(tax)
+	return &s, nil
+}
+
+func saveSettings(ctx context.Context, tx *tx, s *tenantry.Settings) error {
+	var plan any
+	if s.DefaultPlanID != "" {
+		plan = s.DefaultPlanID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO account_settings (account_id, signup_enabled, signup_requires_approval,
+			default_plan_id, currency, tax_rate_micro, invoice_prefix, support_email, terms_url, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (account_id) DO UPDATE SET signup_enabled = excluded.signup_enabled,
+			signup_requires_approval = excluded.signup_requires_approval, default_plan_id = excluded.default_plan_id,
+			currency = excluded.currency, tax_rate_micro = excluded.tax_rate_micro,
+			invoice_prefix = excluded.invoice_prefix, support_email = excluded.support_email,
+			terms_url = excluded.terms_url, updated_at = excluded.updated_at`,
+		s.AccountID, s.SignupEnabled, s.SignupRequiresApproval, plan, s.Currency, int64(s.TaxRatePercent),
+		s.InvoicePrefix, s.SupportEmail, s.TermsURL, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	return nil
+}
+
+// vendor loads an account in reach that must be a vendor (provider or
+// reseller) and checks p on it.
+func (s *Scope) vendor(ctx context.Context, q querier, id string, p tenantry.Permission) (*tenantry.Account, error) {
+	a, err := s.account(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tenantry.Authorize(s.actor, p, a); err != nil {
+		return nil, err
+	}
+	if !a.Kind.IsVendor() {
+		return nil, tenantry.ErrNotFound // customers have no vendor settings
+	}
+	return a, nil
+}
+
+// Settings returns a vendor's configuration to its staff (or its vendors').
+func (s *Scope) Settings(ctx context.Context, accountID string) (*tenantry.Settings, error) {
+	a, err := s.vendor(ctx, s.db.read, accountID, tenantry.PermAccountView)
+	if err != nil {
+		return nil, err
+	}
+	return settingsOf(ctx, s.db.read, a.ID)
+}
+
+// UpdateSettings changes a vendor's configuration (account.manage). The
+// default plan must be one of its own active plans for customers. The
+// provider's reseller programme switch goes through SetResellersEnabled.
+// Errors: EINVALID, ENOTFOUND, EFORBIDDEN.
+func (s *Scope) UpdateSettings(ctx context.Context, accountID string, in tenantry.SettingsUpdate) (*tenantry.Settings, error) {
+	var out *tenantry.Settings
+	err := s.db.inTx(ctx, func(tx *tx) error {
+		a, err := s.vendor(ctx, tx, accountID, tenantry.PermAccountManage)
+		if err != nil {
 			return err
 		}
-		value = gen()
-		_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, key, value)
-		return err
+		if in.ResellersEnabled != nil && a.Kind != tenantry.KindProvider {
+			return tenantry.Invalid(map[string]string{"resellers_enabled": "Only the provider runs a reseller programme."})
+		}
+		st, err := settingsOf(ctx, tx, a.ID)
+		if err != nil {
+			return err
+		}
+		before := *st
+		if err := in.Apply(st); err != nil {
+			return err
+		}
+		if st.DefaultPlanID != "" && st.DefaultPlanID != before.DefaultPlanID {
+			p, err := planByID(ctx, tx, st.DefaultPlanID)
+			if err != nil || p.OwnerID != a.ID {
+				return tenantry.Invalid(map[string]string{"default_plan_id": "Choose one of your own plans."})
+			}
+			if p.Status != tenantry.PlanActive || p.Audience != tenantry.AudienceCustomers {
+				return tenantry.Invalid(map[string]string{"default_plan_id": "Choose an active plan for customers."})
+			}
+		}
+		if err := saveSettings(ctx, tx, st); err != nil {
+			return err
+		}
+		if in.ResellersEnabled != nil {
+			if err := setSetting(ctx, tx, resellersEnabledKey, fmt.Sprint(*in.ResellersEnabled)); err != nil {
+				return err
+			}
+		}
+		out = st
+		return s.audit(ctx, tx, a, "settings.update", "account", a.ID, settingsDiff(&before, st, in.ResellersEnabled))
 	})
-	return value, err
+	return out, err
+}
+
+func setSetting(ctx context.Context, tx *tx, key, value string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// settingsDiff summarises a settings change for the audit log.
+func settingsDiff(a, b *tenantry.Settings, resellers *bool) string {
+	var ch []string
+	add := func(name string, x, y any) {
+		if fmt.Sprint(x) != fmt.Sprint(y) {
+			ch = append(ch, fmt.Sprintf("%s %v → %v", name, x, y))
+		}
+	}
+	add("signup_enabled", a.SignupEnabled, b.SignupEnabled)
+	add("signup_requires_approval", a.SignupRequiresApproval, b.SignupRequiresApproval)
+	add("default_plan_id", a.DefaultPlanID, b.DefaultPlanID)
+	add("currency", a.Currency, b.Currency)
+	add("tax_rate_percent", a.TaxRatePercent, b.TaxRatePercent)
+	add("invoice_prefix", a.InvoicePrefix, b.InvoicePrefix)
+	add("support_email", a.SupportEmail, b.SupportEmail)
+	add("terms_url", a.TermsURL, b.TermsURL)
+	if resellers != nil {
+		ch = append(ch, fmt.Sprintf("resellers_enabled → %v", *resellers))
+	}
+	if len(ch) == 0 {
+		return "saved settings unchanged"
+	}
+	return strings.Join(ch, "; ")
 }

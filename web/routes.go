@@ -23,6 +23,7 @@ func (s *Server) routes() {
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 
 	t := e.Group("", s.resolveTenant)
+	s.brandAssetRoutes(t)
 
 	api := t.Group("/api/v1", apiJSON, middleware.BodyLimit("1M"), s.apiAuth)
 	api.POST("/auth/token", s.apiCreateToken)
@@ -31,6 +32,7 @@ func (s *Server) routes() {
 	api.POST("/accounts", s.apiCreateAccount, requireActor)
 	api.GET("/accounts/:id", s.apiGetAccount, requireActor)
 	api.PATCH("/accounts/:id", s.apiUpdateAccount, requireActor)
+	s.brandingAPIRoutes(api)
 	api.Any("/*", apiNotFound)
 
 	pages := t.Group("", s.loadSession, s.csrf)
@@ -42,16 +44,22 @@ func (s *Server) routes() {
 	pages.POST("/set-password/:token", s.setPassword)
 	pages.GET("/choose", s.choosePage, requireLogin)
 	pages.POST("/choose", s.choose, requireLogin)
+	s.signupRoutes(pages)
 
 	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider))
 	provider.GET("", s.providerDashboard)
 	provider.GET("/settings", s.providerSettings)
 	provider.POST("/settings", s.providerSaveSettings)
 	s.vendorAccountRoutes(provider, layout.PanelProvider)
+	s.brandingRoutes(provider, layout.PanelProvider)
+	s.approvalRoutes(provider, layout.PanelProvider)
+	s.outboxRoutes(provider)
 
 	reseller := pages.Group("/reseller", requireLogin, s.openPanel(layout.PanelReseller, tenantry.KindReseller))
 	reseller.GET("", s.resellerDashboard)
 	s.vendorAccountRoutes(reseller, layout.PanelReseller)
+	s.brandingRoutes(reseller, layout.PanelReseller)
+	s.approvalRoutes(reseller, layout.PanelReseller)
 
 	app := pages.Group("/app", requireLogin, s.openPanel(layout.PanelApp, tenantry.KindCustomer))
 	app.GET("", s.appDashboard)

@@ -47,8 +47,11 @@ type Account struct {
 	// one: its own id, or a vendor's when the suspension cascaded down.
 	SuspendedBy   string
 	SuspendReason string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// MaxResellerDepth is how many levels of sub-resellers a reseller may
+	// create below itself (0: none). Its vendor sets it.
+	MaxResellerDepth int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Suspension says why a suspended account is suspended: "own" when it was
@@ -83,3 +86,11 @@ func (a *Account) ChildPath(id string) string { return a.Path + id + "/" }
 // subtree of path: "/" is replaced by the next byte, "0". Paths consist of
 // ids ([a-z0-9_]) and "/", so [path, SubtreeUpper(path)) is the subtree.
 func SubtreeUpper(path string) string { return strings.TrimSuffix(path, "/") + "0" }
+
+// Domain is a name on which a vendor is served. A reseller's primary
+// domain is its end user panel URL; the others are aliases.
+type Domain struct {
+	FQDN      string
+	Primary   bool
+	CreatedAt time.Time
+}

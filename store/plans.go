@@ -1,0 +1,517 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tenantry/tenantry/internal/money"
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+// Metrics returns the provider's metric catalogue, by key. Any signed-in
+// user may read it.
+func (db *DB) Metrics(ctx context.Context) ([]tenantry.Metric, error) {
+	return metrics(ctx, db.read)
+}
+
+func metrics(ctx context.Context, q querier) ([]tenantry.Metric, error) {
+	rows, err := q.QueryContext(ctx, `SELECT key, name, unit FROM metrics ORDER BY key`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tenantry.Metric
+	for rows.Next() {
+		var m tenantry.Metric
+		if err := rows.Scan(&m.Key, &m.Name, &m.Unit); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// provider returns the provider's account if the scope's actor may manage
+// the catalogue there: only on the platform domain, with plans.manage.
+func (s *Scope) provider() (*tenantry.Account, error) {
+	if !s.tenant.IsPlatform() {
+		return nil, tenantry.ErrNotFound
+	}
+	p := &s.tenant.Account
+	if err := tenantry.Authorize(s.actor, tenantry.PermPlansManage, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// SaveMetric adds a metric to the catalogue, or renames or re-units an
+// existing one (the key never changes). Provider staff only. Errors:
+// EINVALID, ENOTFOUND (not the provider), EFORBIDDEN, ECONFLICT (a new
+// metric whose key exists).
+func (s *Scope) SaveMetric(ctx context.Context, m tenantry.Metric, create bool) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *tx) error {
+		if create {
+			_, err := tx.ExecContext(ctx, `INSERT INTO metrics (key, name, unit, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+				m.Key, m.Name, m.Unit, ms(tx.now), ms(tx.now))
+			if isUniqueViolation(err) {
+				return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "metric_exists", Message: "A metric with this key exists.",
+					Fields: map[string]string{"key": "A metric with this key exists."}}
+			}
+			if err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, p, "metric.create", "metric", m.Key, fmt.Sprintf("added metric %s (%s, per %s)", m.Key, m.Name, m.Unit))
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE metrics SET name = ?, unit = ?, updated_at = ? WHERE key = ?`, m.Name, m.Unit, ms(tx.now), m.Key)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantry.ErrNotFound
+		}
+		return s.audit(ctx, tx, p, "metric.update", "metric", m.Key, fmt.Sprintf("metric %s is now %s, per %s", m.Key, m.Name, m.Unit))
+	})
+}
+
+const planColumns = `p.id, p.owner_id, p.name, p.currency, p.audience, p.markup_micro, p.status, p.created_at, p.updated_at`
+
+func scanPlan(row scanner) (*tenantry.Plan, error) {
+	var p tenantry.Plan
+	var created, updated, markup int64
+	if err := row.Scan(&p.ID, &p.OwnerID, &p.Name, &p.Currency, &p.Audience, &markup, &p.Status, &created, &updated); err != nil {
+		return nil, err
+	}
+	p.MarkupPercent, p.CreatedAt, p.UpdatedAt = money.Micro(markup), fromMS(created), fromMS(updated)
+	return &p, nil
+}
+
+// loadPrices fills the prices of the given plans in one query.
+func loadPrices(ctx context.Context, q querier, plans ...*tenantry.Plan) error {
+	if len(plans) == 0 {
+		return nil
+	}
+	byID := map[string]*tenantry.Plan{}
+	ids := make([]string, 0, len(plans))
+	for _, p := range plans {
+		byID[p.ID] = p
+		p.Prices = nil
+		ids = append(ids, p.ID)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT plan_id, metric_key, unit_price_micro FROM plan_prices
+		WHERE plan_id IN (`+placeholders(len(ids))+`) ORDER BY metric_key`, anys(ids)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var pr tenantry.Price
+		var v int64
+		if err := rows.Scan(&id, &pr.Metric, &v); err != nil {
+			return err
+		}
+		pr.UnitPrice = money.Micro(v)
+		byID[id].Prices = append(byID[id].Prices, pr)
+	}
+	return rows.Err()
+}
+
+func planByID(ctx context.Context, q querier, id string) (*tenantry.Plan, error) {
+	p, err := scanPlan(q.QueryRowContext(ctx, `SELECT `+planColumns+` FROM plans p WHERE p.id = ?`, id))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return p, loadPrices(ctx, q, p)
+}
+
+// PlanFilter narrows a vendor's list of plans.
+type PlanFilter struct {
+	Audience string
+	Status   string
+}
+
+// Plans lists the plans a vendor owns, by name, with their prices.
+func (s *Scope) Plans(ctx context.Context, ownerID string, f PlanFilter) ([]tenantry.Plan, error) {
+	owner, err := s.Account(ctx, ownerID)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + planColumns + ` FROM plans p WHERE p.owner_id = ?`
+	args := []any{owner.ID}
+	if f.Audience != "" {
+		q += ` AND p.audience = ?`
+		args = append(args, f.Audience)
+	}
+	if f.Status != "" {
+		q += ` AND p.status = ?`
+		args = append(args, f.Status)
+	}
+	rows, err := s.db.read.QueryContext(ctx, q+` ORDER BY p.status, p.name`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*tenantry.Plan
+	for rows.Next() {
+		p, err := scanPlan(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := loadPrices(ctx, s.db.read, out...); err != nil {
+		return nil, err
+	}
+	plans := make([]tenantry.Plan, len(out))
+	for i, p := range out {
+		plans[i] = *p
+	}
+	return plans, nil
+}
+
+// Plan returns a plan the actor may see: one owned by an account in reach,
+// or one assigned to an account in reach (a reseller sees its wholesale
+// plan, never the rest of its vendor's plans). ENOTFOUND otherwise.
+func (s *Scope) Plan(ctx context.Context, id string) (*tenantry.Plan, error) {
+	p, err := planByID(ctx, s.db.read, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Account(ctx, p.OwnerID); err == nil {
+		return p, nil
+	}
+	where, args := s.reach("a.path")
+	var n int
+	err = s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_assignments pa JOIN accounts a ON a.id = pa.account_id
+		WHERE pa.plan_id = ? AND `+where, append([]any{id}, args...)...).Scan(&n)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, tenantry.ErrNotFound
+	}
+	return p, nil
+}
+
+// ownPlan loads a plan for changing it: the actor needs plans.manage on
+// its owner. ENOTFOUND when the owner is out of reach.
+func (s *Scope) ownPlan(ctx context.Context, q querier, id string) (*tenantry.Plan, *tenantry.Account, error) {
+	p, err := planByID(ctx, q, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	owner, err := s.account(ctx, q, p.OwnerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tenantry.Authorize(s.actor, tenantry.PermPlansManage, owner); err != nil {
+		return nil, nil, err
+	}
+	return p, owner, nil
+}
+
+func planConflict(err error) error {
+	if isUniqueViolation(err) {
+		return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "plan_name_taken", Message: "You already have a plan with this name.",
+			Fields: map[string]string{"name": "You already have a plan with this name."}}
+	}
+	return err
+}
+
+func writePrices(ctx context.Context, tx *tx, p *tenantry.Plan) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM plan_prices WHERE plan_id = ?`, p.ID); err != nil {
+		return err
+	}
+	for _, pr := range p.Prices {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_prices (plan_id, metric_key, unit_price_micro) VALUES (?, ?, ?)`,
+			p.ID, pr.Metric, int64(pr.UnitPrice)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreatePlan creates a plan owned by vendor ownerID. Errors: EINVALID,
+// ENOTFOUND, EFORBIDDEN (plans.manage), ECONFLICT (name taken).
+func (s *Scope) CreatePlan(ctx context.Context, ownerID string, in tenantry.PlanInput) (*tenantry.Plan, error) {
+	var p *tenantry.Plan
+	err := s.db.inTx(ctx, func(tx *tx) error {
+		owner, err := s.account(ctx, tx, ownerID)
+		if err != nil {
+			return err
+		}
+		if err := tenantry.Authorize(s.actor, tenantry.PermPlansManage, owner); err != nil {
+			return err
+		}
+		if !owner.Kind.IsVendor() {
+			return tenantry.Errorf(tenantry.EFORBIDDEN, "Only the provider and resellers have plans.")
+		}
+		catalogue, err := metrics(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if p, err = in.Parse(catalogue); err != nil {
+			return err
+		}
+		p.ID, p.OwnerID, p.CreatedAt, p.UpdatedAt = tenantry.NewID("pln"), owner.ID, tx.now, tx.now
+		_, err = tx.ExecContext(ctx, `INSERT INTO plans (id, owner_id, name, currency, audience, markup_micro, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.OwnerID, p.Name, p.Currency, p.Audience, int64(p.MarkupPercent),
+			p.Status, ms(tx.now), ms(tx.now))
+		if err != nil {
+			return planConflict(err)
+		}
+		if err := writePrices(ctx, tx, p); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, owner, "plan.create", "plan", p.ID, fmt.Sprintf("created plan %q for %s in %s with %d prices",
+			p.Name, p.Audience, p.Currency, len(p.Prices)))
+	})
+	return p, err
+}
+
+// UpdatePlan replaces a plan's name, currency, audience, markup and prices.
+// The audience of a plan in use cannot change. Errors as CreatePlan.
+func (s *Scope) UpdatePlan(ctx context.Context, id string, in tenantry.PlanInput) (*tenantry.Plan, error) {
+	var p *tenantry.Plan
+	err := s.db.inTx(ctx, func(tx *tx) error {
+		old, owner, err := s.ownPlan(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		catalogue, err := metrics(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if p, err = in.Parse(catalogue); err != nil {
+			return err
+		}
+		p.ID, p.OwnerID, p.Status, p.CreatedAt, p.UpdatedAt = old.ID, old.OwnerID, old.Status, old.CreatedAt, tx.now
+		if p.Audience != old.Audience {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_assignments WHERE plan_id = ?`, id).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return tenantry.Invalid(map[string]string{"audience": "This plan is assigned to accounts: its audience cannot change. Copy it instead."})
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE plans SET name = ?, currency = ?, audience = ?, markup_micro = ?, updated_at = ? WHERE id = ?`,
+			p.Name, p.Currency, p.Audience, int64(p.MarkupPercent), ms(tx.now), p.ID)
+		if err != nil {
+			return planConflict(err)
+		}
+		if err := writePrices(ctx, tx, p); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, owner, "plan.update", "plan", p.ID, planDiff(old, p))
+	})
+	return p, err
+}
+
+// planDiff summarises what an edit changed, for the audit log.
+func planDiff(old, p *tenantry.Plan) string {
+	var changes []string
+	if old.Name != p.Name {
+		changes = append(changes, fmt.Sprintf("name %q → %q", old.Name, p.Name))
+	}
+	if old.Currency != p.Currency {
+		changes = append(changes, fmt.Sprintf("currency %s → %s", old.Currency, p.Currency))
+	}
+	if old.Audience != p.Audience {
+		changes = append(changes, fmt.Sprintf("audience %s → %s", old.Audience, p.Audience))
+	}
+	if old.MarkupPercent != p.MarkupPercent {
+		changes = append(changes, fmt.Sprintf("markup %s%% → %s%%", old.MarkupPercent, p.MarkupPercent))
+	}
+	for _, pr := range p.Prices {
+		if was, ok := old.PriceOf(pr.Metric); !ok || was != pr.UnitPrice {
+			changes = append(changes, fmt.Sprintf("%s %s → %s", pr.Metric, priceText(was, ok), pr.UnitPrice.Fixed(6)))
+		}
+	}
+	for _, pr := range old.Prices {
+		if _, ok := p.PriceOf(pr.Metric); !ok {
+			changes = append(changes, fmt.Sprintf("%s %s → none", pr.Metric, pr.UnitPrice.Fixed(6)))
+		}
+	}
+	if len(changes) == 0 {
+		return fmt.Sprintf("saved plan %q unchanged", p.Name)
+	}
+	return fmt.Sprintf("plan %q: %s", p.Name, strings.Join(changes, "; "))
+}
+
+func priceText(m money.Micro, ok bool) string {
+	if !ok {
+		return "none"
+	}
+	return m.Fixed(6)
+}
+
+// SetPlanStatus archives a plan or makes it active again. An archived plan
+// stays on the accounts that have it but cannot be newly assigned.
+func (s *Scope) SetPlanStatus(ctx context.Context, id, status string) (*tenantry.Plan, error) {
+	if status != tenantry.PlanActive && status != tenantry.PlanArchived {
+		return nil, tenantry.Invalid(map[string]string{"status": "Choose active or archived."})
+	}
+	var p *tenantry.Plan
+	err := s.db.inTx(ctx, func(tx *tx) error {
+		var owner *tenantry.Account
+		var err error
+		if p, owner, err = s.ownPlan(ctx, tx, id); err != nil {
+			return err
+		}
+		if p.Status == status {
+			return nil
+		}
+		p.Status = status
+		if _, err := tx.ExecContext(ctx, `UPDATE plans SET status = ?, updated_at = ? WHERE id = ?`, status, ms(tx.now), id); err != nil {
+			return err
+		}
+		action := "plan.archive"
+		if status == tenantry.PlanActive {
+			action = "plan.restore"
+		}
+		return s.audit(ctx, tx, owner, action, "plan", id, fmt.Sprintf("plan %q is now %s", p.Name, status))
+	})
+	return p, err
+}
+
+// CopyPlan creates an active copy of a plan under a new name, owned by the
+// same vendor.
+func (s *Scope) CopyPlan(ctx context.Context, id, name string) (*tenantry.Plan, error) {
+	src, _, err := s.ownPlan(ctx, s.db.read, id)
+	if err != nil {
+		return nil, err
+	}
+	in := tenantry.PlanInput{Name: name, Currency: src.Currency, Audience: src.Audience,
+		MarkupPercent: src.MarkupPercent.String()}
+	for _, pr := range src.Prices {
+		in.Prices = append(in.Prices, tenantry.PriceInput{Metric: pr.Metric, UnitPrice: pr.UnitPrice.Fixed(6)})
+	}
+	return s.CreatePlan(ctx, src.OwnerID, in)
+}
+
+// assignPlan records that account takes plan from the given time. It
+// checks nothing: callers have.
+func assignPlan(ctx context.Context, tx *tx, accountID, planID string, from time.Time, byUserID string) error {
+	var by any
+	if byUserID != "" {
+		by = byUserID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO plan_assignments (id, account_id, plan_id, effective_from, assigned_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, tenantry.NewID("pas"), accountID, planID, ms(from), by, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("assign plan: %w", err)
+	}
+	return nil
+}
+
+// checkAssignable returns why a vendor's plan cannot be assigned to an
+// account directly below it, as a domain error. A plan owned by anyone but
+// the account's vendor is ENOTFOUND: vendors see only their own plans.
+func checkAssignable(p *tenantry.Plan, a *tenantry.Account) error {
+	switch {
+	case p.OwnerID != a.ParentID:
+		return tenantry.ErrNotFound
+	case p.Status != tenantry.PlanActive:
+		return &tenantry.Error{Kind: tenantry.EINVALID, Code: "plan_archived", Message: "This plan is archived and cannot be assigned.",
+			Fields: map[string]string{"plan_id": "This plan is archived and cannot be assigned."}}
+	case p.Audience != tenantry.AudienceFor(a.Kind):
+		msg := fmt.Sprintf("This plan is for %s; choose a plan for %s.", p.Audience, tenantry.AudienceFor(a.Kind))
+		return &tenantry.Error{Kind: tenantry.EINVALID, Code: "plan_audience", Message: msg, Fields: map[string]string{"plan_id": msg}}
+	}
+	return nil
+}
+
+// AssignPlan gives an account a plan of its vendor's from a date on (the
+// start of that day UTC; zero means today). Errors: ENOTFOUND (account out
+// of reach, or a plan its vendor does not own), EFORBIDDEN, EINVALID
+// (archived plan, wrong audience).
+func (s *Scope) AssignPlan(ctx context.Context, accountID, planID string, from time.Time) (*tenantry.PlanAssignment, error) {
+	var out *tenantry.PlanAssignment
+	err := s.db.inTx(ctx, func(tx *tx) error {
+		a, err := s.account(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		if err := tenantry.Authorize(s.actor, tenantry.PermissionForKind(a.Kind), a); err != nil {
+			return err
+		}
+		p, err := planByID(ctx, tx, planID)
+		if err != nil {
+			return err
+		}
+		if err := checkAssignable(p, a); err != nil {
+			return err
+		}
+		if from.IsZero() {
+			from = tx.now
+		}
+		from = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+		if err := assignPlan(ctx, tx, a.ID, p.ID, from, s.actor.User.ID); err != nil {
+			return err
+		}
+		out = &tenantry.PlanAssignment{AccountID: a.ID, Plan: *p, EffectiveFrom: from, AssignedBy: s.actor.User.ID, CreatedAt: tx.now}
+		return s.audit(ctx, tx, a, "plan.assign", "plan", p.ID, fmt.Sprintf("plan %q from %s", p.Name, from.Format("2006-01-02")))
+	})
+	return out, err
+}
+
+// PlanHistory lists an account's plan assignments, newest first.
+func (s *Scope) PlanHistory(ctx context.Context, accountID string) ([]tenantry.PlanAssignment, error) {
+	a, err := s.Account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT pa.id, pa.effective_from, COALESCE(pa.assigned_by, ''), pa.created_at, `+planColumns+`
+		FROM plan_assignments pa JOIN plans p ON p.id = pa.plan_id
+		WHERE pa.account_id = ? ORDER BY pa.effective_from DESC, pa.created_at DESC`, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tenantry.PlanAssignment
+	for rows.Next() {
+		var pa tenantry.PlanAssignment
+		var from, created, pcreated, pupdated, markup int64
+		p := &pa.Plan
+		if err := rows.Scan(&pa.ID, &from, &pa.AssignedBy, &created, &p.ID, &p.OwnerID, &p.Name, &p.Currency, &p.Audience,
+			&markup, &p.Status, &pcreated, &pupdated); err != nil {
+			return nil, err
+		}
+		pa.AccountID, pa.EffectiveFrom, pa.CreatedAt = a.ID, fromMS(from), fromMS(created)
+		p.MarkupPercent, p.CreatedAt, p.UpdatedAt = money.Micro(markup), fromMS(pcreated), fromMS(pupdated)
+		out = append(out, pa)
+	}
+	return out, rows.Err()
+}
+
+// CurrentPlan returns the plan in effect for an account now, with its
+// prices, or nil when it has none.
+func (s *Scope) CurrentPlan(ctx context.Context, accountID string) (*tenantry.PlanAssignment, error) {
+	history, err := s.PlanHistory(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	for i := range history {
+		if !history[i].EffectiveFrom.After(now) {
+			pa := &history[i]
+			return pa, loadPrices(ctx, s.db.read, &pa.Plan)
+		}
+	}
+	return nil, nil
+}
+
