@@ -514,4 +514,3 @@ func (s *Scope) CurrentPlan(ctx context.Context, accountID string) (*tenantry.Pl
 	}
 	return nil, nil
 }
-

@@ -465,4 +465,3 @@ func (s *Scope) Members(ctx context.Context, accountID string) ([]tenantry.Membe
 	}
 	return out, rows.Err()
 }
-
