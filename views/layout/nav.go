@@ -26,6 +26,8 @@ func navigation(panel string) []NavItem {
 			{"dashboard", "Dashboard", "/provider"},
 			{"accounts", "Accounts", "/provider/accounts"},
 			{"new-account", "New account", "/provider/accounts/new"},
+			{"plans", "Plans", "/provider/plans"},
+			{"metrics", "Metrics", "/provider/metrics"},
 			{"settings", "Settings", "/provider/settings"},
 		}
 	case PanelReseller:
@@ -33,6 +35,8 @@ func navigation(panel string) []NavItem {
 			{"dashboard", "Dashboard", "/reseller"},
 			{"accounts", "Customers & resellers", "/reseller/accounts"},
 			{"new-account", "New account", "/reseller/accounts/new"},
+			{"plans", "Plans", "/reseller/plans"},
+			{"settings", "Settings", "/reseller/settings"},
 		}
 	default:
 		return []NavItem{
