@@ -514,3 +514,29 @@ func (s *Scope) CurrentPlan(ctx context.Context, accountID string) (*tenantry.Pl
 	}
 	return nil, nil
 }
+
+// PlanUsage counts, for each plan a vendor owns, the accounts whose plan
+// in effect now it is.
+func (s *Scope) PlanUsage(ctx context.Context, ownerID string) (map[string]int, error) {
+	owner, err := s.Account(ctx, ownerID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT plan_id, COUNT(*) FROM (
+			SELECT a.id, (`+currentPlanSQL+`) AS plan_id FROM accounts a WHERE a.parent_id = ?)
+		WHERE plan_id IS NOT NULL GROUP BY plan_id`, ms(s.db.Now()), owner.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

@@ -91,6 +91,8 @@ type AccountFilter struct {
 	Status   tenantry.AccountStatus
 	// Q matches a substring of the name or contact email, case-insensitively.
 	Q string
+	// PlanID keeps the accounts whose plan in effect now is this one.
+	PlanID string
 	// Cursor continues a previous page (AccountPage.NextCursor).
 	Cursor string
 	Limit  int
@@ -99,6 +101,8 @@ type AccountFilter struct {
 // AccountPage is one page of accounts in tree order (by path).
 type AccountPage struct {
 	Items []tenantry.Account
+	// Plans names each listed account's plan in effect now, by account id.
+	Plans map[string]string
 	// Total counts every match across all pages.
 	Total      int
 	NextCursor string
@@ -138,7 +142,11 @@ func (s *Scope) Accounts(ctx context.Context, f AccountFilter) (*AccountPage, er
 		conds = append(conds, `(instr(lower(a.name), lower(?)) > 0 OR instr(a.contact_email, lower(?)) > 0)`)
 		args = append(args, q, q)
 	}
-	page := &AccountPage{}
+	if f.PlanID != "" {
+		conds = append(conds, `(`+currentPlanSQL+`) = ?`)
+		args = append(args, ms(s.db.Now()), f.PlanID)
+	}
+	page := &AccountPage{Plans: map[string]string{}}
 	whereSQL := strings.Join(conds, " AND ")
 	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts a WHERE `+whereSQL, args...).Scan(&page.Total); err != nil {
 		return nil, err
@@ -175,7 +183,39 @@ func (s *Scope) Accounts(ctx context.Context, f AccountFilter) (*AccountPage, er
 		page.Items = page.Items[:limit]
 		page.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(page.Items[limit-1].Path))
 	}
-	return page, nil
+	return page, s.fillPlanNames(ctx, page)
+}
+
+// currentPlanSQL selects the plan in effect for account a.id at a time (?).
+const currentPlanSQL = `SELECT pa.plan_id FROM plan_assignments pa
+	WHERE pa.account_id = a.id AND pa.effective_from <= ?
+	ORDER BY pa.effective_from DESC, pa.created_at DESC LIMIT 1`
+
+// fillPlanNames names the plan in effect of every account on the page, in
+// one query.
+func (s *Scope) fillPlanNames(ctx context.Context, page *AccountPage) error {
+	if len(page.Items) == 0 {
+		return nil
+	}
+	ids := make([]any, len(page.Items))
+	for i, a := range page.Items {
+		ids[i] = a.ID
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT a.id, p.name FROM accounts a
+		JOIN plans p ON p.id = (`+currentPlanSQL+`)
+		WHERE a.id IN (`+placeholders(len(ids))+`)`, append([]any{ms(s.db.Now())}, ids...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		page.Plans[id] = name
+	}
+	return rows.Err()
 }
 
 // AccountStats counts what lies below an account.

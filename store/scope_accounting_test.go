@@ -125,6 +125,9 @@ var foreignCases = []foreignCase{
 	{method: "AssignPlan", name: "VictimsOwnPlan", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.AssignPlan(ctx, v.ID, victimPlanID(ctx, s, v), time.Time{})
 	}},
+	{method: "PlanUsage", name: "ByOwner", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.PlanUsage(ctx, v.ID)
+	}},
 	{method: "PlanHistory", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.PlanHistory(ctx, v.ID)
 	}},

@@ -209,7 +209,7 @@ func TestProviderCreatesResellerOnlyWhenProgrammeOn(t *testing.T) {
 	f := newFixture(t)
 	b := f.browser("portal.localhost")
 	b.login("admin@nimbus.example")
-	if r := b.submit("/provider/settings", "/provider/settings", url.Values{"resellers_enabled": {"false"}}); r.Code != http.StatusSeeOther {
+	if r := b.submit("/provider/settings", "/provider/settings/resellers", url.Values{"resellers_enabled": {"false"}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("settings = %d", r.Code)
 	}
 	form := b.get("/provider/accounts/new")
@@ -221,7 +221,7 @@ func TestProviderCreatesResellerOnlyWhenProgrammeOn(t *testing.T) {
 	if r.Code != http.StatusForbidden {
 		t.Fatalf("status = %d, want 403", r.Code)
 	}
-	b.submit("/provider/settings", "/provider/settings", url.Values{"resellers_enabled": {"true"}})
+	b.submit("/provider/settings", "/provider/settings/resellers", url.Values{"resellers_enabled": {"true"}})
 	r = b.submit("/provider/accounts/new", "/provider/accounts/new", url.Values{"kind": {"reseller"},
 		"parent_id": {f.accountID("Acme Hosting")}, "name": {"Nova Resale"}, "owner.name": {"N"},
 		"owner.email": {"n@nova.example"}, "owner.password": {"nova-password-1"}})

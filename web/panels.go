@@ -27,29 +27,6 @@ func (s *Server) providerDashboard(c echo.Context) error {
 		Resellers: st.Resellers, Customers: st.Customers, Users: st.Users, Tree: tree}))
 }
 
-func (s *Server) providerSettings(c echo.Context) error {
-	on, err := s.db.ResellersEnabled(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, provider.Settings(provider.SettingsVM{ResellersEnabled: on}))
-}
-
-func (s *Server) providerSaveSettings(c echo.Context) error {
-	on := c.FormValue("resellers_enabled") == "true"
-	if err := s.scope(c).SetResellersEnabled(c.Request().Context(), on); err != nil {
-		return err
-	}
-	msg := "The reseller programme is off."
-	if on {
-		msg = "The reseller programme is on."
-	}
-	if err := flash(c, msg); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/provider/settings")
-}
-
 func (s *Server) resellerDashboard(c echo.Context) error {
 	ctx := c.Request().Context()
 	root := panelAccount(c)
@@ -62,7 +39,7 @@ func (s *Server) resellerDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	direct := components.AccountListVM{Base: "/reseller", Items: page.Items, RootDepth: root.Depth, Total: page.Total}
+	direct := components.AccountListVM{Base: "/reseller", Items: page.Items, RootDepth: root.Depth, Total: page.Total, Plans: page.Plans}
 	if page.NextCursor != "" {
 		direct.NextURL = "/reseller/accounts"
 	}

@@ -48,8 +48,10 @@ func (s *Server) routes() {
 
 	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider))
 	provider.GET("", s.providerDashboard)
-	provider.GET("/settings", s.providerSettings)
-	provider.POST("/settings", s.providerSaveSettings)
+	provider.GET("/metrics", s.metrics)
+	provider.POST("/metrics", s.addMetric)
+	provider.POST("/metrics/:key", s.saveMetric)
+	provider.POST("/settings/resellers", settingsPages{s: s, panel: layout.PanelProvider, base: "/provider"}.resellers)
 	s.vendorAccountRoutes(provider, layout.PanelProvider)
 	s.brandingRoutes(provider, layout.PanelProvider)
 	s.approvalRoutes(provider, layout.PanelProvider)
@@ -65,8 +67,8 @@ func (s *Server) routes() {
 	app.GET("", s.appDashboard)
 }
 
-// vendorAccountRoutes are the account pages the provider and reseller
-// panels share.
+// vendorAccountRoutes are the pages the provider and reseller panels
+// share: accounts below them, plans and settings.
 func (s *Server) vendorAccountRoutes(g *echo.Group, panel string) {
 	h := vendorPages{s: s, panel: panel, base: "/" + panel}
 	g.GET("/accounts", h.list)
@@ -75,6 +77,26 @@ func (s *Server) vendorAccountRoutes(g *echo.Group, panel string) {
 	g.GET("/accounts/:id", h.show)
 	g.POST("/accounts/:id", h.update)
 	g.POST("/accounts/:id/status", h.setStatus)
+	g.POST("/accounts/:id/plan", h.assignPlan)
+	g.POST("/accounts/:id/convert", h.convert)
+	g.GET("/accounts/:id/service", h.service)
+	g.POST("/accounts/:id/domain", h.setDomain)
+	g.POST("/accounts/:id/domains", h.addAlias)
+	g.POST("/accounts/:id/domains/remove", h.removeAlias)
+	g.POST("/accounts/:id/depth", h.setDepth)
+
+	p := planPages{s: s, panel: panel, base: "/" + panel}
+	g.GET("/plans", p.list)
+	g.GET("/plans/new", p.newForm)
+	g.POST("/plans/new", p.create)
+	g.GET("/plans/:id", p.show)
+	g.POST("/plans/:id", p.update)
+	g.POST("/plans/:id/copy", p.copy)
+	g.POST("/plans/:id/status", p.setStatus)
+
+	st := settingsPages{s: s, panel: panel, base: "/" + panel}
+	g.GET("/settings", st.show)
+	g.POST("/settings", st.save)
 }
 
 func (s *Server) healthz(c echo.Context) error {

@@ -27,13 +27,21 @@ const pageSize = 50
 func (h vendorPages) accountList(c echo.Context, root *tenantry.Account, path string) (components.AccountListVM, error) {
 	q := c.QueryParams()
 	f := store.AccountFilter{Under: root.ID, Q: q.Get("q"), Kind: tenantry.AccountKind(q.Get("kind")),
-		Status: tenantry.AccountStatus(q.Get("status")), Cursor: q.Get("cursor"), Limit: pageSize}
-	page, err := h.s.scope(c).Accounts(c.Request().Context(), f)
+		Status: tenantry.AccountStatus(q.Get("status")), PlanID: q.Get("plan"), Cursor: q.Get("cursor"), Limit: pageSize}
+	sc := h.s.scope(c)
+	page, err := sc.Accounts(c.Request().Context(), f)
 	if err != nil {
 		return components.AccountListVM{}, err
 	}
 	vm := components.AccountListVM{Base: h.base, Items: page.Items, RootDepth: root.Depth, Total: page.Total,
-		Q: f.Q, Kind: string(f.Kind), Status: string(f.Status)}
+		Q: f.Q, Kind: string(f.Kind), Status: string(f.Status), Plans: page.Plans, PlanID: f.PlanID}
+	plans, err := sc.Plans(c.Request().Context(), root.ID, store.PlanFilter{})
+	if err != nil {
+		return vm, err
+	}
+	for _, p := range plans {
+		vm.PlanOptions = append(vm.PlanOptions, components.Option{Value: p.ID, Label: p.Name})
+	}
 	if page.NextCursor != "" {
 		next := url.Values{}
 		for k, v := range q {
@@ -175,6 +183,15 @@ func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.A
 	if parent, err := sc.Account(ctx, a.ParentID); err == nil {
 		vm.Parent = parent
 	}
+	vm.CanConvert = a.Kind == tenantry.KindCustomer && a.Depth == 1 && a.Status == tenantry.StatusActive &&
+		tenantry.Authorize(sc.Actor(), tenantry.PermResellersManage, a) == nil
+	if a.Kind == tenantry.KindCustomer {
+		section, err := h.planSection(c, a, "", "", nil)
+		if err != nil {
+			return vm, err
+		}
+		vm.Plan = section
+	}
 	members, err := sc.Members(ctx, a.ID)
 	if err != nil {
 		return vm, err
@@ -185,7 +202,7 @@ func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.A
 		if err != nil {
 			return vm, err
 		}
-		vm.Children = components.AccountListVM{Base: h.base, Items: page.Items, RootDepth: a.Depth, Total: page.Total}
+		vm.Children = components.AccountListVM{Base: h.base, Items: page.Items, RootDepth: a.Depth, Total: page.Total, Plans: page.Plans}
 	}
 	return vm, nil
 }

@@ -1,0 +1,307 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/money"
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/views/accounts"
+	"github.com/tenantry/tenantry/views/components"
+	"github.com/tenantry/tenantry/views/provider"
+)
+
+// planPages are a vendor's plan editor pages (provider or reseller panel):
+// the plans the panel's account owns.
+type planPages struct {
+	s     *Server
+	panel string
+	base  string
+}
+
+func (h planPages) list(c echo.Context) error {
+	ctx := c.Request().Context()
+	owner := panelAccount(c)
+	sc := h.s.scope(c)
+	plans, err := sc.Plans(ctx, owner.ID, store.PlanFilter{})
+	if err != nil {
+		return err
+	}
+	usage, err := sc.PlanUsage(ctx, owner.ID)
+	if err != nil {
+		return err
+	}
+	vm := accounts.PlanListVM{Base: h.base}
+	for _, p := range plans {
+		vm.Plans = append(vm.Plans, accounts.PlanRowVM{Plan: p, Accounts: usage[p.ID]})
+	}
+	return render(c, http.StatusOK, accounts.Plans(h.panel, vm))
+}
+
+// planForm reads the editor's fields: one price input per catalogue metric.
+func planForm(c echo.Context, catalogue []tenantry.Metric) tenantry.PlanInput {
+	in := tenantry.PlanInput{Name: c.FormValue("name"), Currency: c.FormValue("currency"),
+		Audience: c.FormValue("audience"), MarkupPercent: c.FormValue("markup_percent")}
+	for _, m := range catalogue {
+		in.Prices = append(in.Prices, tenantry.PriceInput{Metric: m.Key, UnitPrice: strings.TrimSpace(c.FormValue("prices." + m.Key))})
+	}
+	return in
+}
+
+// planInput turns a saved plan back into editor input.
+func planInput(p *tenantry.Plan) tenantry.PlanInput {
+	in := tenantry.PlanInput{Name: p.Name, Currency: p.Currency, Audience: p.Audience, MarkupPercent: p.MarkupPercent.String()}
+	for _, pr := range p.Prices {
+		in.Prices = append(in.Prices, tenantry.PriceInput{Metric: pr.Metric, UnitPrice: pr.UnitPrice.Fixed(6)})
+	}
+	return in
+}
+
+// editorVM lays the input out per metric, beside the price the vendor
+// itself pays under its own wholesale plan (for a reseller) and the margin.
+// A price below wholesale is warned about, never refused.
+func (h planPages) editorVM(c echo.Context, plan *tenantry.Plan, in tenantry.PlanInput, errs map[string]string) (accounts.PlanEditorVM, error) {
+	ctx := c.Request().Context()
+	sc := h.s.scope(c)
+	owner := panelAccount(c)
+	catalogue, err := h.s.db.Metrics(ctx)
+	if err != nil {
+		return accounts.PlanEditorVM{}, err
+	}
+	vm := accounts.PlanEditorVM{Base: h.base, Plan: plan, In: in, Errors: errs,
+		Audiences: []components.Option{{Value: tenantry.AudienceCustomers, Label: "Customers (retail)"},
+			{Value: tenantry.AudienceResellers, Label: "Resellers (wholesale)"}}}
+	if plan != nil {
+		usage, err := sc.PlanUsage(ctx, owner.ID)
+		if err != nil {
+			return vm, err
+		}
+		vm.InUse = usage[plan.ID]
+	}
+	var wholesale *tenantry.Plan
+	if owner.Kind == tenantry.KindReseller {
+		cur, err := sc.CurrentPlan(ctx, owner.ID)
+		if err != nil {
+			return vm, err
+		}
+		if cur != nil {
+			wholesale = &cur.Plan
+			vm.Wholesale = cur.Plan.Name
+		}
+	}
+	values := map[string]string{}
+	for _, p := range in.Prices {
+		values[p.Metric] = p.UnitPrice
+	}
+	below := 0
+	for _, m := range catalogue {
+		row := accounts.PriceRowVM{Metric: m, Value: values[m.Key], Error: errs["prices."+m.Key]}
+		if wholesale != nil {
+			if w, ok := wholesale.PriceOf(m.Key); ok {
+				row.Wholesale = w.Fixed(6) + " " + wholesale.Currency
+				if v, err := money.Parse(row.Value); err == nil && row.Value != "" {
+					if strings.EqualFold(in.Currency, wholesale.Currency) {
+						row.Margin = (v - w).Decimal().StringFixed(6)
+						row.Below = v < w
+					} else {
+						row.Margin = "other currency"
+					}
+				}
+			} else {
+				row.Wholesale = "not priced"
+			}
+		}
+		if row.Below {
+			below++
+		}
+		vm.Rows = append(vm.Rows, row)
+	}
+	if below > 0 {
+		vm.Warnings = append(vm.Warnings, fmt.Sprintf("%d of your prices are below what you pay under %q: you would sell those at a loss.", below, vm.Wholesale))
+	}
+	return vm, nil
+}
+
+func (h planPages) newForm(c echo.Context) error {
+	ctx := c.Request().Context()
+	st, err := h.s.scope(c).Settings(ctx, panelAccount(c).ID)
+	if err != nil {
+		return err
+	}
+	vm, err := h.editorVM(c, nil, tenantry.PlanInput{Currency: st.Currency, Audience: tenantry.AudienceCustomers}, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, accounts.PlanEditor(h.panel, vm))
+}
+
+// refused re-renders the editor with the input and the messages, or
+// returns err when it is not the user's to fix.
+func (h planPages) refused(c echo.Context, plan *tenantry.Plan, in tenantry.PlanInput, err error) error {
+	errs := formErrors(err)
+	if errs == nil {
+		return err
+	}
+	vm, verr := h.editorVM(c, plan, in, errs)
+	if verr != nil {
+		return verr
+	}
+	return render(c, formStatus(err), accounts.PlanEditor(h.panel, vm))
+}
+
+func (h planPages) create(c echo.Context) error {
+	ctx := c.Request().Context()
+	catalogue, err := h.s.db.Metrics(ctx)
+	if err != nil {
+		return err
+	}
+	in := planForm(c, catalogue)
+	p, err := h.s.scope(c).CreatePlan(ctx, panelAccount(c).ID, in)
+	if err != nil {
+		return h.refused(c, nil, in, err)
+	}
+	if err := flash(c, "Plan "+p.Name+" created."); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, h.base+"/plans/"+p.ID)
+}
+
+// own loads a plan of the panel's account, ENOTFOUND for any other.
+func (h planPages) own(c echo.Context) (*tenantry.Plan, error) {
+	p, err := h.s.scope(c).Plan(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	if p.OwnerID != panelAccount(c).ID {
+		return nil, tenantry.ErrNotFound
+	}
+	return p, nil
+}
+
+func (h planPages) show(c echo.Context) error {
+	p, err := h.own(c)
+	if err != nil {
+		return err
+	}
+	vm, err := h.editorVM(c, p, planInput(p), nil)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, accounts.PlanEditor(h.panel, vm))
+}
+
+func (h planPages) update(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := h.own(c)
+	if err != nil {
+		return err
+	}
+	catalogue, err := h.s.db.Metrics(ctx)
+	if err != nil {
+		return err
+	}
+	in := planForm(c, catalogue)
+	if _, err := h.s.scope(c).UpdatePlan(ctx, p.ID, in); err != nil {
+		return h.refused(c, p, in, err)
+	}
+	if err := flash(c, "Plan saved."); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, h.base+"/plans/"+p.ID)
+}
+
+func (h planPages) copy(c echo.Context) error {
+	p, err := h.own(c)
+	if err != nil {
+		return err
+	}
+	cp, err := h.s.scope(c).CopyPlan(c.Request().Context(), p.ID, c.FormValue("name"))
+	if err != nil {
+		if errs := formErrors(err); errs != nil {
+			vm, verr := h.editorVM(c, p, planInput(p), nil)
+			if verr != nil {
+				return verr
+			}
+			for _, msg := range errs {
+				vm.Warnings = append(vm.Warnings, "The copy was not made: "+msg)
+			}
+			return render(c, formStatus(err), accounts.PlanEditor(h.panel, vm))
+		}
+		return err
+	}
+	if err := flash(c, "Copied to "+cp.Name+"."); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, h.base+"/plans/"+cp.ID)
+}
+
+func (h planPages) setStatus(c echo.Context) error {
+	p, err := h.own(c)
+	if err != nil {
+		return err
+	}
+	p, err = h.s.scope(c).SetPlanStatus(c.Request().Context(), p.ID, c.FormValue("status"))
+	if err != nil {
+		return err
+	}
+	msg := p.Name + " is archived: accounts keep it, but it cannot be assigned again."
+	if p.Status == tenantry.PlanActive {
+		msg = p.Name + " is active again."
+	}
+	if err := flash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, h.base+"/plans/"+p.ID)
+}
+
+// Metric catalogue (provider panel only).
+
+func (s *Server) metricsPage(c echo.Context, status int, vm provider.MetricsVM) error {
+	list, err := s.db.Metrics(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	vm.Metrics = list
+	if vm.New.Unit == "" {
+		vm.New.Unit = "hour"
+	}
+	return render(c, status, provider.Metrics(vm))
+}
+
+func (s *Server) metrics(c echo.Context) error {
+	return s.metricsPage(c, http.StatusOK, provider.MetricsVM{})
+}
+
+func (s *Server) addMetric(c echo.Context) error {
+	m := tenantry.Metric{Key: c.FormValue("key"), Name: c.FormValue("name"), Unit: c.FormValue("unit")}
+	err := s.scope(c).SaveMetric(c.Request().Context(), m, true)
+	if errs := formErrors(err); errs != nil {
+		return s.metricsPage(c, formStatus(err), provider.MetricsVM{New: m, Errors: errs})
+	}
+	if err != nil {
+		return err
+	}
+	if err := flash(c, "Metric "+strings.TrimSpace(m.Key)+" added."); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/provider/metrics")
+}
+
+func (s *Server) saveMetric(c echo.Context) error {
+	m := tenantry.Metric{Key: c.Param("key"), Name: c.FormValue("name"), Unit: c.FormValue("unit")}
+	err := s.scope(c).SaveMetric(c.Request().Context(), m, false)
+	if errs := formErrors(err); errs != nil {
+		return s.metricsPage(c, formStatus(err), provider.MetricsVM{EditKey: m.Key, EditErrors: errs})
+	}
+	if err != nil {
+		return err
+	}
+	if err := flash(c, "Metric "+m.Key+" saved."); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/provider/metrics")
+}
