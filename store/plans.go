@@ -207,13 +207,21 @@ func (s *Scope) Plan(ctx context.Context, id string) (*tenantry.Plan, error) {
 }
 
 // ownPlan loads a plan for changing it: the actor needs plans.manage on
-// its owner. ENOTFOUND when the owner is out of reach.
+// its owner. ENOTFOUND when the plan is invisible; EFORBIDDEN when it is
+// visible only as the plan assigned to the actor's account (a reseller's
+// wholesale plan belongs to its vendor).
 func (s *Scope) ownPlan(ctx context.Context, q querier, id string) (*tenantry.Plan, *tenantry.Account, error) {
 	p, err := planByID(ctx, q, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	owner, err := s.account(ctx, q, p.OwnerID)
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		if _, verr := s.Plan(ctx, id); verr != nil {
+			return nil, nil, verr
+		}
+		return nil, nil, &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: tenantry.EFORBIDDEN, Message: "This plan belongs to your vendor."}
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -385,6 +385,17 @@ func (s *Scope) UpdateAccount(ctx context.Context, id string, in tenantry.Accoun
 		}
 		// suspending an account suspended with its vendor is a change: the
 		// suspension becomes its own and outlasts the vendor's
+		if in.MaxResellerDepth != nil {
+			if err := tenantry.Authorize(s.actor, tenantry.PermResellersManage, a); err != nil {
+				return err
+			}
+			if a.Kind != tenantry.KindReseller {
+				return tenantry.Invalid(map[string]string{"max_reseller_depth": "Only a reseller has sub-resellers."})
+			}
+			if err := s.setResellerDepth(ctx, tx, a, *in.MaxResellerDepth); err != nil {
+				return err
+			}
+		}
 		if in.Status != nil && (*in.Status != a.Status || a.Suspension() == "vendor") {
 			if err := s.setStatus(ctx, tx, a, *in.Status, in.SuspendReason); err != nil {
 				return err

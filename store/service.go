@@ -157,27 +157,31 @@ func (s *Scope) SetResellerDepth(ctx context.Context, accountID string, depth in
 		if err != nil {
 			return err
 		}
-		limit := MaxResellerDepthLimit
-		parent, err := accountByID(ctx, tx, a.ParentID)
-		if err != nil {
-			return err
-		}
-		if parent.Kind == tenantry.KindReseller {
-			limit = parent.MaxResellerDepth - 1
-		}
-		if depth < 0 || depth > limit {
-			return tenantry.Invalid(map[string]string{"max_reseller_depth": fmt.Sprintf("Choose from 0 to %d.", max(limit, 0))})
-		}
-		if depth == a.MaxResellerDepth {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET max_reseller_depth = ?, updated_at = ? WHERE id = ?`,
-			depth, ms(tx.now), a.ID); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, "account.reseller_depth", "account", a.ID,
-			fmt.Sprintf("sub-reseller depth %d → %d", a.MaxResellerDepth, depth))
+		return s.setResellerDepth(ctx, tx, a, depth)
 	})
+}
+
+func (s *Scope) setResellerDepth(ctx context.Context, tx *tx, a *tenantry.Account, depth int) error {
+	limit := MaxResellerDepthLimit
+	parent, err := accountByID(ctx, tx, a.ParentID)
+	if err != nil {
+		return err
+	}
+	if parent.Kind == tenantry.KindReseller {
+		limit = parent.MaxResellerDepth - 1
+	}
+	if depth < 0 || depth > limit {
+		return tenantry.Invalid(map[string]string{"max_reseller_depth": fmt.Sprintf("Choose from 0 to %d.", max(limit, 0))})
+	}
+	if depth == a.MaxResellerDepth {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET max_reseller_depth = ?, updated_at = ? WHERE id = ?`,
+		depth, ms(tx.now), a.ID); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, a, "account.reseller_depth", "account", a.ID,
+		fmt.Sprintf("sub-reseller depth %d → %d", a.MaxResellerDepth, depth))
 }
 
 // ConvertToReseller turns a direct customer of the provider into a

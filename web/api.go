@@ -208,18 +208,19 @@ func (s *Server) apiMe(c echo.Context) error {
 
 // accountJSON is an account as the API shows it.
 type accountJSON struct {
-	ID             string  `json:"id"`
-	Kind           string  `json:"kind"`
-	Name           string  `json:"name"`
-	ParentID       *string `json:"parent_id"`
-	Status         string  `json:"status"`
-	Suspension     *string `json:"suspension"`
-	SuspendReason  string  `json:"suspend_reason,omitempty"`
-	Depth          int     `json:"depth"`
-	ContactEmail   string  `json:"contact_email"`
-	OrganizationID *string `json:"organization_id"`
-	IsOrganization bool    `json:"is_organization"`
-	CreatedAt      string  `json:"created_at"`
+	ID               string  `json:"id"`
+	Kind             string  `json:"kind"`
+	Name             string  `json:"name"`
+	ParentID         *string `json:"parent_id"`
+	Status           string  `json:"status"`
+	Suspension       *string `json:"suspension"`
+	SuspendReason    string  `json:"suspend_reason,omitempty"`
+	Depth            int     `json:"depth"`
+	ContactEmail     string  `json:"contact_email"`
+	MaxResellerDepth *int    `json:"max_reseller_depth,omitempty"`
+	OrganizationID   *string `json:"organization_id"`
+	IsOrganization   bool    `json:"is_organization"`
+	CreatedAt        string  `json:"created_at"`
 }
 
 func toAccountJSON(a *tenantry.Account) accountJSON {
@@ -227,6 +228,9 @@ func toAccountJSON(a *tenantry.Account) accountJSON {
 		ContactEmail: a.ContactEmail, CreatedAt: a.CreatedAt.Format(time.RFC3339)}
 	if a.ParentID != "" {
 		out.ParentID = &a.ParentID
+	}
+	if a.Kind == tenantry.KindReseller {
+		out.MaxResellerDepth = &a.MaxResellerDepth
 	}
 	if s := a.Suspension(); s != "" {
 		out.Suspension = &s

@@ -58,6 +58,9 @@ type AccountUpdate struct {
 	Status       *AccountStatus `json:"status" validate:"omitempty,oneof=active suspended"`
 	// SuspendReason is told to the account's users when they try to log in.
 	SuspendReason *string `json:"suspend_reason" validate:"omitempty,max=500"`
+	// MaxResellerDepth is how many levels of sub-resellers a reseller may
+	// create; only its vendor sets it.
+	MaxResellerDepth *int `json:"max_reseller_depth"`
 }
 
 // Normalize trims the input the way every door should.

@@ -1,0 +1,363 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
+)
+
+// API for the catalogue, plans, plan assignment, vendor settings and
+// domains (API.md "Catalogue and plans", "Accounts (hierarchy)").
+
+func (s *Server) apiMetrics(c echo.Context) error {
+	list, err := s.db.Metrics(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []tenantry.Metric{}
+	}
+	return c.JSON(http.StatusOK, list)
+}
+
+func (s *Server) apiCreateMetric(c echo.Context) error {
+	var m tenantry.Metric
+	if err := decodeJSON(c, &m); err != nil {
+		return err
+	}
+	if err := s.scope(c).SaveMetric(c.Request().Context(), m, true); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, m)
+}
+
+func (s *Server) apiUpdateMetric(c echo.Context) error {
+	var in struct {
+		Key  *string `json:"key"`
+		Name string  `json:"name"`
+		Unit string  `json:"unit"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Key != nil && *in.Key != c.Param("key") {
+		return tenantry.Invalid(map[string]string{"key": "The key cannot change."})
+	}
+	m := tenantry.Metric{Key: c.Param("key"), Name: in.Name, Unit: in.Unit}
+	if err := s.scope(c).SaveMetric(c.Request().Context(), m, false); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, m)
+}
+
+type priceJSON struct {
+	Metric    string `json:"metric"`
+	UnitPrice string `json:"unit_price"`
+}
+
+type planJSON struct {
+	ID            string      `json:"id"`
+	OwnerID       string      `json:"owner_id"`
+	Name          string      `json:"name"`
+	Currency      string      `json:"currency"`
+	Audience      string      `json:"audience"`
+	Prices        []priceJSON `json:"prices"`
+	MarkupPercent string      `json:"markup_percent"`
+	Status        string      `json:"status"`
+	CreatedAt     string      `json:"created_at"`
+	UpdatedAt     string      `json:"updated_at"`
+}
+
+func toPlanJSON(p *tenantry.Plan) planJSON {
+	out := planJSON{ID: p.ID, OwnerID: p.OwnerID, Name: p.Name, Currency: p.Currency, Audience: p.Audience,
+		Prices: []priceJSON{}, MarkupPercent: p.MarkupPercent.String(), Status: p.Status,
+		CreatedAt: p.CreatedAt.Format(time.RFC3339), UpdatedAt: p.UpdatedAt.Format(time.RFC3339)}
+	for _, pr := range p.Prices {
+		out.Prices = append(out.Prices, priceJSON{Metric: pr.Metric, UnitPrice: pr.UnitPrice.Fixed(6)})
+	}
+	return out
+}
+
+func (s *Server) apiListPlans(c echo.Context) error {
+	plans, err := s.scope(c).Plans(c.Request().Context(), c.Param("id"),
+		store.PlanFilter{Audience: c.QueryParam("audience"), Status: c.QueryParam("status")})
+	if err != nil {
+		return err
+	}
+	items := make([]planJSON, len(plans))
+	for i := range plans {
+		items[i] = toPlanJSON(&plans[i])
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
+}
+
+func (s *Server) apiCreatePlan(c echo.Context) error {
+	var in tenantry.PlanInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := s.scope(c).CreatePlan(c.Request().Context(), c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toPlanJSON(p))
+}
+
+func (s *Server) apiGetPlan(c echo.Context) error {
+	p, err := s.scope(c).Plan(c.Request().Context(), c.Param("plan_id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toPlanJSON(p))
+}
+
+// planPut is a plan as PUT: the editable fields, the status, and the
+// read-only ones a client echoes from GET, which must not change.
+type planPut struct {
+	tenantry.PlanInput
+	Status    *string `json:"status"`
+	ID        *string `json:"id"`
+	OwnerID   *string `json:"owner_id"`
+	CreatedAt *string `json:"created_at"`
+	UpdatedAt *string `json:"updated_at"`
+}
+
+func (s *Server) apiUpdatePlan(c echo.Context) error {
+	ctx := c.Request().Context()
+	sc := s.scope(c)
+	var in planPut
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	cur, err := sc.Plan(ctx, c.Param("plan_id"))
+	if err != nil {
+		return err
+	}
+	was := toPlanJSON(cur)
+	fields := map[string]string{}
+	for name, v := range map[string]*string{"id": in.ID, "owner_id": in.OwnerID, "created_at": in.CreatedAt} {
+		if v != nil && *v != map[string]string{"id": was.ID, "owner_id": was.OwnerID, "created_at": was.CreatedAt}[name] {
+			fields[name] = "This field is read-only."
+		}
+	}
+	if len(fields) > 0 {
+		return tenantry.Invalid(fields)
+	}
+	p, err := sc.UpdatePlan(ctx, cur.ID, in.PlanInput)
+	if err != nil {
+		return err
+	}
+	if in.Status != nil && *in.Status != p.Status {
+		if p, err = sc.SetPlanStatus(ctx, p.ID, *in.Status); err != nil {
+			return err
+		}
+	}
+	return c.JSON(http.StatusOK, toPlanJSON(p))
+}
+
+func (s *Server) apiCopyPlan(c echo.Context) error {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := s.scope(c).CopyPlan(c.Request().Context(), c.Param("plan_id"), in.Name)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toPlanJSON(p))
+}
+
+type assignmentJSON struct {
+	AccountID     string `json:"account_id"`
+	PlanID        string `json:"plan_id"`
+	PlanName      string `json:"plan_name"`
+	EffectiveFrom string `json:"effective_from"`
+	CreatedAt     string `json:"created_at"`
+}
+
+func toAssignmentJSON(a *tenantry.PlanAssignment) assignmentJSON {
+	return assignmentJSON{AccountID: a.AccountID, PlanID: a.Plan.ID, PlanName: a.Plan.Name,
+		EffectiveFrom: a.EffectiveFrom.Format(time.DateOnly), CreatedAt: a.CreatedAt.Format(time.RFC3339)}
+}
+
+func (s *Server) apiGetAccountPlan(c echo.Context) error {
+	ctx := c.Request().Context()
+	sc := s.scope(c)
+	history, err := sc.PlanHistory(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	cur, err := sc.CurrentPlan(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"current": nil, "history": []assignmentJSON{}}
+	if cur != nil {
+		out["current"] = toAssignmentJSON(cur)
+	}
+	items := make([]assignmentJSON, len(history))
+	for i := range history {
+		items[i] = toAssignmentJSON(&history[i])
+	}
+	out["history"] = items
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) apiAssignPlan(c echo.Context) error {
+	var in struct {
+		PlanID        string `json:"plan_id"`
+		EffectiveFrom string `json:"effective_from"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.PlanID == "" {
+		return tenantry.Invalid(map[string]string{"plan_id": "This field is required."})
+	}
+	day, err := parseDay(in.EffectiveFrom)
+	if err != nil {
+		return err
+	}
+	a, err := s.scope(c).AssignPlan(c.Request().Context(), c.Param("id"), in.PlanID, day)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAssignmentJSON(a))
+}
+
+type settingsJSON struct {
+	SignupEnabled          bool    `json:"signup_enabled"`
+	SignupRequiresApproval bool    `json:"signup_requires_approval"`
+	DefaultPlanID          *string `json:"default_plan_id"`
+	Currency               string  `json:"currency"`
+	TaxRatePercent         string  `json:"tax_rate_percent"`
+	InvoicePrefix          string  `json:"invoice_prefix"`
+	SupportEmail           string  `json:"support_email"`
+	TermsURL               string  `json:"terms_url"`
+	ResellersEnabled       *bool   `json:"resellers_enabled,omitempty"`
+}
+
+func (s *Server) settingsJSON(c echo.Context, accountID string, st *tenantry.Settings) (settingsJSON, error) {
+	out := settingsJSON{SignupEnabled: st.SignupEnabled, SignupRequiresApproval: st.SignupRequiresApproval,
+		Currency: st.Currency, TaxRatePercent: st.TaxRatePercent.String(), InvoicePrefix: st.InvoicePrefix,
+		SupportEmail: st.SupportEmail, TermsURL: st.TermsURL}
+	if st.DefaultPlanID != "" {
+		out.DefaultPlanID = &st.DefaultPlanID
+	}
+	a, err := s.scope(c).Account(c.Request().Context(), accountID)
+	if err != nil {
+		return out, err
+	}
+	if a.Kind == tenantry.KindProvider {
+		on, err := s.db.ResellersEnabled(c.Request().Context())
+		if err != nil {
+			return out, err
+		}
+		out.ResellersEnabled = &on
+	}
+	return out, nil
+}
+
+func (s *Server) apiGetSettings(c echo.Context) error {
+	st, err := s.scope(c).Settings(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	out, err := s.settingsJSON(c, c.Param("id"), st)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// apiPutSettings changes the fields given and keeps the rest; the
+// provider's reseller programme switch goes through the same body.
+func (s *Server) apiPutSettings(c echo.Context) error {
+	ctx := c.Request().Context()
+	var in tenantry.SettingsUpdate
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	st, err := s.scope(c).UpdateSettings(ctx, c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	out, err := s.settingsJSON(c, c.Param("id"), st)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type domainJSON struct {
+	FQDN      string `json:"fqdn"`
+	Primary   bool   `json:"primary"`
+	CreatedAt string `json:"created_at"`
+}
+
+func (s *Server) apiListDomains(c echo.Context) error {
+	list, err := s.scope(c).Domains(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	items := make([]domainJSON, len(list))
+	for i, d := range list {
+		items[i] = domainJSON{FQDN: d.FQDN, Primary: d.Primary, CreatedAt: d.CreatedAt.Format(time.RFC3339)}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
+}
+
+// apiAddDomain adds a domain; with "primary": true it becomes the end user
+// panel URL, replacing the previous one.
+func (s *Server) apiAddDomain(c echo.Context) error {
+	ctx := c.Request().Context()
+	var in struct {
+		FQDN    string `json:"fqdn"`
+		Primary bool   `json:"primary"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	sc := s.scope(c)
+	var err error
+	if in.Primary {
+		err = sc.SetPanelDomain(ctx, c.Param("id"), in.FQDN)
+	} else {
+		err = sc.AddDomain(ctx, c.Param("id"), in.FQDN)
+	}
+	if err != nil {
+		return err
+	}
+	host, _ := tenantry.CheckFQDN(in.FQDN)
+	list, err := sc.Domains(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	for _, d := range list {
+		if d.FQDN == host {
+			return c.JSON(http.StatusCreated, domainJSON{FQDN: d.FQDN, Primary: d.Primary, CreatedAt: d.CreatedAt.Format(time.RFC3339)})
+		}
+	}
+	return tenantry.ErrNotFound
+}
+
+func (s *Server) apiRemoveDomain(c echo.Context) error {
+	if err := s.scope(c).RemoveDomain(c.Request().Context(), c.Param("id"), c.Param("fqdn")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) apiConvert(c echo.Context) error {
+	a, err := s.scope(c).ConvertToReseller(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAccountJSON(a))
+}
