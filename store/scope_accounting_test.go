@@ -57,6 +57,30 @@ func createCall(kind tenantry.AccountKind, owner *tenantry.NewOwner) func(contex
 // foreignCases lists every Scope method that takes an account id. A new
 // method must get an entry here (or in foreignSkips, with a reason).
 var foreignCases = []foreignCase{
+	// branding (store/branding.go): a foreign vendor's brand is neither
+	// readable through a scope nor writable, whatever the input
+	{method: "Branding", name: "ByAccount", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Branding(ctx, v.ID)
+	}},
+	{method: "UpdateBranding", name: "Everything", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.UpdateBranding(ctx, v.ID, tenantry.BrandingUpdate{DisplayName: ptr("Pwned"), PrimaryColor: ptr("#000000"),
+			AccentColor: ptr("#ff0000"), FooterText: ptr("pwned"), SupportEmail: ptr("intruder@example.test")})
+	}},
+	{method: "UpdateBranding", name: "NoChange", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.UpdateBranding(ctx, v.ID, tenantry.BrandingUpdate{})
+	}},
+	{method: "SetLogo", name: "PNG", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.SetLogo(ctx, v.ID, testPNG(120, 40))
+	}},
+	{method: "SetFavicon", name: "PNG", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.SetFavicon(ctx, v.ID, testPNG(32, 32))
+	}},
+	{method: "RemoveLogo", name: "Remove", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.RemoveLogo(ctx, v.ID)
+	}},
+	{method: "RemoveFavicon", name: "Remove", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.RemoveFavicon(ctx, v.ID)
+	}},
 	{method: "Account", name: "ByID", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.Account(ctx, v.ID)
 	}},
@@ -155,6 +179,11 @@ var foreignCases = []foreignCase{
 	{method: "ConvertToReseller", name: "Convert", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.ConvertToReseller(ctx, v.ID)
 	}},
+	// sign-up approval (store/signup.go); TestApproveAccount also approves
+	// a pending sign-up that is out of reach
+	{method: "ApproveAccount", name: "Approve", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.ApproveAccount(ctx, v.ID, testLinks)
+	}},
 }
 
 // victimPlanID returns a plan only the victim's side may see: a plan for
@@ -191,6 +220,10 @@ var foreignSkips = map[string]string{
 		"TestScopeForeignTenant/SetResellersEnabled checks that any other tenant gets ENOTFOUND",
 	"SaveMetric": "takes no account id: the catalogue belongs to the provider; " +
 		"TestScopeForeignTenant/SaveMetric checks that any other tenant gets ENOTFOUND",
+	"OutboxMessages": "takes no account id: the outbox belongs to the platform; " +
+		"TestOutboxScope checks that everyone but provider staff gets ENOTFOUND",
+	"OutboxMessage": "takes a message id, not an account id: the outbox belongs to the platform; " +
+		"TestOutboxScope checks that everyone but provider staff gets ENOTFOUND, as for an absent id",
 }
 
 // foreignViewer is someone signed in on host with no reach over victims.

@@ -131,7 +131,7 @@ func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 			if len(actor.Grants) == 0 {
 				return errBadToken
 			}
-			return inactiveError(actor)
+			return s.inactiveError(ctx, actor)
 		}
 		c.SetRequest(c.Request().WithContext(tenantry.NewActorContext(ctx, active)))
 		return next(c)

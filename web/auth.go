@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -63,7 +64,7 @@ func (s *Server) authenticate(c echo.Context, email, pw string) (*tenantry.Actor
 		if err := s.db.RecordLogin(ctx, t, u.ID, email, "login.refused", "account not active", ip); err != nil {
 			return nil, err
 		}
-		return nil, inactiveError(actor)
+		return nil, s.inactiveError(ctx, actor)
 	}
 	if err := s.db.RecordLogin(ctx, t, u.ID, email, "login", "signed in", ip); err != nil {
 		return nil, err
@@ -71,9 +72,12 @@ func (s *Server) authenticate(c echo.Context, email, pw string) (*tenantry.Actor
 	return active, nil
 }
 
-// inactiveError says why a user whose password is right cannot sign in.
-func inactiveError(a *tenantry.Actor) error {
+// inactiveError says why a user whose password is right cannot sign in:
+// a suspension (with its reason), or a sign-up that still waits for the
+// user to confirm their email or for its vendor's approval.
+func (s *Server) inactiveError(ctx context.Context, a *tenantry.Actor) error {
 	msg := "Your account is not active yet."
+	code := "account_suspended"
 	for _, g := range a.Grants {
 		switch g.Account.Suspension() {
 		case "own":
@@ -81,11 +85,22 @@ func inactiveError(a *tenantry.Actor) error {
 		case "vendor":
 			msg = "Your account " + g.Account.Name + " is suspended with its vendor. Please contact your provider."
 		default:
-			continue
+			if g.Account.Status != tenantry.StatusPending {
+				continue
+			}
+			why, err := s.db.PendingReason(ctx, &g.Account, a.User.ID)
+			if err != nil {
+				return err
+			}
+			code = "account_pending"
+			msg = "Your account " + g.Account.Name + " is awaiting approval. We will write to you as soon as it is ready."
+			if why == store.PendingVerifyEmail {
+				msg = "Please confirm your email address first: follow the link in the message we sent to " + a.User.Email + "."
+			}
 		}
 		break
 	}
-	return &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: "account_suspended", Message: msg}
+	return &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: code, Message: msg}
 }
 
 // panelPath is where a grant's account's panel lives.
@@ -120,7 +135,11 @@ func (s *Server) loginPage(c echo.Context) error {
 	if a := tenantry.ActorFromContext(c.Request().Context()); a != nil {
 		return c.Redirect(http.StatusSeeOther, landing(a))
 	}
-	vm := auth.LoginVM{Next: safeNext(c.QueryParam("next"))}
+	open, err := s.signupOpen(c)
+	if err != nil {
+		return err
+	}
+	vm := auth.LoginVM{Next: safeNext(c.QueryParam("next")), SignupOpen: open}
 	if c.QueryParam("password_set") != "" {
 		vm.Notice = "Your password is set. You can sign in now."
 	}
@@ -136,7 +155,11 @@ func (s *Server) login(c echo.Context) error {
 		if status >= 500 {
 			return err
 		}
-		return render(c, status, auth.Login(auth.LoginVM{Email: email, Next: next, Error: e.Message}))
+		open, oerr := s.signupOpen(c)
+		if oerr != nil {
+			return oerr
+		}
+		return render(c, status, auth.Login(auth.LoginVM{Email: email, Next: next, Error: e.Message, SignupOpen: open}))
 	}
 	if err := s.startSession(c, actor); err != nil {
 		return err

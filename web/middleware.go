@@ -84,6 +84,7 @@ func (s *Server) resolveTenant(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		ctx = tenantry.NewTenantContext(ctx, t)
 		ctx = components.NewChromeContext(ctx, &components.Chrome{})
+		ctx = s.withBranding(ctx, t)
 		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)
 	}

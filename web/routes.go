@@ -51,7 +51,8 @@ func (s *Server) routes() {
 	s.brandingAPIRoutes(api)
 	api.Any("/*", apiNotFound)
 
-	pages := t.Group("", s.loadSession, s.csrf)
+	// forms carry at most a logo and a favicon (512 KiB each): 2 MiB is plenty
+	pages := t.Group("", middleware.BodyLimit("2M"), s.loadSession, s.csrf)
 	pages.GET("/", s.home)
 	pages.GET("/login", s.loginPage)
 	pages.POST("/login", s.login)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/store"
 	"github.com/tenantry/tenantry/web"
@@ -27,6 +28,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	trustProxy := fs.Bool("trust-proxy", false, "take client addresses from X-Forwarded-For (behind a reverse proxy on a private network)")
 	sessionKey := fs.String("session-key", "", "`hex` key (≥ 32 bytes) signing cookies; default: generated once and kept in the database")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	smtpURL := fs.String("smtp-url", "", "send mail through this SMTP `URL` (smtp://user:pass@host:587, smtps://...:465); default: keep mail, listed in the provider panel")
 	if err := parse(fs, args, getenv); err != nil {
 		return err
 	}
@@ -62,6 +64,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	sender, err := mail.NewSender(db, *smtpURL, log)
+	if err != nil {
+		return fmt.Errorf("%w: --smtp-url: %v", errUsage, err)
+	}
 	srv := &http.Server{
 		Handler:           web.New(db, web.Config{SessionKey: key, SecureCookies: *secure, TrustProxy: *trustProxy, Logger: log}),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -77,6 +83,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	printBanner(stdout, ln.Addr().String(), logins)
 
 	go sweep(ctx, db, log)
+	go sender.Run(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

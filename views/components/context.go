@@ -1,7 +1,7 @@
 // Package components holds the small pieces every panel's pages share:
 // form fields, the CSRF input, tables, pager, flash, and the per-request
-// chrome (CSRF token, current account, flash) that layouts read from the
-// request's context.
+// chrome (CSRF token, current account, flash) and tenant branding that
+// layouts read from the request's context.
 package components
 
 import (
@@ -12,7 +12,10 @@ import (
 
 type ctxKey int
 
-const chromeKey ctxKey = 0
+const (
+	chromeKey ctxKey = iota
+	brandingKey
+)
 
 // Chrome is what a page's frame needs besides its own view model. The web
 // layer fills it in middleware; templ renders with the request's context.
@@ -38,11 +41,23 @@ func ChromeFromContext(ctx context.Context) *Chrome {
 	return &Chrome{}
 }
 
-// BrandName is the name shown on a tenant's pages: the tenant account's
-// name, never its vendor's.
+// NewBrandingContext returns ctx carrying the tenant's branding.
+func NewBrandingContext(ctx context.Context, b *tenantry.Branding) context.Context {
+	return context.WithValue(ctx, brandingKey, b)
+}
+
+// BrandingFromContext returns the tenant's branding, or nil outside a
+// tenant (a page for an unknown host shows no brand at all).
+func BrandingFromContext(ctx context.Context) *tenantry.Branding {
+	b, _ := ctx.Value(brandingKey).(*tenantry.Branding)
+	return b
+}
+
+// BrandName is the name shown on a tenant's pages: the tenant's display
+// name, else its account's name; never its vendor's.
 func BrandName(ctx context.Context) string {
 	if t := tenantry.TenantFromContext(ctx); t != nil {
-		return t.Account.Name
+		return BrandingFromContext(ctx).Name(&t.Account)
 	}
 	return ""
 }

@@ -29,6 +29,8 @@ func navigation(panel string) []NavItem {
 			{"plans", "Plans", "/provider/plans"},
 			{"metrics", "Metrics", "/provider/metrics"},
 			{"settings", "Settings", "/provider/settings"},
+			{"branding", "Branding", "/provider/branding"},
+			{"outbox", "Outgoing mail", "/provider/outbox"},
 		}
 	case PanelReseller:
 		return []NavItem{
@@ -37,6 +39,7 @@ func navigation(panel string) []NavItem {
 			{"new-account", "New account", "/reseller/accounts/new"},
 			{"plans", "Plans", "/reseller/plans"},
 			{"settings", "Settings", "/reseller/settings"},
+			{"branding", "Branding", "/reseller/branding"},
 		}
 	default:
 		return []NavItem{

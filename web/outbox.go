@@ -1,0 +1,101 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/views/provider"
+)
+
+// outboxRoutes lists the provider panel's outgoing-mail pages. The store
+// lets only provider staff read the outbox; anyone else gets 404.
+func (s *Server) outboxRoutes(g *echo.Group) {
+	g.GET("/outbox", s.outboxList)
+	g.GET("/outbox/:id", s.outboxMessage)
+	g.GET("/outbox/:id/html", s.outboxHTML)
+}
+
+const timeFormat = "2006-01-02 15:04 MST"
+
+func (s *Server) outboxList(c echo.Context) error {
+	q := c.QueryParams()
+	f := store.OutboxFilter{Q: q.Get("q"), Status: q.Get("status"), Cursor: q.Get("cursor"), Limit: pageSize}
+	page, err := s.scope(c).OutboxMessages(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	vm := provider.OutboxVM{Total: page.Total, Q: f.Q, Status: f.Status}
+	for _, m := range page.Items {
+		vm.Items = append(vm.Items, provider.OutboxRowVM{ID: m.ID, Brand: m.FromName, Account: m.TenantName,
+			Color: m.Color, To: m.To, Subject: m.Subject, Status: m.Status, Created: m.CreatedAt.Format(timeFormat)})
+	}
+	if page.NextCursor != "" {
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("cursor", page.NextCursor)
+		vm.NextURL = "/provider/outbox?" + next.Encode()
+	}
+	if f.Cursor != "" {
+		first := url.Values{}
+		for k, v := range q {
+			first[k] = v
+		}
+		first.Del("cursor")
+		vm.FirstURL = "/provider/outbox?" + first.Encode()
+	}
+	return render(c, http.StatusOK, provider.Outbox(vm))
+}
+
+// linkPattern finds the absolute links of a mail's text part.
+var linkPattern = regexp.MustCompile(`https?://[^\s<>"]+`)
+
+func (s *Server) outboxMessage(c echo.Context) error {
+	m, err := s.scope(c).OutboxMessage(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	from := m.FromName
+	if m.FromAddress != "" {
+		from += " <" + m.FromAddress + ">"
+	}
+	vm := provider.OutboxMessageVM{ID: m.ID, Brand: m.FromName, Account: m.TenantName, Color: m.Color,
+		OnColor: mail.OnColor(m.Color), Kind: m.Kind, To: m.To, From: from, ReplyTo: m.ReplyTo, Subject: m.Subject,
+		Status: m.Status, Attempts: m.Attempts, LastError: m.LastError, Created: m.CreatedAt.Format(timeFormat),
+		Text: m.Text, HTMLURL: "/provider/outbox/" + m.ID + "/html"}
+	if !m.SentAt.IsZero() {
+		vm.Sent = m.SentAt.Format(timeFormat)
+	}
+	seen := map[string]bool{}
+	for _, l := range linkPattern.FindAllString(m.Text, -1) {
+		l = strings.TrimRight(l, ".,;:)")
+		if !seen[l] {
+			seen[l] = true
+			vm.Links = append(vm.Links, l)
+		}
+	}
+	return render(c, http.StatusOK, provider.OutboxMessage(vm))
+}
+
+// outboxHTML serves a mail's HTML part for the message page's iframe. The
+// CSP sandboxes it (no script, no forms, an origin of its own) and lets
+// only the portal's own pages frame it; inline style is allowed because
+// mail is styled inline.
+func (s *Server) outboxHTML(c echo.Context) error {
+	m, err := s.scope(c).OutboxMessage(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'")
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Cache-Control", "no-store")
+	return c.HTMLBlob(http.StatusOK, []byte(m.HTML))
+}

@@ -1,0 +1,319 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/internal/password"
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/views/auth"
+)
+
+// signupRoutes lists sign-up, email verification and password reset
+// pages. They exist on every tenant domain and are branded by it.
+func (s *Server) signupRoutes(pages *echo.Group) {
+	pages.GET("/signup", s.signupPage)
+	pages.POST("/signup", s.signup)
+	pages.GET("/verify/:token", s.verifyPage)
+	pages.POST("/verify/:token", s.verify)
+	pages.GET("/forgot-password", s.forgotPage)
+	pages.POST("/forgot-password", s.forgot)
+	pages.GET("/reset-password/:token", s.resetPage)
+	pages.POST("/reset-password/:token", s.reset)
+}
+
+// approvalRoutes lists a vendor panel's sign-up approval actions.
+func (s *Server) approvalRoutes(g *echo.Group, panel string) {
+	h := vendorPages{s: s, panel: panel, base: "/" + panel}
+	g.POST("/accounts/:id/approve", func(c echo.Context) error { return s.approve(c, h) })
+}
+
+// Limits on what anonymous visitors may set off: each counts every
+// attempt that passed validation, successful or not, because each one
+// sends a mail.
+const (
+	signupsPerIP    = 10
+	signupsPerEmail = 5
+	resetsPerIP     = 20
+	resetsPerEmail  = 5
+	limitWindow     = time.Hour
+)
+
+// limit is one throttle bucket.
+type limit struct {
+	bucket string
+	max    int
+}
+
+// checkLimits returns an ETHROTTLED error, and sets Retry-After, when any
+// bucket is full; what names the attempts in the message.
+func (s *Server) checkLimits(c echo.Context, what string, limits ...limit) error {
+	for _, l := range limits {
+		n, until, err := s.db.Failures(c.Request().Context(), l.bucket, limitWindow)
+		if err != nil {
+			return err
+		}
+		if n < l.max {
+			continue
+		}
+		wait := max(int(math.Ceil(until.Sub(s.db.Now()).Seconds())), 1)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(wait))
+		return &tenantry.Error{Kind: tenantry.ETHROTTLED, Code: "throttled",
+			Message: fmt.Sprintf("Too many %s from here. Try again in %s.", what, minutes(wait))}
+	}
+	return nil
+}
+
+// countLimits records one attempt in each bucket.
+func (s *Server) countLimits(ctx context.Context, limits ...limit) error {
+	buckets := make([]string, len(limits))
+	for i, l := range limits {
+		buckets[i] = l.bucket
+	}
+	return s.db.RecordFailure(ctx, buckets...)
+}
+
+// mailLinks makes links in mail the way this request reached the portal:
+// its scheme and port, on whichever tenant domain the mail is about (as
+// linkOn does for links shown on a page). Mail carries one-time tokens,
+// so the scheme is https or http only, and a client's X-Forwarded-Proto
+// counts only behind a trusted proxy.
+func (s *Server) mailLinks(c echo.Context) mail.Links {
+	r := c.Request()
+	l := mail.Links{Scheme: "http"}
+	if c.IsTLS() || s.cfg.SecureCookies || (s.cfg.TrustProxy && r.Header.Get(echo.HeaderXForwardedProto) == "https") {
+		l.Scheme = "https"
+	}
+	if _, port, ok := cutPort(r.Host); ok {
+		l.Port = port
+	}
+	return l
+}
+
+// signupOpen reports whether the request's tenant takes sign-ups, for the
+// link on the sign-in page.
+func (s *Server) signupOpen(c echo.Context) (bool, error) {
+	_, open, err := s.db.SignupSettings(c.Request().Context(), tenantry.TenantFromContext(c.Request().Context()))
+	return open, err
+}
+
+// signupForm is the sign-up form as posted. It has no parent or kind:
+// whatever else a tampered form carries is never read.
+type signupForm struct {
+	Company     string `form:"company"`
+	Name        string `form:"name"`
+	Email       string `form:"email"`
+	Password    string `form:"password"`
+	AcceptTerms string `form:"accept_terms"`
+}
+
+func (s *Server) signupPage(c echo.Context) error {
+	st, open, err := s.db.SignupSettings(c.Request().Context(), tenantry.TenantFromContext(c.Request().Context()))
+	if err != nil {
+		return err
+	}
+	if !open {
+		return render(c, http.StatusForbidden, auth.SignupClosed())
+	}
+	return render(c, http.StatusOK, auth.Signup(auth.SignupVM{TermsURL: st.TermsURL}))
+}
+
+// signup creates a pending customer under the domain's tenant, or, for a
+// taken address, mails its owner a notice. Both answer with the very same
+// page, so that nobody learns from here whether an address has an account.
+func (s *Server) signup(c echo.Context) error {
+	ctx := c.Request().Context()
+	t := tenantry.TenantFromContext(ctx)
+	st, open, err := s.db.SignupSettings(ctx, t)
+	if err != nil {
+		return err
+	}
+	if !open {
+		return render(c, http.StatusForbidden, auth.SignupClosed())
+	}
+	ip := c.RealIP()
+	byIP := limit{"signup:ip:" + ip, signupsPerIP}
+	if err := s.checkLimits(c, "sign-ups", byIP); err != nil {
+		return err
+	}
+	var f signupForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	in := store.SignupInput{Company: f.Company, Name: f.Name, Email: f.Email, Password: f.Password,
+		AcceptTerms: f.AcceptTerms != ""}
+	in.Normalize()
+	refused := func(err error) error {
+		vm := auth.SignupVM{Company: in.Company, Name: in.Name, Email: in.Email, AcceptTerms: in.AcceptTerms,
+			TermsURL: st.TermsURL, Errors: formErrors(err)}
+		return render(c, formStatus(err), auth.Signup(vm))
+	}
+	if err := in.Validate(); err != nil {
+		return refused(err)
+	}
+	byEmail := limit{"signup:email:" + in.Email, signupsPerEmail}
+	if err := s.checkLimits(c, "sign-ups", byEmail); err != nil {
+		return err
+	}
+	if err := s.countLimits(ctx, byIP, byEmail); err != nil {
+		return err
+	}
+	err = s.db.SignUp(ctx, t, in, s.mailLinks(c), ip)
+	switch {
+	case tenantry.AsError(err) != nil && tenantry.AsError(err).Code == store.ErrSignupClosed.Code:
+		return render(c, http.StatusForbidden, auth.SignupClosed())
+	case formErrors(err) != nil:
+		return refused(err)
+	case err != nil:
+		return err
+	}
+	return render(c, http.StatusOK, auth.SignupSent(auth.SignupSentVM{Email: in.Email, Approval: st.SignupRequiresApproval}))
+}
+
+// errVerifyInvalid is the answer to any verification link that cannot be used.
+var errVerifyInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenantry.ENOTFOUND,
+	Message: "This link is invalid, already used or expired. If your account is not active yet, sign up again or contact us."}
+
+func (s *Server) verifyPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	u, err := s.db.UserByToken(ctx, tenantry.TenantFromContext(ctx).Account.ID, store.PurposeVerifyEmail, c.Param("token"))
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		return errVerifyInvalid
+	}
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, auth.Verify(auth.VerifyVM{Token: c.Param("token"), Email: u.Email}))
+}
+
+func (s *Server) verify(c echo.Context) error {
+	ctx := c.Request().Context()
+	v, err := s.db.VerifyEmail(ctx, tenantry.TenantFromContext(ctx), c.Param("token"), s.mailLinks(c), c.RealIP())
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		return errVerifyInvalid
+	}
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, auth.Verified(auth.VerifiedVM{Active: len(v.AwaitingApproval) == 0}))
+}
+
+func (s *Server) forgotPage(c echo.Context) error {
+	return render(c, http.StatusOK, auth.Forgot(auth.ForgotVM{}))
+}
+
+// forgotForm is the reset request as posted.
+type forgotForm struct {
+	Email string `form:"email" json:"email" validate:"required,email,max=254"`
+}
+
+// forgot mails a reset link if the address has an account usable on this
+// tenant; the answer is the same either way.
+func (s *Server) forgot(c echo.Context) error {
+	ctx := c.Request().Context()
+	ip := c.RealIP()
+	byIP := limit{"reset:ip:" + ip, resetsPerIP}
+	if err := s.checkLimits(c, "password reset requests", byIP); err != nil {
+		return err
+	}
+	var f forgotForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	f.Email = tenantry.NormalizeEmail(f.Email)
+	if err := tenantry.Check(f); err != nil {
+		return render(c, formStatus(err), auth.Forgot(auth.ForgotVM{Email: f.Email, Errors: formErrors(err)}))
+	}
+	byEmail := limit{"reset:email:" + f.Email, resetsPerEmail}
+	if err := s.checkLimits(c, "password reset requests", byEmail); err != nil {
+		return err
+	}
+	if err := s.countLimits(ctx, byIP, byEmail); err != nil {
+		return err
+	}
+	if err := s.db.RequestPasswordReset(ctx, tenantry.TenantFromContext(ctx), f.Email, s.mailLinks(c), ip); err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, auth.ForgotSent(f.Email))
+}
+
+// errResetInvalid is the answer to any reset link that cannot be used.
+var errResetInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenantry.ENOTFOUND,
+	Message: "This link is invalid, already used or expired. Ask for a new one from the sign-in page."}
+
+func (s *Server) resetPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	u, err := s.db.UserByToken(ctx, tenantry.TenantFromContext(ctx).Account.ID, store.PurposeResetPassword, c.Param("token"))
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		return errResetInvalid
+	}
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, auth.Reset(auth.ResetVM{Token: c.Param("token"), Email: u.Email}))
+}
+
+func (s *Server) reset(c echo.Context) error {
+	ctx := c.Request().Context()
+	t := tenantry.TenantFromContext(ctx)
+	token := c.Param("token")
+	u, err := s.db.UserByToken(ctx, t.Account.ID, store.PurposeResetPassword, token)
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		return errResetInvalid
+	}
+	if err != nil {
+		return err
+	}
+	pw, confirm := c.FormValue("password"), c.FormValue("confirm")
+	errs := map[string]string{}
+	if why := password.Weakness(pw, u.Email); why != "" {
+		errs["password"] = why
+	} else if pw != confirm {
+		errs["confirm"] = "The two passwords differ."
+	}
+	if len(errs) > 0 {
+		return render(c, http.StatusUnprocessableEntity, auth.Reset(auth.ResetVM{Token: token, Email: u.Email, Errors: errs}))
+	}
+	if _, err := s.db.ResetPassword(ctx, t.Account.ID, token, password.Hash(pw), c.RealIP()); err != nil {
+		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+			return errResetInvalid
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login?password_set=1")
+}
+
+// approve records the panel's approval of a pending sign-up below it.
+func (s *Server) approve(c echo.Context, h vendorPages) error {
+	a, err := h.below(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	updated, err := s.scope(c).ApproveAccount(c.Request().Context(), a.ID, s.mailLinks(c))
+	var msg string
+	switch errs := formErrors(err); {
+	case errs != nil:
+		msg = errs["status"]
+		if msg == "" {
+			msg = tenantry.AsError(err).Message
+		}
+	case err != nil:
+		return err
+	case updated.Status == tenantry.StatusActive:
+		msg = updated.Name + " is approved and active; its owner has been told by email."
+	default:
+		msg = updated.Name + " is approved. It becomes active once its owner confirms their email address."
+	}
+	if err := flash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, h.base+"/accounts/"+a.ID)
+}
