@@ -203,7 +203,7 @@ func loadDemoPricing(ctx context.Context, s *Scope, provider *tenantry.Account) 
 			return fmt.Errorf("settings of %s: %w", v.name, err)
 		}
 	}
-	return nil
+	return loadDemoBranding(ctx, s, byName)
 }
 
 func ptrTo[T any](v T) *T { return &v }

@@ -105,7 +105,7 @@ func TestOutboxScope(t *testing.T) {
 			t.Fatalf("outbox = %d items (total %d), want 1", len(page.Items), page.Total)
 		}
 		got := page.Items[0]
-		if got.ID != msg.ID || got.TenantName != "Acme Hosting" || got.FromName != "Acme Hosting" || got.Color != mail.DefaultColor {
+		if got.ID != msg.ID || got.TenantName != "Acme Hosting" || got.FromName != "Acme Hosting" || got.Color != "#7c2d12" {
 			t.Errorf("listed %+v, want Acme's verification mail in Acme's brand", got)
 		}
 		one, err := f.provider(t).OutboxMessage(ctx, msg.ID)

@@ -553,7 +553,7 @@ func TestOutboxPage(t *testing.T) {
 	if got, _ := byTestID(r.body, "outbox-tenant"); got != "Acme Hosting" {
 		t.Errorf("tenant = %q", got)
 	}
-	if !strings.Contains(r.body, `data-color="`+mail.DefaultColor+`"`) || !strings.Contains(r.body, `fill="`+mail.DefaultColor+`"`) {
+	if !strings.Contains(r.body, `data-color="#7c2d12"`) || !strings.Contains(r.body, `fill="#7c2d12"`) {
 		t.Error("the message page does not show the brand's colour")
 	}
 	if !strings.Contains(r.body, `data-testid="outbox-link"`) || !strings.Contains(r.body, "/verify/") {
