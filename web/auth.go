@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/tenantry/tenantry/internal/password"
@@ -243,51 +244,77 @@ func (s *Server) choose(c echo.Context) error {
 	return tenantry.ErrNotFound
 }
 
+// oneTimePassword is a page on which a one-time link sets a password: the
+// set-password link of new staff and the password-reset link share it.
+type oneTimePassword struct {
+	purpose string
+	// invalid is the answer to a link that is unknown, used, expired or
+	// from another tenant.
+	invalid error
+	page    func(token, email string, errs map[string]string) templ.Component
+	spend   func(ctx context.Context, tenantID, token, hash, ip string) (*tenantry.User, error)
+}
+
 // errLinkInvalid is the answer to any set-password link that cannot be used.
 var errLinkInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenantry.ENOTFOUND,
 	Message: "This link is invalid, already used or expired. Ask whoever created your account for a new one."}
 
-func (s *Server) setPasswordPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	t := tenantry.TenantFromContext(ctx)
-	u, err := s.db.UserByToken(ctx, t.Account.ID, store.PurposeSetPassword, c.Param("token"))
-	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
-		return errLinkInvalid
-	}
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, auth.SetPassword(auth.SetPasswordVM{Token: c.Param("token"), Email: u.Email}))
+func (s *Server) setPasswordLink() oneTimePassword {
+	return oneTimePassword{purpose: store.PurposeSetPassword, invalid: errLinkInvalid, spend: s.db.SetPasswordWithToken,
+		page: func(token, email string, errs map[string]string) templ.Component {
+			return auth.SetPassword(auth.SetPasswordVM{Token: token, Email: email, Errors: errs})
+		}}
 }
 
-func (s *Server) setPassword(c echo.Context) error {
+// user returns the user whose live link this is, on this tenant.
+func (p oneTimePassword) user(s *Server, c echo.Context) (*tenantry.User, error) {
 	ctx := c.Request().Context()
-	t := tenantry.TenantFromContext(ctx)
-	token := c.Param("token")
-	u, err := s.db.UserByToken(ctx, t.Account.ID, store.PurposeSetPassword, token)
+	u, err := s.db.UserByToken(ctx, tenantry.TenantFromContext(ctx).Account.ID, p.purpose, c.Param("token"))
 	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
-		return errLinkInvalid
+		return nil, p.invalid
 	}
-	if err != nil {
-		return err
-	}
-	pw, confirm := c.FormValue("password"), c.FormValue("confirm")
-	errs := map[string]string{}
-	if why := password.Weakness(pw, u.Email); why != "" {
-		errs["password"] = why
-	} else if pw != confirm {
-		errs["confirm"] = "The two passwords differ."
-	}
-	if len(errs) > 0 {
-		return render(c, http.StatusUnprocessableEntity, auth.SetPassword(auth.SetPasswordVM{Token: token, Email: u.Email, Errors: errs}))
-	}
-	if _, err := s.db.SetPasswordWithToken(ctx, t.Account.ID, token, password.Hash(pw), c.RealIP()); err != nil {
-		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
-			return errLinkInvalid
+	return u, err
+}
+
+func (s *Server) oneTimePasswordPage(p oneTimePassword) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := p.user(s, c)
+		if err != nil {
+			return err
 		}
-		return err
+		return render(c, http.StatusOK, p.page(c.Param("token"), u.Email, nil))
 	}
-	return c.Redirect(http.StatusSeeOther, "/login?password_set=1")
+}
+
+// oneTimePasswordSubmit checks the new password (strength, confirmation),
+// then spends the link and sets it in one transaction.
+func (s *Server) oneTimePasswordSubmit(p oneTimePassword) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		token := c.Param("token")
+		u, err := p.user(s, c)
+		if err != nil {
+			return err
+		}
+		pw, confirm := c.FormValue("password"), c.FormValue("confirm")
+		errs := map[string]string{}
+		if why := password.Weakness(pw, u.Email); why != "" {
+			errs["password"] = why
+		} else if pw != confirm {
+			errs["confirm"] = "The two passwords differ."
+		}
+		if len(errs) > 0 {
+			return render(c, http.StatusUnprocessableEntity, p.page(token, u.Email, errs))
+		}
+		_, err = p.spend(ctx, tenantry.TenantFromContext(ctx).Account.ID, token, password.Hash(pw), c.RealIP())
+		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+			return p.invalid
+		}
+		if err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/login?password_set=1")
+	}
 }
 
 // scope returns the store bound to the request's tenant and actor.

@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/tenantry/tenantry/internal/mail"
-	"github.com/tenantry/tenantry/internal/password"
 	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/store"
 	"github.com/tenantry/tenantry/views/auth"
@@ -26,8 +26,8 @@ func (s *Server) signupRoutes(pages *echo.Group) {
 	pages.POST("/verify/:token", s.verify)
 	pages.GET("/forgot-password", s.forgotPage)
 	pages.POST("/forgot-password", s.forgot)
-	pages.GET("/reset-password/:token", s.resetPage)
-	pages.POST("/reset-password/:token", s.reset)
+	pages.GET("/reset-password/:token", s.oneTimePasswordPage(s.resetPasswordLink()))
+	pages.POST("/reset-password/:token", s.oneTimePasswordSubmit(s.resetPasswordLink()))
 }
 
 // approvalRoutes lists a vendor panel's sign-up approval actions.
@@ -249,46 +249,11 @@ func (s *Server) forgot(c echo.Context) error {
 var errResetInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenantry.ENOTFOUND,
 	Message: "This link is invalid, already used or expired. Ask for a new one from the sign-in page."}
 
-func (s *Server) resetPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	u, err := s.db.UserByToken(ctx, tenantry.TenantFromContext(ctx).Account.ID, store.PurposeResetPassword, c.Param("token"))
-	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
-		return errResetInvalid
-	}
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, auth.Reset(auth.ResetVM{Token: c.Param("token"), Email: u.Email}))
-}
-
-func (s *Server) reset(c echo.Context) error {
-	ctx := c.Request().Context()
-	t := tenantry.TenantFromContext(ctx)
-	token := c.Param("token")
-	u, err := s.db.UserByToken(ctx, t.Account.ID, store.PurposeResetPassword, token)
-	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
-		return errResetInvalid
-	}
-	if err != nil {
-		return err
-	}
-	pw, confirm := c.FormValue("password"), c.FormValue("confirm")
-	errs := map[string]string{}
-	if why := password.Weakness(pw, u.Email); why != "" {
-		errs["password"] = why
-	} else if pw != confirm {
-		errs["confirm"] = "The two passwords differ."
-	}
-	if len(errs) > 0 {
-		return render(c, http.StatusUnprocessableEntity, auth.Reset(auth.ResetVM{Token: token, Email: u.Email, Errors: errs}))
-	}
-	if _, err := s.db.ResetPassword(ctx, t.Account.ID, token, password.Hash(pw), c.RealIP()); err != nil {
-		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
-			return errResetInvalid
-		}
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/login?password_set=1")
+func (s *Server) resetPasswordLink() oneTimePassword {
+	return oneTimePassword{purpose: store.PurposeResetPassword, invalid: errResetInvalid, spend: s.db.ResetPassword,
+		page: func(token, email string, errs map[string]string) templ.Component {
+			return auth.Reset(auth.ResetVM{Token: token, Email: email, Errors: errs})
+		}}
 }
 
 // approve records the panel's approval of a pending sign-up below it.
