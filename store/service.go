@@ -51,6 +51,20 @@ func (s *Scope) resellerBelow(ctx context.Context, q querier, id string) (*tenan
 	return a, nil
 }
 
+// resellerDomain loads a reseller the actor manages and validates a domain
+// name for it, returning the name in its stored form.
+func (s *Scope) resellerDomain(ctx context.Context, tx *tx, accountID, fqdn string) (*tenantry.Account, string, error) {
+	a, err := s.resellerBelow(ctx, tx, accountID)
+	if err != nil {
+		return nil, "", err
+	}
+	host, why := tenantry.CheckFQDN(fqdn)
+	if why != "" {
+		return nil, "", tenantry.Invalid(map[string]string{"fqdn": why})
+	}
+	return a, host, nil
+}
+
 var errDomainTaken = &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "domain_taken", Message: "This domain is already in use.",
 	Fields: map[string]string{"fqdn": "This domain is already in use."}}
 
@@ -71,13 +85,9 @@ func insertDomain(ctx context.Context, tx *tx, accountID, host string, primary b
 // domain included).
 func (s *Scope) AddDomain(ctx context.Context, accountID, fqdn string) error {
 	return s.db.inTx(ctx, func(tx *tx) error {
-		a, err := s.resellerBelow(ctx, tx, accountID)
+		a, host, err := s.resellerDomain(ctx, tx, accountID, fqdn)
 		if err != nil {
 			return err
-		}
-		host, why := tenantry.CheckFQDN(fqdn)
-		if why != "" {
-			return tenantry.Invalid(map[string]string{"fqdn": why})
 		}
 		primary, err := primaryDomain(ctx, tx, a.ID)
 		if err != nil {
@@ -94,13 +104,9 @@ func (s *Scope) AddDomain(ctx context.Context, accountID, fqdn string) error {
 // the previous one (an alias that becomes the URL stops being an alias).
 func (s *Scope) SetPanelDomain(ctx context.Context, accountID, fqdn string) error {
 	return s.db.inTx(ctx, func(tx *tx) error {
-		a, err := s.resellerBelow(ctx, tx, accountID)
+		a, host, err := s.resellerDomain(ctx, tx, accountID, fqdn)
 		if err != nil {
 			return err
-		}
-		host, why := tenantry.CheckFQDN(fqdn)
-		if why != "" {
-			return tenantry.Invalid(map[string]string{"fqdn": why})
 		}
 		old, err := primaryDomain(ctx, tx, a.ID)
 		if err != nil || old == host {
