@@ -24,27 +24,18 @@ const (
 	OutboxKept = "kept"
 )
 
-// OutboxMessage is one mail in the outbox.
+// OutboxMessage is one mail in the outbox: the composed message and its
+// delivery state.
 type OutboxMessage struct {
 	ID string
-	// TenantID is the account whose brand the mail carries; TenantName is
-	// that account's own name (FromName is its brand's display name).
-	TenantID   string
+	mail.Message
+	// TenantName is the tenant account's own name (FromName is its brand's
+	// display name).
 	TenantName string
-	Kind       string
-	To         string
-	FromName   string
-	// FromAddress is the default sender address on the tenant's domain.
-	FromAddress string
-	ReplyTo     string
-	Color       string
-	Subject     string
-	Text        string
-	HTML        string
-	Status      string
-	Attempts    int
-	LastError   string
-	CreatedAt   time.Time
+	Status     string
+	Attempts   int
+	LastError  string
+	CreatedAt  time.Time
 	// NextAttemptAt is when a queued message is due.
 	NextAttemptAt time.Time
 	// SentAt is zero until the message is sent.
