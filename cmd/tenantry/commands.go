@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tenantry/tenantry/internal/mail"
@@ -82,8 +83,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	printBanner(stdout, ln.Addr().String(), logins)
 
-	go sweep(ctx, db, log)
-	go sender.Run(ctx)
+	// background work stops, and is waited for, before the database closes
+	bg, stopBG := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { sweep(bg, db, log) })
+	wg.Go(func() { sender.Run(bg) })
+	defer func() {
+		stopBG()
+		wg.Wait()
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
