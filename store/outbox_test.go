@@ -378,3 +378,26 @@ func TestClaimLease(t *testing.T) {
 		t.Errorf("MailSent on the live claim: %v", err)
 	}
 }
+
+func TestOutboxRetention(t *testing.T) {
+	f := newDemo(t)
+	ctx := context.Background()
+	f.signUp(t, "acme.localhost", "old@example.test")
+	if _, err := f.db.KeepDueMail(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.signUp(t, "acme.localhost", "queued@example.test")
+	real := f.db.Now
+	f.db.Now = func() time.Time { return real().Add(OutboxRetention + time.Hour) }
+	defer func() { f.db.Now = real }()
+	if err := f.db.DeleteExpired(ctx, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, m := range f.mails(t) {
+		left = append(left, m.To)
+	}
+	if len(left) != 1 || left[0] != "queued@example.test" {
+		t.Errorf("after the retention the outbox holds %v, want only the still-queued mail", left)
+	}
+}

@@ -60,8 +60,12 @@ func (db *DB) DeleteSession(ctx context.Context, id string) error {
 	})
 }
 
+// OutboxRetention is how long mail that is no longer queued stays listed.
+const OutboxRetention = 90 * 24 * time.Hour
+
 // DeleteExpired removes expired sessions, throttle failures older than
-// keep, and spent or expired one-time links.
+// keep, spent or expired one-time links, and mail older than
+// OutboxRetention that is no longer queued.
 func (db *DB) DeleteExpired(ctx context.Context, keep time.Duration) error {
 	return db.inTx(ctx, func(tx *tx) error {
 		now := ms(tx.now)
@@ -73,7 +77,12 @@ func (db *DB) DeleteExpired(ctx context.Context, keep time.Duration) error {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM throttle_failures WHERE at <= ?`, ms(tx.now.Add(-keep)))
+		if _, err := tx.ExecContext(ctx, `DELETE FROM throttle_failures WHERE at <= ?`, ms(tx.now.Add(-keep))); err != nil {
+			return err
+		}
+		// delivered, kept and failed mail is history after OutboxRetention
+		_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE status IN ('sent', 'kept', 'failed') AND created_at <= ?`,
+			ms(tx.now.Add(-OutboxRetention)))
 		return err
 	})
 }
