@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+// bigTree adds resellers × customers accounts below the demo provider,
+// straight through the store's insert helpers (no password hashing), and
+// returns the database and the id of the first new reseller.
+func bigTree(b *testing.B, resellers, customers int) (*DB, string) {
+	b.Helper()
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "big.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if _, err := db.LoadDemo(ctx); err != nil {
+		b.Fatal(err)
+	}
+	provider, err := db.TenantByHost(ctx, "portal.localhost")
+	if err != nil {
+		b.Fatal(err)
+	}
+	first := ""
+	err = db.inTx(ctx, func(tx *tx) error {
+		for r := range resellers {
+			res := &tenantry.Account{Kind: tenantry.KindReseller, Name: fmt.Sprintf("Reseller %04d", r), Status: tenantry.StatusActive}
+			if err := insertAccount(ctx, tx, res, &provider.Account); err != nil {
+				return err
+			}
+			if first == "" {
+				first = res.ID
+			}
+			for c := range customers {
+				cu := &tenantry.Account{Kind: tenantry.KindCustomer, Name: fmt.Sprintf("Customer %04d-%04d", r, c), Status: tenantry.StatusActive}
+				if err := insertAccount(ctx, tx, cu, res); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, first
+}
+
+func providerScope(b *testing.B, db *DB) *Scope {
+	b.Helper()
+	ctx := context.Background()
+	t, err := db.TenantByHost(ctx, "portal.localhost")
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := db.UserByEmail(ctx, "admin@nimbus.example")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := db.ActorFor(ctx, t, u.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db.Scope(t, a, testIP)
+}
+
+// BenchmarkAccountsSubtree lists the first page of one reseller's 200
+// customers in a platform of 10,000 accounts, as the reseller panel does.
+func BenchmarkAccountsSubtree(b *testing.B) {
+	db, reseller := bigTree(b, 50, 200)
+	s := providerScope(b, db)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		page, err := s.Accounts(ctx, AccountFilter{Under: reseller, Limit: 50})
+		if err != nil || page.Total != 200 {
+			b.Fatalf("page = %v, %v", page, err)
+		}
+	}
+}
+
+// BenchmarkProviderDashboard counts the whole 10,000-account tree and
+// lists its first page, as the provider's dashboard does.
+func BenchmarkProviderDashboard(b *testing.B) {
+	db, _ := bigTree(b, 50, 200)
+	s := providerScope(b, db)
+	ctx := context.Background()
+	root := s.actor.Grants[0].Account.ID
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.Stats(ctx, root); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Accounts(ctx, AccountFilter{Under: root, Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestSubtreeQueriesUseTheIndex checks that a subtree is one range scan on
+// the path index, never a full scan of the accounts table.
+func TestSubtreeQueriesUseTheIndex(t *testing.T) {
+	f := newDemo(t)
+	where, args := subtree("a.path", "/acc_x/")
+	rows, err := f.db.read.Query(`EXPLAIN QUERY PLAN SELECT a.id FROM accounts a WHERE `+where, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	got := strings.Join(plan, "; ")
+	if !strings.Contains(got, "SEARCH a USING") || !strings.Contains(got, "path>? AND path<?") {
+		t.Errorf("query plan = %q, want a range search on the path index", got)
+	}
+}
