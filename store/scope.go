@@ -447,9 +447,6 @@ func (s *Scope) setStatus(ctx context.Context, tx *tx, a *tenantry.Account, stat
 		if reason != nil {
 			why = *reason
 		}
-		if why == "" {
-			return tenantry.Invalid(map[string]string{"suspend_reason": "Say why, so that the account's users are told."})
-		}
 		// the account itself, the active accounts below it, and those below
 		// it that an ancestor's suspension had reached
 		ancestors := a.AncestorIDs()

@@ -123,6 +123,31 @@ func (db *DB) SignUp(ctx context.Context, t *tenantry.Tenant, in SignupInput, li
 			return err
 		}
 		if taken {
+			// someone whose own sign-up here still waits for its
+			// confirmation gets a fresh link: signing up again is how a
+			// lost or expired link is replaced
+			u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u
+				WHERE u.email = ? AND u.email_verified_at IS NULL`, in.Email))
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if u != nil {
+				pending, err := pendingOwned(ctx, tx, u.ID, vendor)
+				if err != nil {
+					return err
+				}
+				if len(pending) > 0 {
+					token, err := insertUserToken(ctx, tx, u.ID, vendor.ID, PurposeVerifyEmail, VerifyEmailTTL)
+					if err != nil {
+						return err
+					}
+					m, err := mail.VerifyEmail(from, u.Email, u.Name, pending[0].Name, token, VerifyEmailTTL, st.SignupRequiresApproval)
+					if err != nil {
+						return err
+					}
+					return insertMail(ctx, tx, m)
+				}
+			}
 			m, err := mail.SignupExists(from, in.Email)
 			if err != nil {
 				return err

@@ -429,3 +429,34 @@ func TestPasswordReset(t *testing.T) {
 		}
 	})
 }
+
+// Signing up again while one's own sign-up still waits for confirmation
+// sends a fresh link (the lost-link path), and nothing else changes.
+func TestSignUpAgainResendsTheLink(t *testing.T) {
+	f := newDemo(t)
+	ctx := context.Background()
+	f.signUp(t, "acme.localhost", "lost@example.test")
+	before := f.snapshot(t, "outbox", "user_tokens")
+	f.signUp(t, "acme.localhost", "lost@example.test")
+	f.assertUnchanged(t, before, "outbox", "user_tokens")
+	m := f.lastMail(t, "lost@example.test")
+	if m.Kind != mail.KindVerifyEmail {
+		t.Fatalf("second sign-up mailed a %s, want a fresh verify_email", m.Kind)
+	}
+	_, token := linkIn(t, m)
+	v, err := f.db.VerifyEmail(ctx, f.tenant(t, "acme.localhost"), token, testLinks, testIP)
+	if err != nil || len(v.Activated) != 1 {
+		t.Fatalf("the fresh link: %+v, %v; want the sign-up activated", v, err)
+	}
+	// once confirmed, another attempt gets the plain notice
+	f.signUp(t, "acme.localhost", "lost@example.test")
+	if m := f.lastMail(t, "lost@example.test"); m.Kind != mail.KindSignupExists {
+		t.Errorf("after confirmation a sign-up mailed a %s, want the notice", m.Kind)
+	}
+	// and on another reseller's domain the pending sign-up is not theirs to confirm
+	f.signUp(t, "acme.localhost", "elsewhere@example.test")
+	f.signUp(t, "orbit.localhost", "elsewhere@example.test")
+	if m := f.lastMail(t, "elsewhere@example.test"); m.Kind != mail.KindSignupExists {
+		t.Errorf("on orbit a pending acme sign-up got a %s, want the notice", m.Kind)
+	}
+}

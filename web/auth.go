@@ -82,9 +82,13 @@ func (s *Server) inactiveError(ctx context.Context, a *tenantry.Actor) error {
 	for _, g := range a.Grants {
 		switch g.Account.Suspension() {
 		case "own":
-			msg = "Your account " + g.Account.Name + " is suspended: " + g.Account.SuspendReason
+			msg = "Your account " + g.Account.Name + " is suspended."
+			if g.Account.SuspendReason != "" {
+				msg = "Your account " + g.Account.Name + " is suspended: " + g.Account.SuspendReason
+			}
 		case "vendor":
-			msg = "Your account " + g.Account.Name + " is suspended with its vendor. Please contact your provider."
+			// on a white-label site "vendor" means nothing to a customer
+			msg = "Your account " + g.Account.Name + " is suspended. Please contact support."
 		default:
 			if g.Account.Status != tenantry.StatusPending {
 				continue
@@ -96,7 +100,8 @@ func (s *Server) inactiveError(ctx context.Context, a *tenantry.Actor) error {
 			code = "account_pending"
 			msg = "Your account " + g.Account.Name + " is awaiting approval. We will write to you as soon as it is ready."
 			if why == store.PendingVerifyEmail {
-				msg = "Please confirm your email address first: follow the link in the message we sent to " + a.User.Email + "."
+				msg = "Please confirm your email address first: follow the link in the message we sent to " + a.User.Email +
+					". Lost it, or did it expire? Sign up again with the same address and we will send a new link."
 			}
 		}
 		break

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -252,8 +253,14 @@ func (h vendorPages) setStatus(c echo.Context) error {
 	}
 	status := tenantry.AccountStatus(c.FormValue("status"))
 	reason := c.FormValue("suspend_reason")
-	updated, err := h.s.scope(c).UpdateAccount(c.Request().Context(), a.ID,
-		tenantry.AccountUpdate{Status: &status, SuspendReason: &reason})
+	var updated *tenantry.Account
+	if status == tenantry.StatusSuspended && strings.TrimSpace(reason) == "" {
+		// the panel asks for a reason, which the account's users are told
+		err = tenantry.Invalid(map[string]string{"suspend_reason": "Say why, so that the account's users are told."})
+	} else {
+		updated, err = h.s.scope(c).UpdateAccount(c.Request().Context(), a.ID,
+			tenantry.AccountUpdate{Status: &status, SuspendReason: &reason})
+	}
 	if errs := formErrors(err); errs != nil {
 		vm, verr := h.detailVM(c, a)
 		if verr != nil {
