@@ -153,7 +153,7 @@ func (s *Scope) Accounts(ctx context.Context, f AccountFilter) (*AccountPage, er
 	}
 	if f.Cursor != "" {
 		after, err := base64.RawURLEncoding.DecodeString(f.Cursor)
-		if err != nil {
+		if err != nil || !strings.HasPrefix(string(after), "/") {
 			return nil, tenantry.Invalid(map[string]string{"cursor": "This cursor is not valid."})
 		}
 		whereSQL += ` AND a.path > ?`

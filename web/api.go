@@ -66,7 +66,13 @@ func decodeJSON(c echo.Context, dst any) error {
 	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
 		return echo.ErrStatusRequestEntityTooLarge
 	case errors.As(err, &typeErr):
-		field := typeErr.Field
+		// Field is a dotted path that names embedded structs by their Go
+		// type ("PlanInput.prices.unit_price"): keep the JSON names only
+		parts := strings.Split(typeErr.Field, ".")
+		for len(parts) > 0 && parts[0] != "" && parts[0][0] >= 'A' && parts[0][0] <= 'Z' {
+			parts = parts[1:]
+		}
+		field := strings.Join(parts, ".")
 		if field == "" {
 			return errMalformed("The body must be a JSON object.")
 		}

@@ -147,6 +147,23 @@ func (s *Server) apiUpdatePlan(c echo.Context) error {
 	if len(fields) > 0 {
 		return tenantry.Invalid(fields)
 	}
+	// a PUT changes the fields it sends and keeps the rest
+	keep := planInput(cur)
+	if in.Name == "" {
+		in.Name = keep.Name
+	}
+	if in.Currency == "" {
+		in.Currency = keep.Currency
+	}
+	if in.Audience == "" {
+		in.Audience = keep.Audience
+	}
+	if in.MarkupPercent == "" {
+		in.MarkupPercent = keep.MarkupPercent
+	}
+	if in.Prices == nil {
+		in.Prices = keep.Prices
+	}
 	p, err := sc.UpdatePlan(ctx, cur.ID, in.PlanInput)
 	if err != nil {
 		return err

@@ -62,7 +62,7 @@ func asDomainError(err error) (*tenantry.Error, int) {
 			msg = tenantry.ErrNotFound.Message
 		}
 		if he.Code == http.StatusRequestEntityTooLarge {
-			msg = "The request body is larger than 1 MiB."
+			msg = "The request is too large: API bodies may be 1 MiB, forms 2 MiB, logos 512 KiB."
 		}
 		return &tenantry.Error{Kind: code, Code: code, Message: msg}, he.Code
 	}
@@ -95,8 +95,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if title == "" {
 		title = "Error"
 	}
-	if rerr := render(c, status, auth.Error(title, e.Message, rid)); rerr != nil {
-		_ = c.String(status, e.Message)
+	msg := e.Message
+	if status == http.StatusNotFound {
+		msg = "There is nothing at this address, or you do not have access to it."
+	}
+	if rerr := render(c, status, auth.Error(title, msg, rid)); rerr != nil {
+		_ = c.String(status, msg)
 	}
 }
 

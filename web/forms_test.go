@@ -351,3 +351,18 @@ func TestEditAccountProfile(t *testing.T) {
 		t.Errorf("flash = %q", got)
 	}
 }
+
+// Failures on one reseller's site do not lock the same person out of
+// another's: the per-email bucket belongs to the tenant.
+func TestLoginThrottleIsPerTenant(t *testing.T) {
+	f := newFixture(t)
+	orbit := f.browser("orbit.localhost")
+	for i := 0; i < 10; i++ {
+		orbit.ip = "198.51.100." + strconv.Itoa(i+1)
+		orbit.submit("/login", "/login", url.Values{"email": {"admin@acme.example"}, "password": {"guess-" + strconv.Itoa(i)}})
+	}
+	if r := orbit.submit("/login", "/login", url.Values{"email": {"admin@acme.example"}, "password": {"guess-x"}}); r.Code != http.StatusTooManyRequests {
+		t.Fatalf("11th failure on orbit = %d, want 429", r.Code)
+	}
+	f.browser("acme.localhost").login("admin@acme.example")
+}

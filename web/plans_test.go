@@ -415,3 +415,23 @@ func TestConvertDirectCustomer(t *testing.T) {
 		t.Errorf("converting acme's customer = %d, want 422", r.Code)
 	}
 }
+
+// A PUT that leaves prices or markup out keeps them.
+func TestAPIPlanPutKeepsWhatItDoesNotSend(t *testing.T) {
+	f := newFixture(t)
+	acme := f.browser("acme.localhost")
+	token := acme.token("admin@acme.example")
+	id := planID(t, f, "acme.localhost", "admin@acme.example", "Acme Hosting", "Acme Retail")
+	r := acme.api(http.MethodPut, "/api/v1/plans/"+id, token, map[string]string{"name": "Acme Retail Renamed"})
+	var p planBody
+	decode(t, r, &p)
+	if r.Code != http.StatusOK || p.Name != "Acme Retail Renamed" || len(p.Prices) != 7 || p.MarkupPercent != "25.00" {
+		t.Errorf("partial PUT = %d %+v, want the prices and markup kept", r.Code, p)
+	}
+	r = acme.api(http.MethodPut, "/api/v1/plans/"+id, token, map[string]any{"prices": []map[string]any{{"metric": "instance.small", "unit_price": 0.5}}})
+	var e apiErr
+	decode(t, r, &e)
+	if r.Code != http.StatusUnprocessableEntity || e.Error.Fields["prices.unit_price"] == "" {
+		t.Errorf("a number for a price = %d %v, want 422 on prices.unit_price", r.Code, e.Error.Fields)
+	}
+}

@@ -232,7 +232,7 @@ func (s *Server) forgot(c echo.Context) error {
 	if err := tenantry.Check(f); err != nil {
 		return render(c, formStatus(err), auth.Forgot(auth.ForgotVM{Email: f.Email, Errors: formErrors(err)}))
 	}
-	byEmail := limit{"reset:email:" + f.Email, resetsPerEmail}
+	byEmail := limit{"reset:email:" + tenantry.TenantFromContext(ctx).Account.ID + ":" + f.Email, resetsPerEmail}
 	if err := s.checkLimits(c, "password reset requests", byEmail); err != nil {
 		return err
 	}

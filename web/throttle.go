@@ -23,14 +23,16 @@ type throttle struct {
 	perIP    int
 }
 
-func (t throttle) buckets(email, ip string) (string, string) {
-	return "login:email:" + tenantry.NormalizeEmail(email), "login:ip:" + ip
+// buckets are per email on this tenant (so failures on one reseller's
+// site cannot lock a user out of another's) and per IP everywhere.
+func (t throttle) buckets(tenantID, email, ip string) (string, string) {
+	return "login:email:" + tenantID + ":" + tenantry.NormalizeEmail(email), "login:ip:" + ip
 }
 
 // check returns an ETHROTTLED error (and sets Retry-After) when either
 // bucket is full.
 func (t throttle) check(c echo.Context, email, ip string) error {
-	byEmail, byIP := t.buckets(email, ip)
+	byEmail, byIP := t.buckets(tenantry.TenantFromContext(c.Request().Context()).Account.ID, email, ip)
 	for _, b := range []struct {
 		bucket string
 		limit  int
@@ -54,7 +56,7 @@ func (t throttle) check(c echo.Context, email, ip string) error {
 
 // fail records one failed attempt.
 func (t throttle) fail(ctx context.Context, email, ip string) error {
-	byEmail, byIP := t.buckets(email, ip)
+	byEmail, byIP := t.buckets(tenantry.TenantFromContext(ctx).Account.ID, email, ip)
 	return t.db.RecordFailure(ctx, byEmail, byIP)
 }
 
