@@ -70,6 +70,25 @@ type planJSON struct {
 	Status        string      `json:"status"`
 	CreatedAt     string      `json:"created_at"`
 	UpdatedAt     string      `json:"updated_at"`
+	// Warnings compare a reseller's plan with what it pays itself.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// planOut is a plan as the API answers it, with the owner's warnings.
+func (s *Server) planOut(c echo.Context, p *tenantry.Plan) (planJSON, error) {
+	out := toPlanJSON(p)
+	ctx := c.Request().Context()
+	sc := s.scope(c)
+	owner, err := sc.Account(ctx, p.OwnerID)
+	if err != nil || owner.Kind != tenantry.KindReseller {
+		return out, nil // not the caller's plan, or the provider's: nothing to compare
+	}
+	cur, err := sc.CurrentPlan(ctx, owner.ID)
+	if err != nil || cur == nil {
+		return out, err
+	}
+	out.Warnings = tenantry.PriceWarnings(p, &cur.Plan)
+	return out, nil
 }
 
 func toPlanJSON(p *tenantry.Plan) planJSON {
@@ -104,7 +123,11 @@ func (s *Server) apiCreatePlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toPlanJSON(p))
+	out, err := s.planOut(c, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, out)
 }
 
 func (s *Server) apiGetPlan(c echo.Context) error {
@@ -112,7 +135,11 @@ func (s *Server) apiGetPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toPlanJSON(p))
+	out, err := s.planOut(c, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // planPut is a plan as PUT: the editable fields, the status, and the
@@ -124,6 +151,8 @@ type planPut struct {
 	OwnerID   *string `json:"owner_id"`
 	CreatedAt *string `json:"created_at"`
 	UpdatedAt *string `json:"updated_at"`
+	// Warnings are computed: whatever a client echoes is ignored.
+	Warnings []string `json:"warnings"`
 }
 
 func (s *Server) apiUpdatePlan(c echo.Context) error {
@@ -173,7 +202,11 @@ func (s *Server) apiUpdatePlan(c echo.Context) error {
 			return err
 		}
 	}
-	return c.JSON(http.StatusOK, toPlanJSON(p))
+	out, err := s.planOut(c, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) apiCopyPlan(c echo.Context) error {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -97,7 +96,6 @@ func (h planPages) editorVM(c echo.Context, plan *tenantry.Plan, in tenantry.Pla
 	for _, p := range in.Prices {
 		values[p.Metric] = p.UnitPrice
 	}
-	below := 0
 	for _, m := range catalogue {
 		row := accounts.PriceRowVM{Metric: m, Value: values[m.Key], Error: errs["prices."+m.Key]}
 		if wholesale != nil {
@@ -106,22 +104,24 @@ func (h planPages) editorVM(c echo.Context, plan *tenantry.Plan, in tenantry.Pla
 				if v, err := money.Parse(row.Value); err == nil && row.Value != "" {
 					if strings.EqualFold(in.Currency, wholesale.Currency) {
 						row.Margin = (v - w).Decimal().StringFixed(6)
-						row.Below = v < w
+						if v < w {
+							row.Margin, row.Below = row.Margin+": below what you pay", true
+						}
 					} else {
 						row.Margin = "other currency"
 					}
+				}
+				if row.Value == "" && w > 0 {
+					row.Margin, row.Below = "not priced: given away", true
 				}
 			} else {
 				row.Wholesale = "not priced"
 			}
 		}
-		if row.Below {
-			below++
-		}
 		vm.Rows = append(vm.Rows, row)
 	}
-	if below > 0 {
-		vm.Warnings = append(vm.Warnings, fmt.Sprintf("%d of your prices are below what you pay under %q: you would sell those at a loss.", below, vm.Wholesale))
+	if plan != nil && len(errs) == 0 {
+		vm.Warnings = tenantry.PriceWarnings(plan, wholesale)
 	}
 	return vm, nil
 }

@@ -435,3 +435,20 @@ func TestAPIPlanPutKeepsWhatItDoesNotSend(t *testing.T) {
 		t.Errorf("a number for a price = %d %v, want 422 on prices.unit_price", r.Code, e.Error.Fields)
 	}
 }
+
+// The API warns like the editor: below wholesale, and unpriced metrics
+// the reseller pays for.
+func TestAPIPlanWarnings(t *testing.T) {
+	f := newFixture(t)
+	acme := f.browser("acme.localhost")
+	token := acme.token("admin@acme.example")
+	r := acme.api(http.MethodPost, "/api/v1/accounts/"+f.accountID("Acme Hosting")+"/plans", token, map[string]any{
+		"name": "Cheap", "currency": "USD", "audience": "customers",
+		"prices": []map[string]string{{"metric": "instance.small", "unit_price": "0.001"}}})
+	var p struct{ Warnings []string }
+	decode(t, r, &p)
+	if r.Code != http.StatusCreated || len(p.Warnings) != 2 || !strings.Contains(p.Warnings[0], "instance.small") ||
+		!strings.Contains(p.Warnings[1], "instance.large") {
+		t.Errorf("warnings = %d %q, want one for the loss and one for the 6 unpriced metrics", r.Code, p.Warnings)
+	}
+}

@@ -297,3 +297,34 @@ func (o *OptionalString) UnmarshalJSON(b []byte) error {
 	}
 	return json.Unmarshal(b, &o.Value)
 }
+
+// PriceWarnings compares a reseller's plan with the wholesale plan it pays
+// itself: prices below wholesale are sold at a loss, and metrics that the
+// wholesale plan charges but p leaves unpriced are given away. They are
+// warnings, never refusals: a reseller may mean it.
+func PriceWarnings(p, wholesale *Plan) []string {
+	if wholesale == nil {
+		return nil
+	}
+	if p.Currency != wholesale.Currency {
+		return []string{fmt.Sprintf("This plan is in %s while you pay in %s: margins cannot be compared.", p.Currency, wholesale.Currency)}
+	}
+	var below, unpriced []string
+	for _, w := range wholesale.Prices {
+		v, ok := p.PriceOf(w.Metric)
+		switch {
+		case !ok && w.UnitPrice > 0:
+			unpriced = append(unpriced, w.Metric)
+		case ok && v < w.UnitPrice:
+			below = append(below, w.Metric)
+		}
+	}
+	var out []string
+	if len(below) > 0 {
+		out = append(out, fmt.Sprintf("Below what you pay under %q, so sold at a loss: %s.", wholesale.Name, strings.Join(below, ", ")))
+	}
+	if len(unpriced) > 0 {
+		out = append(out, fmt.Sprintf("Not priced although you pay for them under %q, so given away: %s.", wholesale.Name, strings.Join(unpriced, ", ")))
+	}
+	return out
+}
