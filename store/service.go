@@ -74,6 +74,12 @@ func insertDomain(ctx context.Context, tx *tx, accountID, host string, primary b
 	_, err := tx.ExecContext(ctx, `INSERT INTO domains (fqdn, account_id, is_primary, created_at) VALUES (?, ?, ?, ?)`,
 		host, accountID, primary, ms(tx.now))
 	if isUniqueViolation(err) {
+		var kind string
+		if qerr := tx.QueryRowContext(ctx, `SELECT a.kind FROM domains d JOIN accounts a ON a.id = d.account_id
+			WHERE d.fqdn = ?`, host).Scan(&kind); qerr == nil && kind == string(tenantry.KindProvider) {
+			return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "domain_taken", Message: "This is the platform's own domain.",
+				Fields: map[string]string{"fqdn": "This is the platform's own domain: a reseller needs a name of its own."}}
+		}
 		return errDomainTaken
 	}
 	return err
@@ -178,6 +184,17 @@ func (s *Scope) setResellerDepth(ctx context.Context, tx *tx, a *tenantry.Accoun
 	}
 	if depth < 0 || depth > limit {
 		return tenantry.Invalid(map[string]string{"max_reseller_depth": fmt.Sprintf("Choose from 0 to %d.", max(limit, 0))})
+	}
+	// the sub-resellers that already exist set a floor
+	where, args := subtree("path", a.Path)
+	var deepest int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(depth), 0) FROM accounts WHERE kind = 'reseller' AND `+where,
+		args...).Scan(&deepest); err != nil {
+		return err
+	}
+	if levels := deepest - a.Depth; depth < levels {
+		return tenantry.Invalid(map[string]string{"max_reseller_depth": fmt.Sprintf(
+			"It already has sub-resellers %d levels deep: choose at least %d.", levels, levels)})
 	}
 	if depth == a.MaxResellerDepth {
 		return nil

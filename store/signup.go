@@ -34,8 +34,8 @@ const (
 // kind or plan in it: the domain decides the vendor, a sign-up is always
 // a customer, and it gets the vendor's default plan.
 type SignupInput struct {
-	Company     string `json:"company" validate:"required,max=200"`
-	Name        string `json:"name" validate:"required,max=200"`
+	Company     string `json:"company" validate:"required,max=200,printable"`
+	Name        string `json:"name" validate:"required,max=200,printable"`
 	Email       string `json:"email" validate:"required,email,max=254"`
 	Password    string `json:"password"`
 	AcceptTerms bool   `json:"accept_terms"`

@@ -452,3 +452,67 @@ func TestAPIPlanWarnings(t *testing.T) {
 		t.Errorf("warnings = %d %q, want one for the loss and one for the 6 unpriced metrics", r.Code, p.Warnings)
 	}
 }
+
+// Fixes from a QA pass, each as the user met it.
+func TestQAFindings(t *testing.T) {
+	f := newFixture(t)
+	provider := f.browser("portal.localhost")
+	ptoken := provider.token("admin@nimbus.example")
+
+	t.Run("ControlCharactersInNames", func(t *testing.T) {
+		r := provider.api(http.MethodPatch, "/api/v1/accounts/"+f.accountID("Harbor Health"), ptoken, map[string]string{"name": "Harbor\u0000Health"})
+		var e apiErr
+		decode(t, r, &e)
+		if r.Code != http.StatusUnprocessableEntity || e.Error.Fields["name"] == "" {
+			t.Errorf("NUL in a name = %d %s, want 422 on name", r.Code, r.body)
+		}
+	})
+	t.Run("EffectiveDateBounds", func(t *testing.T) {
+		plan := planID(t, f, "portal.localhost", "admin@nimbus.example", "Nimbus Cloud", "Direct Standard")
+		for _, d := range []string{"0001-01-01", "9999-12-31"} {
+			r := provider.api(http.MethodPut, "/api/v1/accounts/"+f.accountID("Harbor Health")+"/plan", ptoken, map[string]string{"plan_id": plan, "effective_from": d})
+			if r.Code != http.StatusUnprocessableEntity {
+				t.Errorf("effective_from %s = %d, want 422", d, r.Code)
+			}
+		}
+	})
+	t.Run("DepthBelowExistingSubResellers", func(t *testing.T) {
+		r := provider.api(http.MethodPatch, "/api/v1/accounts/"+f.accountID("Acme Hosting"), ptoken, map[string]any{"max_reseller_depth": 0})
+		var e apiErr
+		decode(t, r, &e)
+		if r.Code != http.StatusUnprocessableEntity || !strings.Contains(e.Error.Fields["max_reseller_depth"], "already has sub-resellers") {
+			t.Errorf("depth 0 while Beta exists = %d %s", r.Code, r.body)
+		}
+	})
+	t.Run("PlatformDomainSaysSo", func(t *testing.T) {
+		r := provider.api(http.MethodPost, "/api/v1/accounts/"+f.accountID("Orbit IT")+"/domains", ptoken, map[string]string{"fqdn": "portal.localhost"})
+		var e apiErr
+		decode(t, r, &e)
+		if r.Code != http.StatusConflict || !strings.Contains(e.Error.Fields["fqdn"], "platform") {
+			t.Errorf("the platform domain = %d %s", r.Code, r.body)
+		}
+	})
+	t.Run("ConvertHiddenWhileProgrammeOff", func(t *testing.T) {
+		b := f.browser("portal.localhost")
+		b.login("admin@nimbus.example")
+		b.submit("/provider/settings", "/provider/settings/resellers", url.Values{"resellers_enabled": {"false"}})
+		if _, ok := byTestID(b.get("/provider/accounts/"+f.accountID("Ion Robotics")).body, "convert"); ok {
+			t.Error("the convert button shows while the reseller programme is off")
+		}
+		b.submit("/provider/settings", "/provider/settings/resellers", url.Values{"resellers_enabled": {"true"}})
+	})
+	t.Run("NoResellerKindWithoutDepth", func(t *testing.T) {
+		b := f.browser("orbit.localhost")
+		b.login("admin@orbit.example")
+		if r := b.get("/reseller/accounts/new"); !strings.Contains(r.body, `value="reseller"`) {
+			t.Error("orbit (depth 1) is not offered resellers")
+		}
+		r := provider.api(http.MethodPatch, "/api/v1/accounts/"+f.accountID("Orbit IT"), ptoken, map[string]any{"max_reseller_depth": 0})
+		if r.Code != http.StatusOK {
+			t.Fatalf("depth 0 = %d %s", r.Code, r.body)
+		}
+		if r := b.get("/reseller/accounts/new"); strings.Contains(r.body, `value="reseller"`) {
+			t.Error("orbit (depth 0) is offered resellers")
+		}
+	})
+}

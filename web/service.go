@@ -64,6 +64,9 @@ func parseDay(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, tenantry.Invalid(map[string]string{"effective_from": "Enter a date as YYYY-MM-DD."})
 	}
+	if d.Year() < 2000 || d.After(time.Now().AddDate(5, 0, 0)) {
+		return time.Time{}, tenantry.Invalid(map[string]string{"effective_from": "Choose a date from 2000 to five years from now."})
+	}
 	return d, nil
 }
 

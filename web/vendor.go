@@ -109,7 +109,8 @@ func (h vendorPages) formVM(c echo.Context, in tenantry.NewAccount, errs map[str
 	if err != nil {
 		return vm, err
 	}
-	if on {
+	// a reseller may create sub-resellers only within the depth its vendor allows
+	if on && (root.Kind == tenantry.KindProvider || root.MaxResellerDepth > 0) {
 		vm.Kinds = append(vm.Kinds, components.Option{Value: "reseller", Label: "Reseller"})
 	}
 	page, err := h.s.scope(c).Accounts(ctx, store.AccountFilter{Under: root.ID, Kind: tenantry.KindReseller,
@@ -184,7 +185,11 @@ func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.A
 	if parent, err := sc.Account(ctx, a.ParentID); err == nil {
 		vm.Parent = parent
 	}
-	vm.CanConvert = a.Kind == tenantry.KindCustomer && a.Depth == 1 && a.Status == tenantry.StatusActive &&
+	on, err := h.s.db.ResellersEnabled(ctx)
+	if err != nil {
+		return vm, err
+	}
+	vm.CanConvert = on && a.Kind == tenantry.KindCustomer && a.Depth == 1 && a.Status == tenantry.StatusActive &&
 		tenantry.Authorize(sc.Actor(), tenantry.PermResellersManage, a) == nil
 	if a.Kind == tenantry.KindCustomer {
 		section, err := h.planSection(c, a, "", "", nil)

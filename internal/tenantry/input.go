@@ -11,7 +11,7 @@ import (
 type NewAccount struct {
 	ParentID     string      `json:"parent_id"`
 	Kind         AccountKind `json:"kind" validate:"required,oneof=reseller customer"`
-	Name         string      `json:"name" validate:"required,max=200"`
+	Name         string      `json:"name" validate:"required,max=200,printable"`
 	ContactEmail string      `json:"contact_email" validate:"omitempty,email,max=254"`
 	// Owner is the account's first staff member; without it the account
 	// starts with no users of its own and its vendor manages it.
@@ -22,7 +22,7 @@ type NewAccount struct {
 // the user gets a one-time link to set one.
 type NewOwner struct {
 	Email    string `json:"email" validate:"required,email,max=254"`
-	Name     string `json:"name" validate:"required,max=200"`
+	Name     string `json:"name" validate:"required,max=200,printable"`
 	Password string `json:"password,omitempty"`
 }
 
@@ -53,11 +53,11 @@ func (n *NewAccount) Validate() error {
 
 // AccountUpdate changes an account's profile or status. Nil fields stay.
 type AccountUpdate struct {
-	Name         *string        `json:"name" validate:"omitempty,min=1,max=200"`
+	Name         *string        `json:"name" validate:"omitempty,min=1,max=200,printable"`
 	ContactEmail *string        `json:"contact_email" validate:"omitempty,email,max=254"`
 	Status       *AccountStatus `json:"status" validate:"omitempty,oneof=active suspended"`
 	// SuspendReason is told to the account's users when they try to log in.
-	SuspendReason *string `json:"suspend_reason" validate:"omitempty,max=500"`
+	SuspendReason *string `json:"suspend_reason" validate:"omitempty,max=500,printable"`
 	// MaxResellerDepth is how many levels of sub-resellers a reseller may
 	// create; only its vendor sets it.
 	MaxResellerDepth *int `json:"max_reseller_depth"`

@@ -31,8 +31,8 @@ func (m *Metric) Validate() error {
 	if !metricKey.MatchString(m.Key) {
 		fields["key"] = "Use 2 to 63 lower-case letters, digits, '.', '_' or '-', starting with a letter."
 	}
-	if m.Name == "" || len(m.Name) > 100 {
-		fields["name"] = "Give a name of 1 to 100 characters."
+	if m.Name == "" || len(m.Name) > 100 || HasControl(m.Name) {
+		fields["name"] = "Give a name of 1 to 100 characters, on one line."
 	}
 	ok := false
 	for _, u := range Units {
@@ -123,8 +123,8 @@ func (in *PlanInput) Parse(catalogue []Metric) (*Plan, error) {
 	p := &Plan{Name: strings.TrimSpace(in.Name), Currency: strings.ToUpper(strings.TrimSpace(in.Currency)),
 		Audience: strings.TrimSpace(in.Audience), Status: PlanActive}
 	fields := map[string]string{}
-	if p.Name == "" || len(p.Name) > 100 {
-		fields["name"] = "Give a name of 1 to 100 characters."
+	if p.Name == "" || len(p.Name) > 100 || HasControl(p.Name) {
+		fields["name"] = "Give a name of 1 to 100 characters, on one line."
 	}
 	if why := CheckCurrency(p.Currency); why != "" {
 		fields["currency"] = why

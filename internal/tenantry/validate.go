@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode"
 
 	"github.com/go-playground/validator/v10"
 )
@@ -17,6 +18,11 @@ var validate = newValidator()
 
 func newValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
+	// printable refuses control characters (NUL, escapes, newlines) in
+	// one-line text such as names
+	_ = v.RegisterValidation("printable", func(fl validator.FieldLevel) bool {
+		return !HasControl(fl.Field().String())
+	})
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
 		if name == "-" {
@@ -69,9 +75,16 @@ func message(fe validator.FieldError) string {
 		return fmt.Sprintf("Use at most %s characters.", fe.Param())
 	case "min":
 		return fmt.Sprintf("Use at least %s characters.", fe.Param())
+	case "printable":
+		return "Remove the control characters (such as line breaks) from this text."
 	case "oneof":
 		return fmt.Sprintf("Choose one of: %s.", strings.ReplaceAll(fe.Param(), " ", ", "))
 	default:
 		return "This value is not valid."
 	}
+}
+
+// HasControl reports whether s holds a control character.
+func HasControl(s string) bool {
+	return strings.IndexFunc(s, unicode.IsControl) >= 0
 }
