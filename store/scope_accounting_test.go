@@ -152,6 +152,9 @@ var foreignCases = []foreignCase{
 	{method: "PlanUsage", name: "ByOwner", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.PlanUsage(ctx, v.ID)
 	}},
+	{method: "SignupState", name: "ByAccount", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.SignupState(ctx, v.ID)
+	}},
 	{method: "PlanHistory", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.PlanHistory(ctx, v.ID)
 	}},

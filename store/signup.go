@@ -296,6 +296,30 @@ type signupState struct {
 	needsApproval bool // its vendor requires approval
 }
 
+// SignupState says what a pending sign-up still waits for.
+type SignupState struct {
+	EmailConfirmed bool
+	Approved       bool
+	NeedsApproval  bool
+}
+
+// SignupState tells a pending account's vendor what it waits for.
+// Errors: ENOTFOUND, EFORBIDDEN (only the vendor's staff).
+func (s *Scope) SignupState(ctx context.Context, id string) (*SignupState, error) {
+	a, err := s.account(ctx, s.db.read, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tenantry.Authorize(s.actor, tenantry.PermissionForKind(a.Kind), a); err != nil {
+		return nil, err
+	}
+	st, err := signupStateOf(ctx, s.db.read, a)
+	if err != nil {
+		return nil, err
+	}
+	return &SignupState{EmailConfirmed: st.verified, Approved: st.approved, NeedsApproval: st.needsApproval}, nil
+}
+
 func signupStateOf(ctx context.Context, q querier, a *tenantry.Account) (signupState, error) {
 	var s signupState
 	var approved sql.NullInt64

@@ -593,3 +593,20 @@ func TestMailLinkScheme(t *testing.T) {
 		t.Errorf("reset mail links:\n%s\nwant http on the request's host and port", m.Text)
 	}
 }
+
+// A pending sign-up's page tells its vendor what it still waits for.
+func TestPendingSignupCard(t *testing.T) {
+	f := newFixture(t)
+	f.browser("orbit.localhost").signup(signupForm("card@example.test"))
+	b := f.browser("orbit.localhost")
+	b.login("admin@orbit.example")
+	page := b.get("/reseller/accounts/" + f.account("Company of card@example.test").ID)
+	email, _ := byTestID(page.body, "signup-email-state")
+	approval, _ := byTestID(page.body, "signup-approval-state")
+	if !strings.Contains(email, "Waiting for the owner") || !strings.Contains(approval, "Waiting for your approval") {
+		t.Errorf("card says %q and %q", email, approval)
+	}
+	if _, ok := byTestID(page.body, "approve"); !ok {
+		t.Error("no Approve button while approval is missing")
+	}
+}

@@ -191,6 +191,13 @@ func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.A
 	}
 	vm.CanConvert = on && a.Kind == tenantry.KindCustomer && a.Depth == 1 && a.Status == tenantry.StatusActive &&
 		tenantry.Authorize(sc.Actor(), tenantry.PermResellersManage, a) == nil
+	if a.Status == tenantry.StatusPending && vm.CanSuspend {
+		st, err := sc.SignupState(ctx, a.ID)
+		if err != nil {
+			return vm, err
+		}
+		vm.Signup = &components.SignupVM{EmailConfirmed: st.EmailConfirmed, Approved: st.Approved, NeedsApproval: st.NeedsApproval}
+	}
 	if a.Kind == tenantry.KindCustomer {
 		section, err := h.planSection(c, a, "", "", nil)
 		if err != nil {
