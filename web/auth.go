@@ -149,6 +149,9 @@ func (s *Server) loginPage(c echo.Context) error {
 	if c.QueryParam("password_set") != "" {
 		vm.Notice = "Your password is set. You can sign in now."
 	}
+	if c.QueryParam("ended") != "" {
+		vm.Notice = "You were signed out because your account is no longer active. Sign in again to see why."
+	}
 	return render(c, http.StatusOK, auth.Login(vm))
 }
 

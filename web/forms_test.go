@@ -295,8 +295,12 @@ func TestSuspensionEndsOpenSessions(t *testing.T) {
 		f.accountID("Blue Bakery"), tenantry.AccountUpdate{Status: &status, SuspendReason: &reason}); err != nil {
 		t.Fatal(err)
 	}
-	if r := owner.get("/app"); r.Code != http.StatusSeeOther {
-		t.Errorf("GET /app after suspension = %d, want a redirect to sign in", r.Code)
+	r := owner.get("/app")
+	if r.Code != http.StatusSeeOther || !strings.Contains(r.location(), "ended=1") {
+		t.Fatalf("GET /app after suspension = %d to %q, want a redirect to sign in that says why", r.Code, r.location())
+	}
+	if msg, _ := byTestID(owner.get(r.location()).body, "login-notice"); !strings.Contains(msg, "no longer active") {
+		t.Errorf("sign-in notice = %q", msg)
 	}
 }
 

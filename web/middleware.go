@@ -17,7 +17,12 @@ import (
 
 type ctxKey int
 
-const requestIDKey ctxKey = 0
+// Context keys of the web layer.
+const (
+	requestIDKey    ctxKey = iota
+	sessionKey             // the request's gorilla session, when signed in
+	sessionEndedKey        // the request's session just ended (account no longer active)
+)
 
 func requestIDFromContext(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey).(string)
@@ -115,8 +120,10 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		actor = activeOnly(actor)
 		if len(actor.Grants) == 0 {
-			// suspended since sign-in: the session ends here
+			// suspended since sign-in: the session ends here, and the
+			// sign-in page says why the user finds themselves there
 			_ = s.sessions.destroy(c, sess)
+			c.SetRequest(r.WithContext(context.WithValue(ctx, sessionEndedKey, true)))
 			return next(c)
 		}
 		chrome := components.ChromeFromContext(ctx)
@@ -150,9 +157,16 @@ func activeOnly(a *tenantry.Actor) *tenantry.Actor {
 func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if tenantry.ActorFromContext(c.Request().Context()) == nil {
-			to := "/login"
+			q := url.Values{}
 			if c.Request().Method == http.MethodGet {
-				to += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+				q.Set("next", c.Request().URL.RequestURI())
+			}
+			if ended, _ := c.Request().Context().Value(sessionEndedKey).(bool); ended {
+				q.Set("ended", "1")
+			}
+			to := "/login"
+			if len(q) > 0 {
+				to += "?" + q.Encode()
 			}
 			return c.Redirect(http.StatusSeeOther, to)
 		}

@@ -24,8 +24,6 @@ const (
 	keyFlash     = "flash"
 )
 
-const sessionKey ctxKey = 1
-
 func sessionFromContext(ctx context.Context) *sessions.Session {
 	s, _ := ctx.Value(sessionKey).(*sessions.Session)
 	return s

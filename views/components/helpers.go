@@ -1,6 +1,7 @@
 package components
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
@@ -46,3 +47,14 @@ func IndentClass(depth int) string {
 	}
 	return "indent-" + string(rune('0'+depth))
 }
+
+// Plural picks the singular for one, the plural otherwise.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Count writes "1 account", "3 accounts".
+func Count(n int, one, many string) string { return strconv.Itoa(n) + " " + Plural(n, one, many) }
