@@ -149,6 +149,9 @@ func (s *Server) loginPage(c echo.Context) error {
 	if c.QueryParam("password_set") != "" {
 		vm.Notice = "Your password is set. You can sign in now."
 	}
+	if c.QueryParam("signed_out") != "" {
+		vm.Notice = "You are signed out."
+	}
 	if c.QueryParam("ended") != "" {
 		vm.Notice = "You were signed out because your account is no longer active. Sign in again to see why."
 	}
@@ -213,7 +216,7 @@ func (s *Server) logout(c echo.Context) error {
 			return err
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return c.Redirect(http.StatusSeeOther, "/login?signed_out=1")
 }
 
 // safeNext keeps only local paths, so that a crafted link cannot send a

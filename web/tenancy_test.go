@@ -209,6 +209,9 @@ func TestSessionRenewedAtLoginAndEndedAtLogout(t *testing.T) {
 	if r.Code != http.StatusSeeOther {
 		t.Fatalf("logout = %d", r.Code)
 	}
+	if msg, _ := byTestID(b.get(r.location()).body, "login-notice"); msg != "You are signed out." {
+		t.Errorf("after logout the sign-in page says %q", msg)
+	}
 	if r := b.get("/reseller"); r.Code != http.StatusSeeOther {
 		t.Errorf("after logout GET /reseller = %d, want a redirect", r.Code)
 	}
