@@ -30,11 +30,12 @@ func (s *Server) authenticate(c echo.Context, email, pw string) (*tenantry.Actor
 	t := tenantry.TenantFromContext(ctx)
 	ip := c.RealIP()
 	email = tenantry.NormalizeEmail(email)
-	if err := s.throttle.check(c, email, ip); err != nil {
+	limits := loginLimits(ctx, email, ip)
+	if err := s.checkLimits(c, "failed sign-ins", limits...); err != nil {
 		return nil, err
 	}
 	refuse := func(userID, why string) error {
-		if err := s.throttle.fail(ctx, email, ip); err != nil {
+		if err := s.countLimits(ctx, limits...); err != nil {
 			return err
 		}
 		if err := s.db.RecordLogin(ctx, t, userID, email, "login.failed", why, ip); err != nil {

@@ -7,7 +7,6 @@ package web
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -37,7 +36,6 @@ type Server struct {
 	log      *slog.Logger
 	echo     *echo.Echo
 	sessions *sessionStore
-	throttle throttle
 }
 
 // New returns the portal's handler on db.
@@ -51,7 +49,6 @@ func New(db *store.DB, cfg Config) *Server {
 		ipOf = echo.ExtractIPFromXFFHeader()
 	}
 	s.sessions = newSessionStore(db, cfg.SessionKey, cfg.SecureCookies, ipOf)
-	s.throttle = throttle{db: db, window: 15 * time.Minute, perEmail: 10, perIP: 50}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

@@ -1,11 +1,7 @@
 package web
 
 import (
-	"context"
-	"fmt"
-	"math"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
@@ -36,9 +32,7 @@ func (s *Server) approvalRoutes(g *echo.Group, panel string) {
 	g.POST("/accounts/:id/approve", func(c echo.Context) error { return s.approve(c, h) })
 }
 
-// Limits on what anonymous visitors may set off: each counts every
-// attempt that passed validation, successful or not, because each one
-// sends a mail.
+// Limits on what anonymous visitors may set off: each sends a mail.
 const (
 	signupsPerIP    = 10
 	signupsPerEmail = 5
@@ -46,40 +40,6 @@ const (
 	resetsPerEmail  = 5
 	limitWindow     = time.Hour
 )
-
-// limit is one throttle bucket.
-type limit struct {
-	bucket string
-	max    int
-}
-
-// checkLimits returns an ETHROTTLED error, and sets Retry-After, when any
-// bucket is full; what names the attempts in the message.
-func (s *Server) checkLimits(c echo.Context, what string, limits ...limit) error {
-	for _, l := range limits {
-		n, until, err := s.db.Failures(c.Request().Context(), l.bucket, limitWindow)
-		if err != nil {
-			return err
-		}
-		if n < l.max {
-			continue
-		}
-		wait := max(int(math.Ceil(until.Sub(s.db.Now()).Seconds())), 1)
-		c.Response().Header().Set("Retry-After", strconv.Itoa(wait))
-		return &tenantry.Error{Kind: tenantry.ETHROTTLED, Code: "throttled",
-			Message: fmt.Sprintf("Too many %s from here. Try again in %s.", what, minutes(wait))}
-	}
-	return nil
-}
-
-// countLimits records one attempt in each bucket.
-func (s *Server) countLimits(ctx context.Context, limits ...limit) error {
-	buckets := make([]string, len(limits))
-	for i, l := range limits {
-		buckets[i] = l.bucket
-	}
-	return s.db.RecordFailure(ctx, buckets...)
-}
 
 // mailLinks makes links in mail the way this request reached the portal:
 // its scheme and port, on whichever tenant domain the mail is about (as
@@ -140,7 +100,7 @@ func (s *Server) signup(c echo.Context) error {
 		return render(c, http.StatusForbidden, auth.SignupClosed())
 	}
 	ip := c.RealIP()
-	byIP := limit{"signup:ip:" + ip, signupsPerIP}
+	byIP := limit{"signup:ip:" + ip, signupsPerIP, limitWindow}
 	if err := s.checkLimits(c, "sign-ups", byIP); err != nil {
 		return err
 	}
@@ -159,7 +119,7 @@ func (s *Server) signup(c echo.Context) error {
 	if err := in.Validate(); err != nil {
 		return refused(err)
 	}
-	byEmail := limit{"signup:email:" + in.Email, signupsPerEmail}
+	byEmail := limit{"signup:email:" + in.Email, signupsPerEmail, limitWindow}
 	if err := s.checkLimits(c, "sign-ups", byEmail); err != nil {
 		return err
 	}
@@ -220,7 +180,7 @@ type forgotForm struct {
 func (s *Server) forgot(c echo.Context) error {
 	ctx := c.Request().Context()
 	ip := c.RealIP()
-	byIP := limit{"reset:ip:" + ip, resetsPerIP}
+	byIP := limit{"reset:ip:" + ip, resetsPerIP, limitWindow}
 	if err := s.checkLimits(c, "password reset requests", byIP); err != nil {
 		return err
 	}
@@ -232,7 +192,7 @@ func (s *Server) forgot(c echo.Context) error {
 	if err := tenantry.Check(f); err != nil {
 		return render(c, formStatus(err), auth.Forgot(auth.ForgotVM{Email: f.Email, Errors: formErrors(err)}))
 	}
-	byEmail := limit{"reset:email:" + tenantry.TenantFromContext(ctx).Account.ID + ":" + f.Email, resetsPerEmail}
+	byEmail := limit{"reset:email:" + tenantry.TenantFromContext(ctx).Account.ID + ":" + f.Email, resetsPerEmail, limitWindow}
 	if err := s.checkLimits(c, "password reset requests", byEmail); err != nil {
 		return err
 	}

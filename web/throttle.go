@@ -10,54 +10,62 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
-	"github.com/tenantry/tenantry/store"
 )
 
-// throttle limits failed sign-ins per email and per IP. Only failures
-// count, so a user who signs in correctly is never slowed down; the counts
-// live in the database so that they hold across processes.
-type throttle struct {
-	db       *store.DB
-	window   time.Duration
-	perEmail int
-	perIP    int
+// Throttles count attempts in buckets kept in the database, so that they
+// hold across processes. Sign-ins count failures only, so a user who signs
+// in correctly is never slowed down; sign-ups and reset requests count
+// every attempt that passed validation, because each one sends a mail.
+
+// limit is one throttle bucket: at most max attempts within window.
+type limit struct {
+	bucket string
+	max    int
+	window time.Duration
 }
 
-// buckets are per email on this tenant (so failures on one reseller's
+// Sign-in limits: per email on this tenant (so failures on one reseller's
 // site cannot lock a user out of another's) and per IP everywhere.
-func (t throttle) buckets(tenantID, email, ip string) (string, string) {
-	return "login:email:" + tenantID + ":" + tenantry.NormalizeEmail(email), "login:ip:" + ip
+const (
+	loginsPerEmail = 10
+	loginsPerIP    = 50
+	loginWindow    = 15 * time.Minute
+)
+
+func loginLimits(ctx context.Context, email, ip string) []limit {
+	tenantID := tenantry.TenantFromContext(ctx).Account.ID
+	return []limit{
+		{"login:email:" + tenantID + ":" + tenantry.NormalizeEmail(email), loginsPerEmail, loginWindow},
+		{"login:ip:" + ip, loginsPerIP, loginWindow},
+	}
 }
 
-// check returns an ETHROTTLED error (and sets Retry-After) when either
-// bucket is full.
-func (t throttle) check(c echo.Context, email, ip string) error {
-	byEmail, byIP := t.buckets(tenantry.TenantFromContext(c.Request().Context()).Account.ID, email, ip)
-	for _, b := range []struct {
-		bucket string
-		limit  int
-	}{{byEmail, t.perEmail}, {byIP, t.perIP}} {
-		n, until, err := t.db.Failures(c.Request().Context(), b.bucket, t.window)
+// checkLimits returns an ETHROTTLED error, and sets Retry-After, when any
+// bucket is full; what names the attempts in the message.
+func (s *Server) checkLimits(c echo.Context, what string, limits ...limit) error {
+	for _, l := range limits {
+		n, until, err := s.db.Failures(c.Request().Context(), l.bucket, l.window)
 		if err != nil {
 			return err
 		}
-		if n >= b.limit {
-			wait := int(math.Ceil(time.Until(until).Seconds()))
-			if wait < 1 {
-				wait = 1
-			}
-			c.Response().Header().Set("Retry-After", strconv.Itoa(wait))
-			return &tenantry.Error{Kind: tenantry.ETHROTTLED, Code: "throttled",
-				Message: fmt.Sprintf("Too many failed attempts. Try again in %s.", minutes(wait))}
+		if n < l.max {
+			continue
 		}
+		wait := max(int(math.Ceil(until.Sub(s.db.Now()).Seconds())), 1)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(wait))
+		return &tenantry.Error{Kind: tenantry.ETHROTTLED, Code: "throttled",
+			Message: fmt.Sprintf("Too many %s. Try again in %s.", what, minutes(wait))}
 	}
 	return nil
 }
 
-// fail records one failed attempt.
-func (t throttle) fail(ctx context.Context, email, ip string) error {
-	byEmail, byIP := t.buckets(tenantry.TenantFromContext(ctx).Account.ID, email, ip)
-	return t.db.RecordFailure(ctx, byEmail, byIP)
+// countLimits records one attempt in each bucket.
+func (s *Server) countLimits(ctx context.Context, limits ...limit) error {
+	buckets := make([]string, len(limits))
+	for i, l := range limits {
+		buckets[i] = l.bucket
+	}
+	return s.db.RecordFailure(ctx, buckets...)
 }
 
 func minutes(seconds int) string {
