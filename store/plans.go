@@ -513,14 +513,11 @@ func (s *Scope) CurrentPlan(ctx context.Context, accountID string) (*tenantry.Pl
 	if err != nil {
 		return nil, err
 	}
-	now := s.db.Now()
-	for i := range history {
-		if !history[i].EffectiveFrom.After(now) {
-			pa := &history[i]
-			return pa, loadPrices(ctx, s.db.read, &pa.Plan)
-		}
+	pa := tenantry.InEffect(history, s.db.Now())
+	if pa == nil {
+		return nil, nil
 	}
-	return nil, nil
+	return pa, loadPrices(ctx, s.db.read, &pa.Plan)
 }
 
 // PlanUsage counts, for each plan a vendor owns, the accounts whose plan

@@ -31,9 +31,7 @@ func (h vendorPages) planSection(c echo.Context, a *tenantry.Account, planID, fr
 	if vm.History, err = sc.PlanHistory(ctx, a.ID); err != nil {
 		return nil, err
 	}
-	if vm.Current, err = sc.CurrentPlan(ctx, a.ID); err != nil {
-		return nil, err
-	}
+	vm.Current = tenantry.InEffect(vm.History, h.s.db.Now())
 	if tenantry.Authorize(sc.Actor(), tenantry.PermissionForKind(a.Kind), a) != nil {
 		return vm, nil
 	}

@@ -328,3 +328,14 @@ func PriceWarnings(p, wholesale *Plan) []string {
 	}
 	return out
 }
+
+// InEffect returns the assignment in effect at now from a history sorted
+// newest first, or nil when none has started yet.
+func InEffect(history []PlanAssignment, now time.Time) *PlanAssignment {
+	for i := range history {
+		if !history[i].EffectiveFrom.After(now) {
+			return &history[i]
+		}
+	}
+	return nil
+}
