@@ -134,8 +134,9 @@ func (db *DB) ActorFor(ctx context.Context, t *tenantry.Tenant, userID string) (
 		return nil, err
 	}
 	where, args := subtree("a.path", t.Account.Path)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+accountColumns+`, m.role
+	rows, err := db.read.QueryContext(ctx, `SELECT `+accountColumns+`, m.role, r.name, r.permissions
 		FROM memberships m JOIN accounts a ON a.id = m.account_id
+		LEFT JOIN roles r ON r.id = m.role AND r.account_id = m.account_id
 		WHERE m.user_id = ? AND `+where+` ORDER BY a.path`, append([]any{userID}, args...)...)
 	if err != nil {
 		return nil, err
@@ -143,12 +144,17 @@ func (db *DB) ActorFor(ctx context.Context, t *tenantry.Tenant, userID string) (
 	var grants []tenantry.Grant
 	for rows.Next() {
 		var role string
-		a, err := scanAccount(rows, &role)
+		var customName, customPerms sql.NullString
+		a, err := scanAccount(rows, &role, &customName, &customPerms)
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		grants = append(grants, tenantry.Grant{Account: *a, Role: tenantry.Role(role), Via: "member"})
+		g := tenantry.Grant{Account: *a, Role: tenantry.Role(role), Via: "member"}
+		if customPerms.Valid {
+			g.RoleName, g.Custom = customName.String, parsePermissions(customPerms.String)
+		}
+		grants = append(grants, g)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

@@ -203,7 +203,26 @@ func loadDemoPricing(ctx context.Context, s *Scope, provider *tenantry.Account) 
 			return fmt.Errorf("settings of %s: %w", v.name, err)
 		}
 	}
-	return loadDemoBranding(ctx, s, byName)
+	if err := loadDemoBranding(ctx, s, byName); err != nil {
+		return err
+	}
+	return loadDemoRoles(ctx, s, byName)
+}
+
+// loadDemoRoles gives two resellers a custom role each.
+func loadDemoRoles(ctx context.Context, s *Scope, byName map[string]string) error {
+	for _, r := range []struct {
+		account string
+		in      tenantry.RoleInput
+	}{
+		{"Acme Hosting", tenantry.RoleInput{Name: "Support desk", Permissions: []string{"account.view", "infra.view", "reports.view", "audit.view"}}},
+		{"Orbit IT", tenantry.RoleInput{Name: "Accountant", Permissions: []string{"account.view", "billing.view", "billing.manage", "reports.view"}}},
+	} {
+		if _, err := s.CreateRole(ctx, byName[r.account], r.in); err != nil {
+			return fmt.Errorf("demo role %s: %w", r.in.Name, err)
+		}
+	}
+	return nil
 }
 
 func ptrTo[T any](v T) *T { return &v }

@@ -155,6 +155,24 @@ var foreignCases = []foreignCase{
 	{method: "SignupState", name: "ByAccount", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.SignupState(ctx, v.ID)
 	}},
+	{method: "Roles", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Roles(ctx, v.ID)
+	}},
+	{method: "CreateRole", name: "OnVictim", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CreateRole(ctx, v.ID, tenantry.RoleInput{Name: "Intruders", Permissions: []string{"account.view"}})
+	}},
+	{method: "UpdateRole", name: "VictimsRole", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.UpdateRole(ctx, victimRoleID(ctx, s, v), tenantry.RoleInput{Name: "Pwned", Permissions: []string{"act_as"}})
+	}},
+	{method: "DeleteRole", name: "VictimsRole", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.DeleteRole(ctx, victimRoleID(ctx, s, v))
+	}},
+	{method: "SetMemberRole", name: "VictimsOwner", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.SetMemberRole(ctx, v.ID, victimUserID(ctx, s, v), tenantry.RoleViewer)
+	}},
+	{method: "RemoveMember", name: "VictimsOwner", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.RemoveMember(ctx, v.ID, victimUserID(ctx, s, v))
+	}},
 	{method: "PlanHistory", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.PlanHistory(ctx, v.ID)
 	}},
@@ -213,6 +231,24 @@ func victimPlanID(ctx context.Context, s *Scope, v *tenantry.Account) string {
 		return id
 	}
 	return "pln_doesnotexist234567abcdef"
+}
+
+// victimRoleID returns a custom role of the victim, or an absent id.
+func victimRoleID(ctx context.Context, s *Scope, v *tenantry.Account) string {
+	var id string
+	if err := s.db.read.QueryRowContext(ctx, `SELECT id FROM roles WHERE account_id = ? LIMIT 1`, v.ID).Scan(&id); err != nil {
+		return "rol_doesnotexist234567abcdef"
+	}
+	return id
+}
+
+// victimUserID returns a member of the victim, or an absent id.
+func victimUserID(ctx context.Context, s *Scope, v *tenantry.Account) string {
+	var id string
+	if err := s.db.read.QueryRowContext(ctx, `SELECT user_id FROM memberships WHERE account_id = ? LIMIT 1`, v.ID).Scan(&id); err != nil {
+		return "usr_doesnotexist234567abcdef"
+	}
+	return id
 }
 
 // foreignSkips are the Scope methods that take no account id, so there is

@@ -37,7 +37,8 @@ var AllPermissions = []Permission{
 // company, its vendor's staff can.
 var vendorPermissions = []Permission{PermCustomersManage, PermResellersManage, PermActAs}
 
-// Role is a built-in role's name.
+// Role names a role on a membership: a built-in role's name, or the id of
+// a custom role of the account.
 type Role string
 
 // Built-in roles.
@@ -71,9 +72,29 @@ func (r Role) Can(p Permission) bool { return slices.Contains(rolePermissions[r]
 type Grant struct {
 	Account Account
 	Role    Role
+	// Custom holds a custom role's permissions; nil for a built-in role.
+	Custom []Permission
+	// RoleName is the role's display name (a custom role's own name).
+	RoleName string
 	// Via says how the grant came about: "member" for now; delegations and
 	// the vendor chain add more later.
 	Via string
+}
+
+// Can reports whether the grant's role includes the permission.
+func (g *Grant) Can(p Permission) bool {
+	if g.Custom != nil {
+		return slices.Contains(g.Custom, p)
+	}
+	return g.Role.Can(p)
+}
+
+// Name is the grant's role as people read it.
+func (g *Grant) Name() string {
+	if g.RoleName != "" {
+		return g.RoleName
+	}
+	return string(g.Role)
 }
 
 // Actor is the signed-in user together with the grants usable on the
@@ -110,7 +131,7 @@ func Authorize(a *Actor, p Permission, target *Account) error {
 		if !g.Account.Contains(target) || (vendorOnly && g.Account.ID == target.ID) {
 			continue
 		}
-		if g.Role.Can(p) {
+		if g.Can(p) {
 			return nil
 		}
 	}

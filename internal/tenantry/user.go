@@ -30,4 +30,6 @@ func (t *Tenant) IsPlatform() bool { return t.Account.Kind == KindProvider }
 type Member struct {
 	User User
 	Role Role
+	// RoleName is the role's display name (a custom role's own name).
+	RoleName string
 }
