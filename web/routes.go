@@ -41,6 +41,12 @@ func (s *Server) routes() {
 	api.GET("/metrics", s.apiMetrics, requireActor)
 	api.POST("/metrics", s.apiCreateMetric, requireActor)
 	api.PUT("/metrics/:key", s.apiUpdateMetric, requireActor)
+	api.GET("/accounts/:id/members", s.apiMembers, requireActor)
+	api.PATCH("/accounts/:id/members/:user_id", s.apiSetMemberRole, requireActor)
+	api.DELETE("/accounts/:id/members/:user_id", s.apiRemoveMember, requireActor)
+	api.GET("/accounts/:id/roles", s.apiRoles, requireActor)
+	api.POST("/accounts/:id/roles", s.apiCreateRole, requireActor)
+	api.GET("/permissions", s.apiPermissions, requireActor)
 	api.GET("/accounts/:id/plans", s.apiListPlans, requireActor)
 	api.POST("/accounts/:id/plans", s.apiCreatePlan, requireActor)
 	api.GET("/plans/:plan_id", s.apiGetPlan, requireActor)
@@ -71,6 +77,7 @@ func (s *Server) routes() {
 	provider.POST("/settings/resellers", settingsPages{s: s, panel: layout.PanelProvider, base: "/provider"}.resellers)
 	s.vendorAccountRoutes(provider, layout.PanelProvider)
 	s.brandingRoutes(provider, layout.PanelProvider)
+	s.peopleRoutes(provider, layout.PanelProvider)
 	s.approvalRoutes(provider, layout.PanelProvider)
 	s.outboxRoutes(provider)
 
@@ -78,10 +85,12 @@ func (s *Server) routes() {
 	reseller.GET("", s.resellerDashboard)
 	s.vendorAccountRoutes(reseller, layout.PanelReseller)
 	s.brandingRoutes(reseller, layout.PanelReseller)
+	s.peopleRoutes(reseller, layout.PanelReseller)
 	s.approvalRoutes(reseller, layout.PanelReseller)
 
 	app := pages.Group("/app", requireLogin, s.openPanel(layout.PanelApp, tenantry.KindCustomer))
 	app.GET("", s.appDashboard)
+	s.peopleRoutes(app, layout.PanelApp)
 }
 
 // vendorAccountRoutes are the pages the provider and reseller panels

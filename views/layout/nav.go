@@ -29,6 +29,8 @@ func navigation(panel string) []NavItem {
 			{"plans", "Plans", "/provider/plans"},
 			{"metrics", "Metrics", "/provider/metrics"},
 			{"settings", "Settings", "/provider/settings"},
+			{"users", "Users", "/provider/users"},
+			{"roles", "Roles", "/provider/roles"},
 			{"branding", "Branding", "/provider/branding"},
 			{"outbox", "Outgoing mail", "/provider/outbox"},
 		}
@@ -39,11 +41,15 @@ func navigation(panel string) []NavItem {
 			{"new-account", "New account", "/reseller/accounts/new"},
 			{"plans", "Plans", "/reseller/plans"},
 			{"settings", "Settings", "/reseller/settings"},
+			{"users", "Users", "/reseller/users"},
+			{"roles", "Roles", "/reseller/roles"},
 			{"branding", "Branding", "/reseller/branding"},
 		}
 	default:
 		return []NavItem{
 			{"dashboard", "Dashboard", "/app"},
+			{"users", "Users", "/app/users"},
+			{"roles", "Roles", "/app/roles"},
 		}
 	}
 }

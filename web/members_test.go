@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestUsersAndRolesPages(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	page := b.get("/reseller/users")
+	if page.Code != http.StatusOK || !strings.Contains(page.body, "admin@acme.example") {
+		t.Fatalf("users page = %d", page.Code)
+	}
+	if _, ok := byTestID(b.get("/reseller").body, "nav-users"); !ok {
+		t.Error("no Users item in the navigation")
+	}
+	owner := f.scope("acme.localhost", "admin@acme.example").Actor().User.ID
+	r := b.submit("/reseller/users", "/reseller/users/"+owner+"/role", url.Values{"role": {"Viewer"}})
+	if r.Code != http.StatusConflict {
+		t.Fatalf("demoting the last Owner = %d, want 409", r.Code)
+	}
+	if msg, _ := byTestID(r.body, "users-error"); !strings.Contains(msg, "at least one Owner") {
+		t.Errorf("message = %q", msg)
+	}
+	if r := b.submit("/reseller/users", "/reseller/users/"+owner+"/remove", url.Values{}); r.Code != http.StatusConflict {
+		t.Errorf("removing the last Owner = %d, want 409", r.Code)
+	}
+
+	r = b.submit("/reseller/roles", "/reseller/roles", url.Values{"name": {""}, "permissions": {"warp.drive"}})
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid role = %d, want 422", r.Code)
+	}
+	for _, field := range []string{"name", "permissions"} {
+		if _, ok := byTestID(r.body, "error-"+field); !ok {
+			t.Errorf("no error on %s", field)
+		}
+	}
+	r = b.submit("/reseller/roles", "/reseller/roles", url.Values{"name": {"Night shift"}, "permissions": {"account.view", "infra.manage"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("create role = %d", r.Code)
+	}
+	roles := b.get("/reseller/roles")
+	if !strings.Contains(roles.body, "Night shift") || !strings.Contains(roles.body, "account.view, infra.manage") {
+		t.Error("the new role is not listed with its permissions")
+	}
+	// the role can be given to members now
+	if !strings.Contains(b.get("/reseller/users").body, ">Night shift</option>") {
+		t.Error("the new role is not offered on the Users page")
+	}
+	// another reseller's role is not editable from here
+	orbitRoles := f.browser("orbit.localhost")
+	orbitRoles.login("admin@orbit.example")
+	if !strings.Contains(orbitRoles.get("/reseller/roles").body, "Accountant") {
+		t.Fatal("orbit's demo role is missing")
+	}
+}
+
+func TestAPIMembersAndRoles(t *testing.T) {
+	f := newFixture(t)
+	acme := f.browser("acme.localhost")
+	token := acme.token("admin@acme.example")
+	acmeID := f.accountID("Acme Hosting")
+	var members struct {
+		Items []struct {
+			UserID string `json:"user_id"`
+			Email  string
+			Role   string
+		}
+	}
+	decode(t, acme.api(http.MethodGet, "/api/v1/accounts/"+acmeID+"/members", token, nil), &members)
+	if len(members.Items) != 1 || members.Items[0].Email != "admin@acme.example" || members.Items[0].Role != "Owner" {
+		t.Fatalf("members = %+v", members.Items)
+	}
+	if r := acme.api(http.MethodDelete, "/api/v1/accounts/"+acmeID+"/members/"+members.Items[0].UserID, token, nil); r.Code != http.StatusConflict {
+		t.Errorf("removing the last Owner = %d, want 409", r.Code)
+	}
+	if r := acme.api(http.MethodGet, "/api/v1/accounts/"+f.accountID("Orbit IT")+"/members", token, nil); r.Code != http.StatusNotFound {
+		t.Errorf("orbit's members from acme = %d, want 404", r.Code)
+	}
+	r := acme.api(http.MethodPost, "/api/v1/accounts/"+acmeID+"/roles", token, map[string]any{"name": "Auditor", "permissions": []string{"audit.view", "account.view"}})
+	if r.Code != http.StatusCreated || !strings.Contains(r.body, `"permissions":["account.view","audit.view"]`) {
+		t.Errorf("create role = %d %s", r.Code, r.body)
+	}
+	var roles struct{ Items []struct{ Name string } }
+	decode(t, acme.api(http.MethodGet, "/api/v1/accounts/"+acmeID+"/roles", token, nil), &roles)
+	if len(roles.Items) != 5+2 {
+		t.Errorf("roles = %+v, want the 5 built-in and 2 custom ones", roles.Items)
+	}
+	var perms []string
+	decode(t, acme.api(http.MethodGet, "/api/v1/permissions", token, nil), &perms)
+	if len(perms) != 15 {
+		t.Errorf("permissions = %v", perms)
+	}
+}
