@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
@@ -55,4 +59,154 @@ func (db *DB) RecordLogin(ctx context.Context, t *tenantry.Tenant, userID, email
 		return insertAudit(ctx, tx, auditEvent{ActorID: userID, ActorEmail: email, Account: &t.Account,
 			Action: action, ObjectType: "session", Summary: summary, IP: ip})
 	})
+}
+
+// AuditWindow is the period an audit log query covers when no From is
+// given; AuditMaxWindow is the longest one allowed.
+const (
+	AuditWindow    = 30 * 24 * time.Hour
+	AuditMaxWindow = 366 * 24 * time.Hour
+)
+
+// AuditFilter narrows an audit log. Zero fields do not filter, except the
+// window: a zero To is now and a zero From is AuditWindow before To.
+type AuditFilter struct {
+	// From and To bound the events' time, both inclusive.
+	From, To time.Time
+	// Action matches an action exactly or as a family: "login" matches
+	// "login" and "login.failed", "account" matches "account.create".
+	Action string
+	// Actor matches a substring of the actor's email, case-insensitively.
+	Actor      string
+	ObjectType string
+	// Cursor continues a previous page (AuditPage.NextCursor).
+	Cursor string
+	Limit  int
+}
+
+// AuditPage is one page of an audit log, newest first.
+type AuditPage struct {
+	Items []tenantry.AuditEvent
+	// From and To are the window actually read, defaults applied.
+	From, To time.Time
+	// Total counts every match across all pages.
+	Total      int
+	NextCursor string
+}
+
+// AuditEvents lists the events of the subtree of accountID: the account's
+// own and those of every account below it, newest first. It needs
+// audit.view on the account. Events are filed under the path of the
+// account they belong to when they happen (a login under the tenant whose
+// domain it was on), so a vendor reads its subtree with one range scan and
+// never sees its own vendor's events nor a sibling's. Errors: ENOTFOUND
+// (account out of reach), EFORBIDDEN, EINVALID (window or cursor).
+func (s *Scope) AuditEvents(ctx context.Context, accountID string, f AuditFilter) (*AuditPage, error) {
+	a, err := s.Account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if err := tenantry.Authorize(s.actor, tenantry.PermAuditView, a); err != nil {
+		return nil, err
+	}
+	if f.To.IsZero() {
+		f.To = s.db.Now()
+	}
+	if f.From.IsZero() {
+		f.From = f.To.Add(-AuditWindow)
+	}
+	switch {
+	case f.From.After(f.To):
+		return nil, tenantry.Invalid(map[string]string{"from": "Choose a start on or before the end."})
+	case f.To.Sub(f.From) > AuditMaxWindow:
+		return nil, tenantry.Invalid(map[string]string{"from": "Choose a period of at most one year."})
+	}
+
+	// the account's subtree, and (redundantly, since the account is within
+	// reach) the scope's reach, so that no slip above can widen it
+	where, args := subtree("e.account_path", a.Path)
+	reach, reachArgs := s.reach("e.account_path")
+	conds := []string{where, reach, `e.at >= ?`, `e.at <= ?`}
+	args = append(append(args, reachArgs...), ms(f.From), ms(f.To))
+	if v := strings.TrimSpace(f.Action); v != "" {
+		conds = append(conds, `(e.action = ? OR substr(e.action, 1, length(?) + 1) = ? || '.')`)
+		args = append(args, v, v, v)
+	}
+	if v := strings.TrimSpace(f.Actor); v != "" {
+		conds = append(conds, `instr(lower(e.actor_email), lower(?)) > 0`)
+		args = append(args, v)
+	}
+	if v := strings.TrimSpace(f.ObjectType); v != "" {
+		conds = append(conds, `e.object_type = ?`)
+		args = append(args, v)
+	}
+	page := &AuditPage{From: f.From, To: f.To}
+	whereSQL := strings.Join(conds, " AND ")
+	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events e WHERE `+whereSQL,
+		args...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
+	if f.Cursor != "" {
+		at, id, ok := decodeAuditCursor(f.Cursor)
+		if !ok {
+			return nil, tenantry.Invalid(map[string]string{"cursor": "This cursor is not valid."})
+		}
+		whereSQL += ` AND (e.at < ? OR (e.at = ? AND e.id < ?))`
+		args = append(args, at, at, id)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT e.id, e.at, COALESCE(e.actor_user_id, ''), e.actor_email,
+			COALESCE(e.acting_as_account_id, ''), COALESCE(aa.name, ''), COALESCE(e.account_id, ''), COALESCE(a.name, ''),
+			e.action, e.object_type, e.object_id, e.summary, e.ip
+		FROM audit_events e
+		LEFT JOIN accounts a ON a.id = e.account_id
+		LEFT JOIN accounts aa ON aa.id = e.acting_as_account_id
+		WHERE `+whereSQL+`
+		ORDER BY e.at DESC, e.id DESC LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ev tenantry.AuditEvent
+		var at int64
+		if err := rows.Scan(&ev.ID, &at, &ev.ActorID, &ev.ActorEmail, &ev.ActingAsID, &ev.ActingAsName,
+			&ev.AccountID, &ev.AccountName, &ev.Action, &ev.ObjectType, &ev.ObjectID, &ev.Summary, &ev.IP); err != nil {
+			return nil, err
+		}
+		ev.At = fromMS(at)
+		page.Items = append(page.Items, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.NextCursor = encodeAuditCursor(ms(last.At), last.ID)
+	}
+	return page, nil
+}
+
+// The audit cursor is the last event's time and id: events are ordered by
+// both, so a page continues exactly after it even when events share a
+// millisecond.
+func encodeAuditCursor(at int64, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at, 10) + ":" + id))
+}
+
+func decodeAuditCursor(c string) (int64, string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, "", false
+	}
+	atStr, id, ok := strings.Cut(string(b), ":")
+	at, err := strconv.ParseInt(atStr, 10, 64)
+	if !ok || err != nil || id == "" {
+		return 0, "", false
+	}
+	return at, id, true
 }

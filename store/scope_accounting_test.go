@@ -205,6 +205,13 @@ var foreignCases = []foreignCase{
 	{method: "ApproveAccount", name: "Approve", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.ApproveAccount(ctx, v.ID, testLinks)
 	}},
+	{method: "AuditEvents", name: "Subtree", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		p, err := s.AuditEvents(ctx, v.ID, AuditFilter{})
+		if err != nil {
+			return nil, err
+		}
+		return p.Items, nil
+	}},
 }
 
 // victimPlanID returns a plan only the victim's side may see: a plan for

@@ -54,6 +54,7 @@ func (s *Server) routes() {
 	api.POST("/plans/:plan_id/copy", s.apiCopyPlan, requireActor)
 	api.GET("/accounts/:id/plan", s.apiGetAccountPlan, requireActor)
 	api.PUT("/accounts/:id/plan", s.apiAssignPlan, requireActor)
+	api.GET("/accounts/:id/audit", s.apiAudit, requireActor)
 	s.brandingAPIRoutes(api)
 	api.Any("/*", apiNotFound)
 
@@ -80,6 +81,7 @@ func (s *Server) routes() {
 	s.peopleRoutes(provider, layout.PanelProvider)
 	s.approvalRoutes(provider, layout.PanelProvider)
 	s.outboxRoutes(provider)
+	s.auditRoutes(provider, layout.PanelProvider)
 
 	reseller := pages.Group("/reseller", requireLogin, s.openPanel(layout.PanelReseller, tenantry.KindReseller))
 	reseller.GET("", s.resellerDashboard)
@@ -87,9 +89,11 @@ func (s *Server) routes() {
 	s.brandingRoutes(reseller, layout.PanelReseller)
 	s.peopleRoutes(reseller, layout.PanelReseller)
 	s.approvalRoutes(reseller, layout.PanelReseller)
+	s.auditRoutes(reseller, layout.PanelReseller)
 
 	app := pages.Group("/app", requireLogin, s.openPanel(layout.PanelApp, tenantry.KindCustomer))
 	app.GET("", s.appDashboard)
+	s.auditRoutes(app, layout.PanelApp)
 	s.peopleRoutes(app, layout.PanelApp)
 }
 

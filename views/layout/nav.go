@@ -33,6 +33,7 @@ func navigation(panel string) []NavItem {
 			{"roles", "Roles", "/provider/roles"},
 			{"branding", "Branding", "/provider/branding"},
 			{"outbox", "Outgoing mail", "/provider/outbox"},
+			{"audit", "Audit log", "/provider/audit"},
 		}
 	case PanelReseller:
 		return []NavItem{
@@ -44,10 +45,12 @@ func navigation(panel string) []NavItem {
 			{"users", "Users", "/reseller/users"},
 			{"roles", "Roles", "/reseller/roles"},
 			{"branding", "Branding", "/reseller/branding"},
+			{"audit", "Audit log", "/reseller/audit"},
 		}
 	default:
 		return []NavItem{
 			{"dashboard", "Dashboard", "/app"},
+			{"audit", "Audit log", "/app/audit"},
 			{"users", "Users", "/app/users"},
 			{"roles", "Roles", "/app/roles"},
 		}
