@@ -140,6 +140,7 @@ func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 			return s.inactiveError(ctx, actor)
 		}
 		c.SetRequest(c.Request().WithContext(tenantry.NewActorContext(ctx, active)))
+		s.touchToken(c, strings.TrimSpace(token))
 		return next(c)
 	}
 }

@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	api.PUT("/accounts/:id/plan", s.apiAssignPlan, requireActor)
 	api.GET("/accounts/:id/audit", s.apiAudit, requireActor)
 	s.brandingAPIRoutes(api)
+	s.profileAPIRoutes(api)
 	api.Any("/*", apiNotFound)
 
 	// forms carry at most a logo and a favicon (512 KiB each): 2 MiB is plenty
@@ -69,6 +70,7 @@ func (s *Server) routes() {
 	pages.GET("/choose", s.choosePage, requireLogin)
 	pages.POST("/choose", s.choose, requireLogin)
 	s.signupRoutes(pages)
+	s.profileRoutes(pages)
 
 	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider))
 	provider.GET("", s.providerDashboard)

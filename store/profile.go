@@ -1,0 +1,517 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/internal/password"
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+// The profile: what a signed-in user changes about themselves (name,
+// email, password) and the sessions and API tokens they hold. A profile
+// belongs to a person, not to an account, so these methods do not hang off
+// Scope (which is bound to accounts); they hang off DB and take the user
+// explicitly, whose id is the first condition of every WHERE, so that no
+// call can reach another user's rows. The tenant bounds what is listed and
+// revoked to the domain the request came in on, and receives the audit
+// events.
+
+// PurposeChangeEmail is the one-time link that confirms a new address.
+const PurposeChangeEmail = "change_email"
+
+// ChangeEmailTTL is how long a change-of-address link stays valid.
+const ChangeEmailTTL = 48 * time.Hour
+
+// APITokenTouchEvery is how stale a token's last_used_at may get before a
+// request records it again: at most one write per token per interval,
+// however busy the integration.
+const APITokenTouchEvery = time.Minute
+
+// CodeWrongPassword is the error code of a profile change refused because
+// the current password typed is wrong; callers count it as a failure for
+// throttling.
+const CodeWrongPassword = "wrong_password"
+
+func wrongPassword() error {
+	return &tenantry.Error{Kind: tenantry.EINVALID, Code: CodeWrongPassword,
+		Message: "Please correct the highlighted fields.",
+		Fields:  map[string]string{"current_password": "The current password is incorrect."}}
+}
+
+func emailTaken(field string) error {
+	return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "email_taken",
+		Message: "Another user already has this email address.",
+		Fields:  map[string]string{field: "Another user already has this email address."}}
+}
+
+// Profile is what the profile page shows of its user.
+type Profile struct {
+	User          tenantry.User
+	EmailVerified bool
+	// PendingEmail is the address a change requested on this tenant waits
+	// to be confirmed for, or ""; PendingUntil is when its link expires.
+	PendingEmail string
+	PendingUntil time.Time
+}
+
+// Profile returns the user's profile as seen on the tenant. Errors:
+// ENOTFOUND.
+func (db *DB) Profile(ctx context.Context, tenantID, userID string) (*Profile, error) {
+	var p Profile
+	var verified sql.NullInt64
+	var created int64
+	err := db.read.QueryRowContext(ctx, `SELECT id, email, name, password_hash, created_at, email_verified_at
+		FROM users WHERE id = ?`, userID).
+		Scan(&p.User.ID, &p.User.Email, &p.User.Name, &p.User.PasswordHash, &created, &verified)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	p.User.CreatedAt, p.EmailVerified = fromMS(created), verified.Valid
+	var expires int64
+	err = db.read.QueryRowContext(ctx, `SELECT new_email, expires_at FROM user_tokens
+		WHERE user_id = ? AND tenant_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
+		ORDER BY created_at DESC LIMIT 1`, userID, tenantID, PurposeChangeEmail, ms(db.Now())).Scan(&p.PendingEmail, &expires)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	if err == nil {
+		p.PendingUntil = fromMS(expires)
+	}
+	return &p, nil
+}
+
+// NameInput is a change of display name.
+type NameInput struct {
+	Name string `json:"name" validate:"required,max=200,printable"`
+}
+
+// UpdateName changes the user's display name. Errors: EINVALID, ENOTFOUND.
+func (db *DB) UpdateName(ctx context.Context, t *tenantry.Tenant, userID, name, ip string) (*tenantry.User, error) {
+	in := NameInput{Name: strings.TrimSpace(name)}
+	if err := tenantry.Check(in); err != nil {
+		return nil, err
+	}
+	var out *tenantry.User
+	err := db.inTx(ctx, func(tx *tx) error {
+		u, err := userByIDTx(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if u.Name == in.Name {
+			out = u
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, updated_at = ? WHERE id = ?`,
+			in.Name, ms(tx.now), userID); err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("changed their name from %q to %q", u.Name, in.Name)
+		u.Name, out = in.Name, u
+		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &t.Account,
+			Action: "user.update", ObjectType: "user", ObjectID: u.ID, Summary: summary, IP: ip})
+	})
+	return out, err
+}
+
+func userByIDTx(ctx context.Context, q querier, id string) (*tenantry.User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
+	return u, notFound(err)
+}
+
+// PasswordChange is a change of password by a signed-in user.
+type PasswordChange struct {
+	Current string
+	New     string
+	Confirm string
+}
+
+// SessionRenewal names the session a change is made from (Current, its
+// secret id) and the secret it continues under (Next): a session that
+// just proved the password gets a fresh id, like a new sign-in.
+type SessionRenewal struct {
+	Current string
+	Next    string
+}
+
+// ChangePassword sets a new password after checking the current one and
+// the new one's strength, ends every other session of the user (on every
+// domain: a password is the person's, not the tenant's), moves the
+// current session to renew.Next, and voids outstanding reset links; API
+// tokens are kept. It returns how many sessions it ended. Errors:
+// EINVALID (with Code CodeWrongPassword when the current password is
+// wrong), ENOTFOUND.
+func (db *DB) ChangePassword(ctx context.Context, t *tenantry.Tenant, userID string, in PasswordChange,
+	renew SessionRenewal, ip string) (int, error) {
+	u, err := db.UserByID(ctx, userID)
+	if err != nil {
+		return 0, err
+	}
+	if !password.Verify(u.PasswordHash, in.Current) {
+		return 0, wrongPassword()
+	}
+	fields := map[string]string{}
+	if why := password.Weakness(in.New, u.Email); why != "" {
+		fields["password"] = why
+	} else if in.New != in.Confirm {
+		fields["confirm"] = "The two passwords differ."
+	}
+	if len(fields) > 0 {
+		return 0, tenantry.Invalid(fields)
+	}
+	hash := hashPassword(in.New) // slow: before the write lock is taken
+	var ended int
+	err = db.inTx(ctx, func(tx *tx) error {
+		// the hash checked above must still be the user's: a concurrent
+		// change wins, and this one is refused as a wrong password
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND password_hash = ?`,
+			hash, ms(tx.now), userID, u.PasswordHash)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return wrongPassword()
+		}
+		res, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, userID, hashToken(renew.Current))
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		ended = int(n)
+		if renew.Current != "" && renew.Next != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE sessions SET id_hash = ?, last_seen_at = ? WHERE user_id = ? AND id_hash = ?`,
+				hashToken(renew.Next), ms(tx.now), userID, hashToken(renew.Current)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL`,
+			ms(tx.now), userID, PurposeResetPassword); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &t.Account,
+			Action: "user.password_change", ObjectType: "user", ObjectID: u.ID,
+			Summary: fmt.Sprintf("changed their password; %d other %s ended, API tokens kept", ended, plural(ended, "session", "sessions")),
+			IP:      ip})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return ended, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// EmailChange is a request to change the user's email address.
+type EmailChange struct {
+	Email    string `json:"email" validate:"required,email,max=254"`
+	Password string `json:"current_password"`
+}
+
+// RequestEmailChange checks the user's password and the new address, then
+// mails a one-time link (valid ChangeEmailTTL, only on this tenant) to the
+// new address and a notice to the current one, both in the tenant's
+// brand. The address changes only when the link is followed
+// (ConfirmEmailChange); a newer request voids the links of older ones.
+// Errors: EINVALID (Code CodeWrongPassword for a wrong password),
+// ECONFLICT email_taken (another user has the address: acceptable to say,
+// since the caller just proved the password), ENOTFOUND.
+func (db *DB) RequestEmailChange(ctx context.Context, t *tenantry.Tenant, userID string, in EmailChange,
+	links mail.Links, ip string) error {
+	in.Email = tenantry.NormalizeEmail(in.Email)
+	u, err := db.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	fields := tenantry.FieldErrors(in)
+	if in.Password == "" {
+		fields["current_password"] = "This field is required."
+	}
+	if len(fields) == 0 && in.Email == u.Email {
+		fields["email"] = "This is already your email address."
+	}
+	if len(fields) > 0 {
+		return tenantry.Invalid(fields)
+	}
+	if !password.Verify(u.PasswordHash, in.Password) {
+		return wrongPassword()
+	}
+	from, err := db.mailTenant(ctx, db.read, &t.Account, t.Host, links)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *tx) error {
+		var taken bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email = ? AND id <> ?)`,
+			in.Email, userID).Scan(&taken); err != nil {
+			return err
+		}
+		if taken {
+			return emailTaken("email")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL`,
+			ms(tx.now), userID, PurposeChangeEmail); err != nil {
+			return err
+		}
+		token, err := insertUserToken(ctx, tx, userID, t.Account.ID, PurposeChangeEmail, ChangeEmailTTL)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE user_tokens SET new_email = ? WHERE token_hash = ?`,
+			in.Email, hashToken(token)); err != nil {
+			return err
+		}
+		m, err := mail.ChangeEmail(from, in.Email, u.Name, token, ChangeEmailTTL)
+		if err != nil {
+			return err
+		}
+		if err := insertMail(ctx, tx, m); err != nil {
+			return err
+		}
+		notice, err := mail.EmailChangeNotice(from, u.Email, u.Name, in.Email)
+		if err != nil {
+			return err
+		}
+		if err := insertMail(ctx, tx, notice); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &t.Account,
+			Action: "user.email_change_requested", ObjectType: "user", ObjectID: u.ID,
+			Summary: fmt.Sprintf("asked to change their email from %s to %s; confirmation mailed", u.Email, in.Email), IP: ip})
+	})
+}
+
+// PendingEmailChange returns the address a live change-of-address link of
+// this user on this tenant would set. Errors: ENOTFOUND (unknown, used,
+// expired, another tenant's or another user's link).
+func (db *DB) PendingEmailChange(ctx context.Context, tenantID, userID, token string) (string, error) {
+	var email string
+	err := db.read.QueryRowContext(ctx, `SELECT new_email FROM user_tokens
+		WHERE user_id = ? AND token_hash = ? AND tenant_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?`,
+		userID, hashToken(token), tenantID, PurposeChangeEmail, ms(db.Now())).Scan(&email)
+	return email, notFound(err)
+}
+
+// ConfirmEmailChange spends a change-of-address link of this user issued
+// on this tenant and sets the address it was mailed to, now verified.
+// Errors: ENOTFOUND (see PendingEmailChange), ECONFLICT email_taken
+// (someone took the address meanwhile; the link stays unused).
+func (db *DB) ConfirmEmailChange(ctx context.Context, t *tenantry.Tenant, userID, token, ip string) (*tenantry.User, error) {
+	var out *tenantry.User
+	err := db.inTx(ctx, func(tx *tx) error {
+		var email string
+		err := tx.QueryRowContext(ctx, `UPDATE user_tokens SET used_at = ?
+			WHERE user_id = ? AND token_hash = ? AND tenant_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
+			RETURNING new_email`, ms(tx.now), userID, hashToken(token), t.Account.ID, PurposeChangeEmail, ms(tx.now)).Scan(&email)
+		if err != nil {
+			return notFound(err)
+		}
+		u, err := userByIDTx(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		old := u.Email
+		_, err = tx.ExecContext(ctx, `UPDATE users SET email = ?, email_verified_at = ?, updated_at = ? WHERE id = ?`,
+			email, ms(tx.now), ms(tx.now), userID)
+		if isUniqueViolation(err) {
+			return emailTaken("email")
+		}
+		if err != nil {
+			return err
+		}
+		u.Email, out = email, u
+		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &t.Account,
+			Action: "user.email_change", ObjectType: "user", ObjectID: u.ID,
+			Summary: fmt.Sprintf("changed their email from %s to %s (confirmed by mail)", old, email), IP: ip})
+	})
+	return out, err
+}
+
+// SessionInfo is one of a user's sessions as the profile lists it.
+type SessionInfo struct {
+	// ID names the session in URLs and forms: the stored SHA-256 of its
+	// secret. It cannot be turned back into the secret the cookie holds,
+	// so showing it to the session's owner gives nothing away.
+	ID         string
+	IP         string
+	UserAgent  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	// Current marks the session the listing was asked from.
+	Current bool
+}
+
+// UserSessions lists the user's live sessions on the tenant, the most
+// recently seen first; current is the secret id of the asking session.
+func (db *DB) UserSessions(ctx context.Context, tenantID, userID, current string) ([]SessionInfo, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id_hash, ip, user_agent, created_at, last_seen_at, expires_at
+		FROM sessions WHERE user_id = ? AND tenant_id = ? AND expires_at > ?
+		ORDER BY last_seen_at DESC, created_at DESC LIMIT 200`, userID, tenantID, ms(db.Now()))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cur := hashToken(current)
+	var out []SessionInfo
+	for rows.Next() {
+		var s SessionInfo
+		var created, seen, expires int64
+		if err := rows.Scan(&s.ID, &s.IP, &s.UserAgent, &created, &seen, &expires); err != nil {
+			return nil, err
+		}
+		s.CreatedAt, s.LastSeenAt, s.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
+		s.Current = current != "" && s.ID == cur
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// RevokeSession ends one of the user's live sessions on the tenant, named
+// by its SessionInfo.ID. Errors: ENOTFOUND (no such session of this user
+// on this tenant: another user's is as absent as an unknown one).
+func (db *DB) RevokeSession(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, id, ip string) error {
+	return db.inTx(ctx, func(tx *tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash = ? AND tenant_id = ? AND expires_at > ?`,
+			u.ID, id, t.Account.ID, ms(tx.now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantry.ErrNotFound
+		}
+		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &t.Account,
+			Action: "session.revoke", ObjectType: "session", Summary: "ended one of their sessions", IP: ip})
+	})
+}
+
+// RevokeOtherSessions ends every session of the user except current (a
+// secret id), on every domain, and returns how many it ended.
+func (db *DB) RevokeOtherSessions(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, current, ip string) (int, error) {
+	var ended int
+	err := db.inTx(ctx, func(tx *tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, u.ID, hashToken(current))
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		ended = int(n)
+		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &t.Account,
+			Action: "session.revoke_others", ObjectType: "session",
+			Summary: fmt.Sprintf("signed out everywhere else: %d %s ended", ended, plural(ended, "session", "sessions")), IP: ip})
+	})
+	return ended, err
+}
+
+// APITokenInfo is one of a user's API tokens as the profile lists it; the
+// secret itself is never stored, so it is never listed.
+type APITokenInfo struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	// LastUsedAt and RevokedAt are zero when never used, not revoked.
+	LastUsedAt time.Time
+	RevokedAt  time.Time
+}
+
+// Live reports whether the token still opens the API at now.
+func (t *APITokenInfo) Live(now time.Time) bool {
+	return t.RevokedAt.IsZero() && now.Before(t.ExpiresAt)
+}
+
+// UserAPITokens lists the user's API tokens on the tenant, newest first,
+// revoked and expired ones included.
+func (db *DB) UserAPITokens(ctx context.Context, tenantID, userID string) ([]APITokenInfo, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name, created_at, expires_at, last_used_at, revoked_at
+		FROM api_tokens WHERE user_id = ? AND tenant_id = ? ORDER BY created_at DESC, id LIMIT 500`, userID, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []APITokenInfo
+	for rows.Next() {
+		var tk APITokenInfo
+		var created, expires int64
+		var used, revoked sql.NullInt64
+		if err := rows.Scan(&tk.ID, &tk.Name, &created, &expires, &used, &revoked); err != nil {
+			return nil, err
+		}
+		tk.CreatedAt, tk.ExpiresAt = fromMS(created), fromMS(expires)
+		if used.Valid {
+			tk.LastUsedAt = fromMS(used.Int64)
+		}
+		if revoked.Valid {
+			tk.RevokedAt = fromMS(revoked.Int64)
+		}
+		out = append(out, tk)
+	}
+	return out, rows.Err()
+}
+
+// APITokenName checks the name of a token created in the panel.
+type APITokenName struct {
+	Name string `json:"name" validate:"required,max=100,printable"`
+}
+
+// RevokeAPIToken revokes one of the user's tokens on the tenant; revoking
+// a revoked token changes nothing. Errors: ENOTFOUND (no such token of
+// this user on this tenant).
+func (db *DB) RevokeAPIToken(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, id, ip string) error {
+	return db.inTx(ctx, func(tx *tx) error {
+		var name string
+		var revoked sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT name, revoked_at FROM api_tokens WHERE user_id = ? AND id = ? AND tenant_id = ?`,
+			u.ID, id, t.Account.ID).Scan(&name, &revoked)
+		if err != nil {
+			return notFound(err)
+		}
+		if revoked.Valid {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND id = ?`,
+			ms(tx.now), u.ID, id); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &t.Account,
+			Action: "api_token.revoke", ObjectType: "api_token", ObjectID: id, Summary: "revoked API token " + name, IP: ip})
+	})
+}
+
+// TouchAPIToken records that a live token on the tenant was just used. It
+// writes only when the recorded time is older than APITokenTouchEvery, so
+// a busy integration costs one write a minute, not one per request.
+func (db *DB) TouchAPIToken(ctx context.Context, tenantID, token string) error {
+	now := db.Now()
+	stale := ms(now.Add(-APITokenTouchEvery))
+	var id string
+	err := db.read.QueryRowContext(ctx, `SELECT id FROM api_tokens
+		WHERE token_hash = ? AND tenant_id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
+		hashToken(token), tenantID, stale).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *tx) error {
+		// checked again under the write lock: of two requests that both
+		// saw a stale time, only one writes
+		_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ?
+			WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`, ms(tx.now), id, ms(tx.now.Add(-APITokenTouchEvery)))
+		return err
+	})
+}
+
+// SessionID returns the SessionInfo.ID of the session whose secret id is
+// secret, so that a caller can tell which listed session is its own.
+func SessionID(secret string) string { return hashToken(secret) }

@@ -1,0 +1,432 @@
+package web
+
+import (
+	"encoding/csv"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/views/components"
+	"github.com/tenantry/tenantry/views/layout"
+	"github.com/tenantry/tenantry/views/profile"
+)
+
+// profileRoutes lists the signed-in user's own page, on every tenant
+// domain: name, email, password, sessions and API tokens. Every route
+// needs a signed-in user, and each acts on that user only.
+func (s *Server) profileRoutes(pages *echo.Group) {
+	g := pages.Group("/profile", requireLogin)
+	g.GET("", s.profilePage)
+	g.POST("/name", s.profileName)
+	g.POST("/email", s.profileEmail)
+	g.GET("/email/:token", s.confirmEmailPage)
+	g.POST("/email/:token", s.confirmEmail)
+	g.POST("/password", s.profilePassword)
+	g.POST("/sessions/revoke-others", s.revokeOtherSessions)
+	g.POST("/sessions/:id/revoke", s.revokeSession)
+	g.POST("/tokens", s.createToken)
+	g.POST("/tokens/:id/revoke", s.revokeToken)
+}
+
+// profileAPIRoutes are the API's doors to the caller's own tokens and
+// sessions on this tenant.
+func (s *Server) profileAPIRoutes(api *echo.Group) {
+	api.GET("/me/tokens", s.apiMyTokens, requireActor)
+	api.DELETE("/me/tokens/:id", s.apiRevokeMyToken, requireActor)
+	api.GET("/me/sessions", s.apiMySessions, requireActor)
+}
+
+// Re-typing the current password is a sign-in in all but name, so wrong
+// guesses are throttled per user like failed sign-ins: a stolen session
+// must not become a password oracle.
+const reauthPerUser = 10
+
+func reauthLimit(userID string) limit {
+	return limit{"reauth:user:" + userID, reauthPerUser, loginWindow}
+}
+
+// profilePanel is the panel that frames the profile: the one of the
+// account chosen in this session, else of the user's first account here.
+func profilePanel(c echo.Context) string {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	chosen := ""
+	if sess := sessionFromContext(ctx); sess != nil {
+		chosen, _ = sess.Values[keyAccountID].(string)
+	}
+	for _, g := range actor.Grants {
+		if g.Account.ID == chosen {
+			return strings.TrimPrefix(panelPath(g.Account.Kind), "/")
+		}
+	}
+	if len(actor.Grants) > 0 {
+		return strings.TrimPrefix(panelPath(actor.Grants[0].Account.Kind), "/")
+	}
+	return layout.PanelApp
+}
+
+// currentSessionID returns the secret id of the request's session.
+func currentSessionID(c echo.Context) string {
+	if sess := sessionFromContext(c.Request().Context()); sess != nil {
+		return sess.ID
+	}
+	return ""
+}
+
+// profileVM builds the page from the saved state; handlers of a refused
+// form then put back what was typed in that form.
+func (s *Server) profileVM(c echo.Context) (profile.VM, error) {
+	ctx := c.Request().Context()
+	t := tenantry.TenantFromContext(ctx)
+	userID := tenantry.ActorFromContext(ctx).User.ID
+	p, err := s.db.Profile(ctx, t.Account.ID, userID)
+	if err != nil {
+		return profile.VM{}, err
+	}
+	vm := profile.VM{Panel: profilePanel(c), Email: p.User.Email, EmailVerified: p.EmailVerified,
+		PendingEmail: p.PendingEmail, PendingUntil: p.PendingUntil, Name: p.User.Name}
+	sessions, err := s.db.UserSessions(ctx, t.Account.ID, userID, currentSessionID(c))
+	if err != nil {
+		return vm, err
+	}
+	for _, ss := range sessions {
+		vm.Sessions = append(vm.Sessions, profile.SessionVM{ID: ss.ID, IP: ss.IP, UserAgent: ss.UserAgent,
+			Created: ss.CreatedAt, LastSeen: ss.LastSeenAt, Current: ss.Current})
+	}
+	tokens, err := s.db.UserAPITokens(ctx, t.Account.ID, userID)
+	if err != nil {
+		return vm, err
+	}
+	now := s.db.Now()
+	for _, tk := range tokens {
+		vm.Tokens = append(vm.Tokens, profile.TokenVM{ID: tk.ID, Name: tk.Name, Created: tk.CreatedAt, Expires: tk.ExpiresAt,
+			LastUsed: tk.LastUsedAt, Revoked: tk.RevokedAt, Live: tk.Live(now)})
+	}
+	return vm, nil
+}
+
+func (s *Server) profilePage(c echo.Context) error {
+	vm, err := s.profileVM(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, profile.Page(vm))
+}
+
+// refuseProfile re-renders the profile with one form's input and errors,
+// with the status of err (422, or 409 for a taken address). Errors that
+// are not the user's to fix go to the error handler.
+func (s *Server) refuseProfile(c echo.Context, err error, fill func(vm *profile.VM, errs map[string]string)) error {
+	errs := formErrors(err)
+	if errs == nil {
+		return err
+	}
+	vm, verr := s.profileVM(c)
+	if verr != nil {
+		return verr
+	}
+	fill(&vm, errs)
+	return render(c, formStatus(err), profile.Page(vm))
+}
+
+// profileDone leaves a flash and goes back to the profile.
+func profileDone(c echo.Context, msg string) error {
+	if err := flash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/profile")
+}
+
+func (s *Server) profileName(c echo.Context) error {
+	ctx := c.Request().Context()
+	name := c.FormValue("name")
+	_, err := s.db.UpdateName(ctx, tenantry.TenantFromContext(ctx), tenantry.ActorFromContext(ctx).User.ID, name, c.RealIP())
+	if err != nil {
+		return s.refuseProfile(c, err, func(vm *profile.VM, errs map[string]string) {
+			vm.Name, vm.NameErrors = name, errs
+		})
+	}
+	return profileDone(c, "Your name is saved.")
+}
+
+// reauth runs a change that needs the current password under the per-user
+// throttle, counting a wrong password as a failure.
+func (s *Server) reauth(c echo.Context, change func() error) error {
+	ctx := c.Request().Context()
+	l := reauthLimit(tenantry.ActorFromContext(ctx).User.ID)
+	if err := s.checkLimits(c, "wrong passwords", l); err != nil {
+		return err
+	}
+	err := change()
+	if e := tenantry.AsError(err); e != nil && e.Code == store.CodeWrongPassword {
+		if cerr := s.countLimits(ctx, l); cerr != nil {
+			return cerr
+		}
+	}
+	return err
+}
+
+func (s *Server) profileEmail(c echo.Context) error {
+	ctx := c.Request().Context()
+	t := tenantry.TenantFromContext(ctx)
+	in := store.EmailChange{Email: strings.TrimSpace(c.FormValue("email")), Password: c.FormValue("email_password")}
+	err := s.reauth(c, func() error {
+		return s.db.RequestEmailChange(ctx, t, tenantry.ActorFromContext(ctx).User.ID, in, s.mailLinks(c), c.RealIP())
+	})
+	if err != nil {
+		return s.refuseProfile(c, err, func(vm *profile.VM, errs map[string]string) {
+			// the form names its password field apart from the password
+			// form's, so that the two inputs have distinct ids
+			if msg, ok := errs["current_password"]; ok {
+				delete(errs, "current_password")
+				errs["email_password"] = msg
+			}
+			vm.NewEmail, vm.EmailErrors = in.Email, errs
+		})
+	}
+	return profileDone(c, "We sent a confirmation link to "+tenantry.NormalizeEmail(in.Email)+
+		". Your address changes once you follow it; until then you sign in as before.")
+}
+
+// errEmailLinkInvalid is the answer to a change-of-address link that
+// cannot be used by this user here.
+var errEmailLinkInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenantry.ENOTFOUND,
+	Message: "This link is invalid, already used or expired, or belongs to another user. Ask for a new one on your profile."}
+
+func (s *Server) confirmEmailPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	email, err := s.db.PendingEmailChange(ctx, tenantry.TenantFromContext(ctx).Account.ID, actor.User.ID, c.Param("token"))
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		return errEmailLinkInvalid
+	}
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, profile.ConfirmEmail(profile.ConfirmEmailVM{Panel: profilePanel(c), Token: c.Param("token"),
+		Current: actor.User.Email, NewEmail: email}))
+}
+
+func (s *Server) confirmEmail(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	u, err := s.db.ConfirmEmailChange(ctx, tenantry.TenantFromContext(ctx), actor.User.ID, c.Param("token"), c.RealIP())
+	if err != nil {
+		switch tenantry.ErrorKind(err) {
+		case tenantry.ENOTFOUND:
+			return errEmailLinkInvalid
+		case tenantry.ECONFLICT:
+			// someone took the address since the link was mailed; the
+			// link stays unused, and the page says why
+			email, perr := s.db.PendingEmailChange(ctx, tenantry.TenantFromContext(ctx).Account.ID, actor.User.ID, c.Param("token"))
+			if perr != nil {
+				return err
+			}
+			return render(c, http.StatusConflict, profile.ConfirmEmail(profile.ConfirmEmailVM{Panel: profilePanel(c),
+				Token: c.Param("token"), Current: actor.User.Email, NewEmail: email, Errors: formErrors(err)}))
+		default:
+			return err
+		}
+	}
+	return profileDone(c, "Your email address is now "+u.Email+". Use it to sign in from now on.")
+}
+
+func (s *Server) profilePassword(c echo.Context) error {
+	ctx := c.Request().Context()
+	sess := sessionFromContext(ctx)
+	in := store.PasswordChange{Current: c.FormValue("current_password"), New: c.FormValue("password"), Confirm: c.FormValue("confirm")}
+	renew := store.SessionRenewal{Current: sess.ID, Next: tenantry.RandomToken(32)}
+	var ended int
+	err := s.reauth(c, func() error {
+		var err error
+		ended, err = s.db.ChangePassword(ctx, tenantry.TenantFromContext(ctx), tenantry.ActorFromContext(ctx).User.ID, in, renew, c.RealIP())
+		return err
+	})
+	if err != nil {
+		return s.refuseProfile(c, err, func(vm *profile.VM, errs map[string]string) { vm.PasswordErrors = errs })
+	}
+	// the session continues under the new id the store moved it to; its
+	// cookie is rewritten with the flash
+	sess.ID = renew.Next
+	msg := "Your password is changed. Your API tokens keep working."
+	if ended > 0 {
+		msg = "Your password is changed and your other sessions are signed out (" + components.Count(ended, "session", "sessions") +
+			"). Your API tokens keep working."
+	}
+	return profileDone(c, msg)
+}
+
+func (s *Server) revokeSession(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	id := c.Param("id")
+	if sess := sessionFromContext(ctx); sess != nil && id == store.SessionID(sess.ID) {
+		return s.logout(c) // revoking this very session is signing out
+	}
+	if err := s.db.RevokeSession(ctx, tenantry.TenantFromContext(ctx), &actor.User, id, c.RealIP()); err != nil {
+		return err
+	}
+	return profileDone(c, "The session is ended.")
+}
+
+func (s *Server) revokeOtherSessions(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	n, err := s.db.RevokeOtherSessions(ctx, tenantry.TenantFromContext(ctx), &actor.User, currentSessionID(c), c.RealIP())
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return profileDone(c, "You had no other sessions.")
+	}
+	return profileDone(c, "Signed out everywhere else: "+components.Count(n, "session", "sessions")+" ended.")
+}
+
+func (s *Server) createToken(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	in := store.APITokenName{Name: strings.TrimSpace(c.FormValue("token_name"))}
+	err := tenantry.Check(in)
+	var token string
+	if err == nil {
+		token, _, err = s.db.CreateAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, in.Name, c.RealIP())
+	}
+	if err != nil {
+		return s.refuseProfile(c, err, func(vm *profile.VM, errs map[string]string) {
+			if msg, ok := errs["name"]; ok {
+				delete(errs, "name")
+				errs["token_name"] = msg
+			}
+			vm.TokenName, vm.TokenErrors = in.Name, errs
+		})
+	}
+	// shown in this response only: a flash would keep the secret in the
+	// session's row, in clear
+	vm, err := s.profileVM(c)
+	if err != nil {
+		return err
+	}
+	vm.NewToken, vm.NewTokenName = token, in.Name
+	return render(c, http.StatusOK, profile.Page(vm))
+}
+
+func (s *Server) revokeToken(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	if err := s.db.RevokeAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, c.Param("id"), c.RealIP()); err != nil {
+		return err
+	}
+	return profileDone(c, "The token is revoked: it no longer opens the API.")
+}
+
+// touchToken records that an API token was used (at most once a minute).
+// A failure to record it is logged and does not fail the request.
+func (s *Server) touchToken(c echo.Context, token string) {
+	ctx := c.Request().Context()
+	if err := s.db.TouchAPIToken(ctx, tenantry.TenantFromContext(ctx).Account.ID, token); err != nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "record api token use", slog.String("request_id", requestIDFromContext(ctx)),
+			slog.String("error", err.Error()))
+	}
+}
+
+// myTokenJSON is an API token as the API lists it; its secret never is.
+type myTokenJSON struct {
+	ID         string  `json:"id"`
+	Name       string  `json:"name"`
+	CreatedAt  string  `json:"created_at"`
+	ExpiresAt  string  `json:"expires_at"`
+	LastUsedAt *string `json:"last_used_at"`
+	RevokedAt  *string `json:"revoked_at"`
+}
+
+func timeOrNull(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	v := t.UTC().Format(time.RFC3339)
+	return &v
+}
+
+func (s *Server) apiMyTokens(c echo.Context) error {
+	ctx := c.Request().Context()
+	tokens, err := s.db.UserAPITokens(ctx, tenantry.TenantFromContext(ctx).Account.ID, tenantry.ActorFromContext(ctx).User.ID)
+	if err != nil {
+		return err
+	}
+	items := make([]myTokenJSON, len(tokens))
+	for i, tk := range tokens {
+		items[i] = myTokenJSON{ID: tk.ID, Name: tk.Name, CreatedAt: tk.CreatedAt.Format(time.RFC3339),
+			ExpiresAt: tk.ExpiresAt.Format(time.RFC3339), LastUsedAt: timeOrNull(tk.LastUsedAt), RevokedAt: timeOrNull(tk.RevokedAt)}
+	}
+	if c.QueryParam("format") == "csv" {
+		rows := [][]string{{"id", "name", "created_at", "expires_at", "last_used_at", "revoked_at"}}
+		for _, it := range items {
+			rows = append(rows, []string{it.ID, csvSafe(it.Name), it.CreatedAt, it.ExpiresAt, stringOrEmpty(it.LastUsedAt), stringOrEmpty(it.RevokedAt)})
+		}
+		return writeProfileCSV(c, rows)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
+}
+
+func (s *Server) apiRevokeMyToken(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	if err := s.db.RevokeAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, c.Param("id"), c.RealIP()); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// mySessionJSON is one of the caller's browser sessions on this tenant.
+type mySessionJSON struct {
+	ID         string `json:"id"`
+	CreatedAt  string `json:"created_at"`
+	LastSeenAt string `json:"last_seen_at"`
+	ExpiresAt  string `json:"expires_at"`
+	IP         string `json:"ip"`
+	UserAgent  string `json:"user_agent"`
+}
+
+func (s *Server) apiMySessions(c echo.Context) error {
+	ctx := c.Request().Context()
+	sessions, err := s.db.UserSessions(ctx, tenantry.TenantFromContext(ctx).Account.ID, tenantry.ActorFromContext(ctx).User.ID, "")
+	if err != nil {
+		return err
+	}
+	items := make([]mySessionJSON, len(sessions))
+	for i, ss := range sessions {
+		items[i] = mySessionJSON{ID: ss.ID, CreatedAt: ss.CreatedAt.Format(time.RFC3339), LastSeenAt: ss.LastSeenAt.Format(time.RFC3339),
+			ExpiresAt: ss.ExpiresAt.Format(time.RFC3339), IP: ss.IP, UserAgent: ss.UserAgent}
+	}
+	if c.QueryParam("format") == "csv" {
+		rows := [][]string{{"id", "created_at", "last_seen_at", "expires_at", "ip", "user_agent"}}
+		for _, it := range items {
+			rows = append(rows, []string{it.ID, it.CreatedAt, it.LastSeenAt, it.ExpiresAt, it.IP, csvSafe(it.UserAgent)})
+		}
+		return writeProfileCSV(c, rows)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
+}
+
+func stringOrEmpty(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// writeProfileCSV answers with rows as text/csv, the first row the header.
+func writeProfileCSV(c echo.Context, rows [][]string) error {
+	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	if err := w.WriteAll(rows); err != nil {
+		return err
+	}
+	return w.Error()
+}
