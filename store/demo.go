@@ -206,7 +206,10 @@ func loadDemoPricing(ctx context.Context, s *Scope, provider *tenantry.Account) 
 	if err := loadDemoBranding(ctx, s, byName); err != nil {
 		return err
 	}
-	return loadDemoRoles(ctx, s, byName)
+	if err := loadDemoRoles(ctx, s, byName); err != nil {
+		return err
+	}
+	return loadDemoInfrastructure(ctx, s, byName)
 }
 
 // loadDemoRoles gives two resellers a custom role each.

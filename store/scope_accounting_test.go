@@ -205,6 +205,50 @@ var foreignCases = []foreignCase{
 	{method: "ApproveAccount", name: "Approve", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.ApproveAccount(ctx, v.ID, testLinks)
 	}},
+	// infrastructures and cost centers (store/infra.go): the victim's own
+	// objects, found by victimInfraID and victimCostCenterID
+	{method: "Infrastructures", name: "ByAccount", kind: list, call: infrasCall(func(ctx context.Context, s *Scope, v *tenantry.Account) InfraFilter {
+		return InfraFilter{}
+	})},
+	{method: "Infrastructures", name: "QAndCostCenter", kind: list, call: infrasCall(func(ctx context.Context, s *Scope, v *tenantry.Account) InfraFilter {
+		return InfraFilter{Q: "prod", CostCenterID: victimCostCenterID(ctx, s, v), Limit: 500}
+	})},
+	{method: "Infrastructure", name: "ByID", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Infrastructure(ctx, victimInfraID(ctx, s, v))
+	}},
+	{method: "CreateInfrastructure", name: "Plain", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CreateInfrastructure(ctx, v.ID, tenantry.NewInfrastructure{Name: "intruder"})
+	}},
+	{method: "CreateInfrastructure", name: "InVictimCostCenter", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CreateInfrastructure(ctx, v.ID, tenantry.NewInfrastructure{Name: "intruder", CostCenterID: victimCostCenterID(ctx, s, v)})
+	}},
+	{method: "UpdateInfrastructure", name: "Rename", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.UpdateInfrastructure(ctx, victimInfraID(ctx, s, v), tenantry.InfrastructureUpdate{Name: ptr("pwned")})
+	}},
+	{method: "UpdateInfrastructure", name: "NoCostCenter", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.UpdateInfrastructure(ctx, victimInfraID(ctx, s, v), tenantry.InfrastructureUpdate{CostCenterID: tenantry.OptionalString{Set: true}})
+	}},
+	{method: "UpdateInfrastructure", name: "NoChange", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.UpdateInfrastructure(ctx, victimInfraID(ctx, s, v), tenantry.InfrastructureUpdate{})
+	}},
+	{method: "DeleteInfrastructure", name: "Delete", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.DeleteInfrastructure(ctx, victimInfraID(ctx, s, v))
+	}},
+	{method: "CostCenters", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CostCenters(ctx, v.ID)
+	}},
+	{method: "CreateCostCenter", name: "Fresh", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CreateCostCenter(ctx, v.ID, tenantry.CostCenterInput{Name: "Intruders"})
+	}},
+	{method: "CreateCostCenter", name: "Taken", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CreateCostCenter(ctx, v.ID, tenantry.CostCenterInput{Name: "Production"})
+	}},
+	{method: "RenameCostCenter", name: "Rename", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.RenameCostCenter(ctx, victimCostCenterID(ctx, s, v), tenantry.CostCenterInput{Name: "Pwned"})
+	}},
+	{method: "DeleteCostCenter", name: "Delete", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.DeleteCostCenter(ctx, victimCostCenterID(ctx, s, v))
+	}},
 	{method: "AuditEvents", name: "Subtree", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		p, err := s.AuditEvents(ctx, v.ID, AuditFilter{})
 		if err != nil {

@@ -50,6 +50,8 @@ func navigation(panel string) []NavItem {
 	default:
 		return []NavItem{
 			{"dashboard", "Dashboard", "/app"},
+			{"infrastructures", "Infrastructures", "/app/infrastructures"},
+			{"cost-centers", "Cost centers", "/app/cost-centers"},
 			{"audit", "Audit log", "/app/audit"},
 			{"users", "Users", "/app/users"},
 			{"roles", "Roles", "/app/roles"},
