@@ -173,6 +173,23 @@ var foreignCases = []foreignCase{
 	{method: "RemoveMember", name: "VictimsOwner", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return nil, s.RemoveMember(ctx, v.ID, victimUserID(ctx, s, v))
 	}},
+	{method: "Invite", name: "NewPerson", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Invite(ctx, v.ID, "newcomer@example.test", tenantry.RoleAdmin, testLinks)
+	}},
+	{method: "Invite", name: "ExistingUser", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Invite(ctx, v.ID, "admin@orbit.example", tenantry.RoleOwner, testLinks)
+	}},
+	{method: "Invitations", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Invitations(ctx, v.ID)
+	}},
+	// the demo holds no invitation: these prove the absent-id answer; the
+	// invitation tests check that a foreign one is answered alike
+	{method: "RevokeInvitation", name: "ByID", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.RevokeInvitation(ctx, "inv_"+v.ID)
+	}},
+	{method: "ResendInvitation", name: "ByID", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.ResendInvitation(ctx, "inv_"+v.ID, testLinks)
+	}},
 	{method: "PlanHistory", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.PlanHistory(ctx, v.ID)
 	}},

@@ -17,6 +17,9 @@ func (s *Server) peopleRoutes(g *echo.Group, panel string) {
 	g.GET("/users", h.users)
 	g.POST("/users/:user/role", h.setRole)
 	g.POST("/users/:user/remove", h.remove)
+	g.POST("/users/invite", h.invite)
+	g.POST("/invitations/:id/resend", h.resendInvitation)
+	g.POST("/invitations/:id/revoke", h.revokeInvitation)
 	g.GET("/roles", h.roles)
 	g.POST("/roles", h.createRole)
 	g.POST("/roles/:role", h.updateRole)
@@ -51,7 +54,13 @@ func (h peoplePages) usersVM(c echo.Context) (accounts.UsersVM, error) {
 		return vm, err
 	}
 	custom, err := sc.Roles(ctx, a.ID)
+	if err != nil {
+		return vm, err
+	}
 	vm.Roles = roleOptions(custom)
+	if vm.CanManage {
+		vm.Invitations, err = sc.Invitations(ctx, a.ID)
+	}
 	return vm, err
 }
 

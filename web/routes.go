@@ -42,6 +42,10 @@ func (s *Server) routes() {
 	api.POST("/metrics", s.apiCreateMetric, requireActor)
 	api.PUT("/metrics/:key", s.apiUpdateMetric, requireActor)
 	api.GET("/accounts/:id/members", s.apiMembers, requireActor)
+	api.POST("/accounts/:id/members", s.apiInvite, requireActor)
+	api.GET("/accounts/:id/invitations", s.apiInvitations, requireActor)
+	api.POST("/accounts/:id/invitations", s.apiInvite, requireActor)
+	api.DELETE("/invitations/:id", s.apiRevokeInvitation, requireActor)
 	api.PATCH("/accounts/:id/members/:user_id", s.apiSetMemberRole, requireActor)
 	api.DELETE("/accounts/:id/members/:user_id", s.apiRemoveMember, requireActor)
 	api.GET("/accounts/:id/roles", s.apiRoles, requireActor)
@@ -80,6 +84,7 @@ func (s *Server) routes() {
 	pages.POST("/choose", s.choose, requireLogin)
 	s.signupRoutes(pages)
 	s.profileRoutes(pages)
+	s.invitationRoutes(pages)
 
 	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider))
 	provider.GET("", s.providerDashboard)

@@ -1,0 +1,303 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+// InvitationTTL is how long an invitation's link stays valid.
+const InvitationTTL = 7 * 24 * time.Hour
+
+// loginTenant returns the account whose domain a's members sign in on:
+// a itself when it has a domain, else the nearest vendor with one.
+func loginTenant(ctx context.Context, q querier, a *tenantry.Account) (*tenantry.Account, string, error) {
+	host, err := primaryDomain(ctx, q, a.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	if host != "" {
+		return a, host, nil
+	}
+	id, err := servingAccount(ctx, q, a)
+	if err != nil {
+		return nil, "", err
+	}
+	t, err := accountByID(ctx, q, id)
+	if err != nil {
+		return nil, "", err
+	}
+	host, err = primaryDomain(ctx, q, t.ID)
+	return t, host, err
+}
+
+// InviteResult says what Invite did: granted an existing user at once, or
+// mailed an invitation.
+type InviteResult struct {
+	Granted    *tenantry.User
+	Invitation *tenantry.Invitation
+}
+
+// Invite adds email to the account with role (users.manage): a person who
+// already has a user is granted at once; anyone else gets an invitation
+// mailed through the outbox, on the domain where the account's members
+// sign in and in that tenant's brand. Inviting again replaces an open
+// invitation. Errors: EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT (already
+// a member).
+func (s *Scope) Invite(ctx context.Context, accountID, email string, role tenantry.Role, links mail.Links) (*InviteResult, error) {
+	email = tenantry.NormalizeEmail(email)
+	if tenantry.FieldErrors(struct {
+		Email string `json:"email" validate:"required,email,max=254"`
+	}{email})["email"] != "" {
+		return nil, tenantry.Invalid(map[string]string{"email": "Enter a valid email address."})
+	}
+	out := &InviteResult{}
+	err := s.db.inTx(ctx, func(tx *tx) error {
+		a, err := s.managedAccount(ctx, tx, accountID, tenantry.PermUsersManage)
+		if err != nil {
+			return err
+		}
+		roleName, err := checkRole(ctx, tx, a, role)
+		if err != nil {
+			return err
+		}
+		if role == tenantry.RoleOwner && !s.isOwnerOver(a) {
+			return &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: tenantry.EFORBIDDEN, Message: "Only an Owner can make an Owner."}
+		}
+		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email))
+		switch {
+		case err == nil:
+			if _, err := membership(ctx, tx, a.ID, u.ID); err == nil {
+				return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "already_member", Message: "This person is already a member.",
+					Fields: map[string]string{"email": "This person is already a member."}}
+			}
+			if err := insertMembership(ctx, tx, a.ID, u.ID, role); err != nil {
+				return err
+			}
+			out.Granted = u
+			return s.audit(ctx, tx, a, "membership.create", "user", u.ID, fmt.Sprintf("added %s as %s", u.Email, roleName))
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		inv, token, err := s.newInvitation(ctx, tx, a, email, role, roleName)
+		if err != nil {
+			return err
+		}
+		if err := s.mailInvitation(ctx, tx, a, inv, token, links); err != nil {
+			return err
+		}
+		out.Invitation = inv
+		return s.audit(ctx, tx, a, "invitation.create", "invitation", inv.ID, fmt.Sprintf("invited %s as %s", email, roleName))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Scope) newInvitation(ctx context.Context, tx *tx, a *tenantry.Account, email string, role tenantry.Role, roleName string) (*tenantry.Invitation, string, error) {
+	t, _, err := loginTenant(ctx, tx, a)
+	if err != nil {
+		return nil, "", err
+	}
+	// a new invitation replaces an open one
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET revoked_at = ? WHERE account_id = ? AND email = ?
+		AND accepted_at IS NULL AND revoked_at IS NULL`, ms(tx.now), a.ID, email); err != nil {
+		return nil, "", err
+	}
+	token := tenantry.RandomToken(24)
+	inv := &tenantry.Invitation{ID: tenantry.NewID("inv"), AccountID: a.ID, Email: email, Role: role, RoleName: roleName,
+		InvitedBy: s.actor.User.ID, CreatedAt: tx.now, ExpiresAt: tx.now.Add(InvitationTTL)}
+	_, err = tx.ExecContext(ctx, `INSERT INTO invitations (id, account_id, tenant_id, email, role, token_hash, invited_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, a.ID, t.ID, email, string(role), hashToken(token), s.actor.User.ID,
+		ms(tx.now), ms(inv.ExpiresAt))
+	return inv, token, err
+}
+
+func (s *Scope) mailInvitation(ctx context.Context, tx *tx, a *tenantry.Account, inv *tenantry.Invitation, token string, links mail.Links) error {
+	t, host, err := loginTenant(ctx, tx, a)
+	if err != nil {
+		return err
+	}
+	from, err := s.db.mailTenant(ctx, tx, t, host, links)
+	if err != nil {
+		return err
+	}
+	inviter := s.actor.User.Name
+	if inviter == "" {
+		inviter = s.actor.User.Email
+	}
+	m, err := mail.Invitation(from, inv.Email, inviter, a.Name, inv.RoleName, token, InvitationTTL)
+	if err != nil {
+		return err
+	}
+	return insertMail(ctx, tx, m)
+}
+
+const invitationColumns = `i.id, i.account_id, i.email, i.role, COALESCE(r.name, i.role), COALESCE(i.invited_by, ''),
+	i.created_at, i.expires_at, COALESCE(i.accepted_at, 0), COALESCE(i.revoked_at, 0)`
+
+func scanInvitation(row scanner) (*tenantry.Invitation, error) {
+	var i tenantry.Invitation
+	var created, expires, accepted, revoked int64
+	if err := row.Scan(&i.ID, &i.AccountID, &i.Email, &i.Role, &i.RoleName, &i.InvitedBy, &created, &expires, &accepted, &revoked); err != nil {
+		return nil, err
+	}
+	i.CreatedAt, i.ExpiresAt = fromMS(created), fromMS(expires)
+	if accepted > 0 {
+		i.AcceptedAt = fromMS(accepted)
+	}
+	if revoked > 0 {
+		i.RevokedAt = fromMS(revoked)
+	}
+	return &i, nil
+}
+
+const invitationFrom = ` FROM invitations i LEFT JOIN roles r ON r.id = i.role AND r.account_id = i.account_id`
+
+// Invitations lists an account's open invitations (pending or expired),
+// newest first.
+func (s *Scope) Invitations(ctx context.Context, accountID string) ([]tenantry.Invitation, error) {
+	a, err := s.Account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
+		WHERE i.account_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL ORDER BY i.created_at DESC`, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tenantry.Invitation
+	for rows.Next() {
+		i, err := scanInvitation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *i)
+	}
+	return out, rows.Err()
+}
+
+// openInvitation loads an open invitation whose account the actor manages.
+func (s *Scope) openInvitation(ctx context.Context, tx *tx, id string) (*tenantry.Invitation, *tenantry.Account, error) {
+	inv, err := scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
+		WHERE i.id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL`, id))
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	a, err := s.managedAccount(ctx, tx, inv.AccountID, tenantry.PermUsersManage)
+	if err != nil {
+		return nil, nil, err
+	}
+	return inv, a, nil
+}
+
+// RevokeInvitation makes an open invitation's link useless.
+func (s *Scope) RevokeInvitation(ctx context.Context, id string) error {
+	return s.db.inTx(ctx, func(tx *tx) error {
+		inv, a, err := s.openInvitation(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET revoked_at = ? WHERE id = ?`, ms(tx.now), inv.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "invitation.revoke", "invitation", inv.ID, "revoked the invitation of "+inv.Email)
+	})
+}
+
+// ResendInvitation mails an open invitation again with a fresh link and
+// a fresh week; the old link stops working.
+func (s *Scope) ResendInvitation(ctx context.Context, id string, links mail.Links) (*tenantry.Invitation, error) {
+	var out *tenantry.Invitation
+	err := s.db.inTx(ctx, func(tx *tx) error {
+		inv, a, err := s.openInvitation(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		fresh, token, err := s.newInvitation(ctx, tx, a, inv.Email, inv.Role, inv.RoleName)
+		if err != nil {
+			return err
+		}
+		if err := s.mailInvitation(ctx, tx, a, fresh, token, links); err != nil {
+			return err
+		}
+		out = fresh
+		return s.audit(ctx, tx, a, "invitation.resend", "invitation", fresh.ID, "sent the invitation of "+inv.Email+" again")
+	})
+	return out, err
+}
+
+// InvitationByToken returns the live invitation a link on this tenant
+// carries, with the name of the account it invites to. ENOTFOUND when the
+// link is unknown, used, revoked, expired or from another tenant.
+func (db *DB) InvitationByToken(ctx context.Context, tenantID, token string) (*tenantry.Invitation, string, error) {
+	var accountName string
+	inv, err := scanInvitation(db.read.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
+		WHERE i.token_hash = ? AND i.tenant_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?`,
+		hashToken(token), tenantID, ms(db.Now())))
+	if err != nil {
+		return nil, "", notFound(err)
+	}
+	err = db.read.QueryRowContext(ctx, `SELECT name FROM accounts WHERE id = ?`, inv.AccountID).Scan(&accountName)
+	return inv, accountName, err
+}
+
+// AcceptInvitation spends a link: a new person becomes a user (with the
+// name and password given, the address confirmed by the link) and a
+// member with the invitation's role; a signed-in user (userID set) whose
+// email is the invited one becomes a member. One transaction. Errors:
+// ENOTFOUND (link unusable), EINVALID, ECONFLICT (the address has a user
+// now: sign in first).
+func (db *DB) AcceptInvitation(ctx context.Context, t *tenantry.Tenant, token, userID, name, passwordHash, ip string) (*tenantry.User, error) {
+	var user *tenantry.User
+	err := db.inTx(ctx, func(tx *tx) error {
+		inv, err := scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
+			WHERE i.token_hash = ? AND i.tenant_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?`,
+			hashToken(token), t.Account.ID, ms(tx.now)))
+		if err != nil {
+			return notFound(err)
+		}
+		if userID != "" {
+			if user, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, userID)); err != nil {
+				return err
+			}
+			if user.Email != inv.Email {
+				return tenantry.Errorf(tenantry.EFORBIDDEN, "This invitation is for %s: sign in as that person to accept it.", inv.Email)
+			}
+		} else {
+			user = &tenantry.User{Email: inv.Email, Name: name, PasswordHash: passwordHash}
+			if err := insertUser(ctx, tx, user, "email"); err != nil {
+				if tenantry.ErrorKind(err) == tenantry.ECONFLICT {
+					return tenantry.Errorf(tenantry.ECONFLICT, "%s has an account now: sign in, then open the link again.", inv.Email)
+				}
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET email_verified_at = ? WHERE id = ?`, ms(tx.now), user.ID); err != nil {
+				return err
+			}
+		}
+		if _, err := membership(ctx, tx, inv.AccountID, user.ID); err == nil {
+			return tenantry.Errorf(tenantry.ECONFLICT, "You are already a member.")
+		}
+		if err := insertMembership(ctx, tx, inv.AccountID, user.ID, inv.Role); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = ? WHERE id = ?`, ms(tx.now), inv.ID); err != nil {
+			return err
+		}
+		a, err := accountByID(ctx, tx, inv.AccountID)
+		if err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, auditEvent{ActorID: user.ID, ActorEmail: user.Email, Account: a, Action: "invitation.accept",
+			ObjectType: "invitation", ObjectID: inv.ID, Summary: fmt.Sprintf("%s joined as %s", user.Email, inv.RoleName), IP: ip})
+	})
+	return user, err
+}

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+func TestInvitations(t *testing.T) {
+	f := newDemo(t)
+	ctx := context.Background()
+	acme := f.scope(t, "acme.localhost", "admin@acme.example")
+	bakery := f.id(t, "Blue Bakery")
+
+	res, err := acme.Invite(ctx, bakery, "New.Hire@Example.test", tenantry.RoleOps, testLinks)
+	if err != nil || res.Invitation == nil || res.Granted != nil {
+		t.Fatalf("Invite = %+v, %v; want an invitation", res, err)
+	}
+	m := f.lastMail(t, "new.hire@example.test")
+	if m.Kind != mail.KindInvitation || m.FromName != "Acme Hosting" {
+		t.Errorf("mail = %s from %s, want Acme's invitation", m.Kind, m.FromName)
+	}
+	host, token := invitationLink(t, m)
+	if host != "acme.localhost:8080" {
+		t.Errorf("the link is on %s, want acme.localhost (where Blue Bakery signs in)", host)
+	}
+	if list, _ := acme.Invitations(ctx, bakery); len(list) != 1 || list[0].Status(time.Now()) != "pending" {
+		t.Errorf("pending = %+v", list)
+	}
+
+	t.Run("OtherTenantsLinkIsNothing", func(t *testing.T) {
+		if _, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "orbit.localhost").Account.ID, token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+			t.Errorf("on orbit: %v, want ENOTFOUND", err)
+		}
+	})
+	t.Run("ForeignScopeCannotRevoke", func(t *testing.T) {
+		orbit := f.scope(t, "orbit.localhost", "admin@orbit.example")
+		before := f.snapshot(t)
+		wantKind(t, orbit.RevokeInvitation(ctx, res.Invitation.ID), tenantry.ENOTFOUND)
+		_, err := orbit.ResendInvitation(ctx, res.Invitation.ID, testLinks)
+		wantKind(t, err, tenantry.ENOTFOUND)
+		f.assertUnchanged(t, before)
+	})
+	t.Run("ResendReplacesTheLink", func(t *testing.T) {
+		if _, err := acme.ResendInvitation(ctx, res.Invitation.ID, testLinks); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "acme.localhost").Account.ID, token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+			t.Errorf("the old link still works: %v", err)
+		}
+		_, token = invitationLink(t, f.lastMail(t, "new.hire@example.test"))
+	})
+	t.Run("AcceptOnce", func(t *testing.T) {
+		tn := f.tenant(t, "acme.localhost")
+		u, err := f.db.AcceptInvitation(ctx, tn, token, "", "New Hire", hashPassword("new-hire-password-1"), testIP)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := f.db.ActorFor(ctx, tn, u.ID)
+		if err != nil || len(a.Grants) != 1 || a.Grants[0].Account.ID != bakery || a.Grants[0].Role != tenantry.RoleOps {
+			t.Errorf("grants = %+v, %v; want Ops on Blue Bakery", a, err)
+		}
+		_, err = f.db.AcceptInvitation(ctx, tn, token, "", "Again", hashPassword("new-hire-password-1"), testIP)
+		wantKind(t, err, tenantry.ENOTFOUND)
+	})
+	t.Run("ExistingUserIsGrantedAtOnce", func(t *testing.T) {
+		res, err := acme.Invite(ctx, bakery, "owner@cobaltlaw.example", tenantry.RoleViewer, testLinks)
+		if err != nil || res.Granted == nil {
+			t.Fatalf("Invite existing = %+v, %v; want a grant", res, err)
+		}
+		_, err = acme.Invite(ctx, bakery, "owner@cobaltlaw.example", tenantry.RoleViewer, testLinks)
+		wantField(t, err, tenantry.ECONFLICT, "email")
+	})
+	t.Run("Expired", func(t *testing.T) {
+		res, err := acme.Invite(ctx, bakery, "late@example.test", tenantry.RoleViewer, testLinks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, late := invitationLink(t, f.lastMail(t, "late@example.test"))
+		real := f.db.Now
+		f.db.Now = func() time.Time { return real().Add(InvitationTTL + time.Minute) }
+		defer func() { f.db.Now = real }()
+		_, err = f.db.AcceptInvitation(ctx, f.tenant(t, "acme.localhost"), late, "", "Late", hashPassword("late-password-12"), testIP)
+		wantKind(t, err, tenantry.ENOTFOUND)
+		_ = res
+	})
+	t.Run("OnlyAnOwnerInvitesAnOwner", func(t *testing.T) {
+		f.addMember(t, "Blue Bakery", "manager@bluebakery.example", tenantry.RoleAdmin)
+		mgr := f.scope(t, "acme.localhost", "manager@bluebakery.example")
+		_, err := mgr.Invite(ctx, bakery, "boss@example.test", tenantry.RoleOwner, testLinks)
+		wantKind(t, err, tenantry.EFORBIDDEN)
+		if _, err := mgr.Invite(ctx, bakery, "clerk@example.test", tenantry.RoleViewer, testLinks); err != nil {
+			t.Errorf("an Admin inviting a Viewer: %v", err)
+		}
+	})
+}
+
+func invitationLink(t *testing.T, m OutboxMessage) (string, string) {
+	t.Helper()
+	got := invitationToken.FindStringSubmatch(m.Text)
+	if got == nil {
+		t.Fatalf("no invitation link in:\n%s", m.Text)
+	}
+	return got[1], got[2]
+}
+
+var invitationToken = regexp.MustCompile(`https?://([^/\s]+)/invitations/([a-z0-9]+)`)

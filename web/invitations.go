@@ -1,0 +1,233 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tenantry/tenantry/internal/password"
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/views/accounts"
+	"github.com/tenantry/tenantry/views/auth"
+)
+
+// invitationRoutes lists the invitation pages: the Users page's invite,
+// resend and revoke actions of a panel, and the link's page on every
+// tenant domain.
+func (s *Server) invitationRoutes(pages *echo.Group) {
+	pages.GET("/invitations/:token", s.invitationPage)
+	pages.POST("/invitations/:token", s.acceptInvitation)
+}
+
+func (h peoplePages) invite(c echo.Context) error {
+	email, role := strings.TrimSpace(c.FormValue("email")), c.FormValue("role")
+	res, err := h.s.scope(c).Invite(c.Request().Context(), panelAccount(c).ID, email, tenantry.Role(role), h.s.mailLinks(c))
+	vm, verr := h.usersVM(c)
+	if verr != nil {
+		return verr
+	}
+	if errs := formErrors(err); errs != nil {
+		vm.InviteEmail, vm.InviteRole, vm.InviteErrors = email, role, errs
+		return render(c, formStatus(err), accounts.Users(h.panel, vm))
+	}
+	if err != nil {
+		if e := tenantry.AsError(err); e != nil && e.Kind == tenantry.EFORBIDDEN {
+			vm.InviteEmail, vm.InviteRole, vm.InviteErrors = email, role, map[string]string{"role": e.Message}
+			return render(c, http.StatusForbidden, accounts.Users(h.panel, vm))
+		}
+		return err
+	}
+	msg := "Invitation sent to " + res.Invitation.Email + "."
+	if res.Granted != nil {
+		msg = res.Granted.Email + " already had a user and is now a member."
+	}
+	if err := flash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, h.base+"/users")
+}
+
+func (h peoplePages) resendInvitation(c echo.Context) error {
+	if err := h.ownInvitation(c); err != nil {
+		return err
+	}
+	inv, err := h.s.scope(c).ResendInvitation(c.Request().Context(), c.Param("id"), h.s.mailLinks(c))
+	return h.change(c, err, "Invitation sent again to "+emailOf(inv)+".")
+}
+
+func (h peoplePages) revokeInvitation(c echo.Context) error {
+	if err := h.ownInvitation(c); err != nil {
+		return err
+	}
+	return h.change(c, h.s.scope(c).RevokeInvitation(c.Request().Context(), c.Param("id")), "Invitation revoked.")
+}
+
+// ownInvitation keeps the Users page to the panel account's invitations.
+func (h peoplePages) ownInvitation(c echo.Context) error {
+	list, err := h.s.scope(c).Invitations(c.Request().Context(), panelAccount(c).ID)
+	if err != nil {
+		return err
+	}
+	for _, i := range list {
+		if i.ID == c.Param("id") {
+			return nil
+		}
+	}
+	return tenantry.ErrNotFound
+}
+
+func emailOf(i *tenantry.Invitation) string {
+	if i == nil {
+		return ""
+	}
+	return i.Email
+}
+
+// errInvitationInvalid answers any invitation link that cannot be used.
+var errInvitationInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenantry.ENOTFOUND,
+	Message: "This invitation is invalid, already used, revoked or expired. Ask whoever invited you to send it again."}
+
+func (s *Server) invitationVM(c echo.Context) (auth.InvitationVM, error) {
+	ctx := c.Request().Context()
+	inv, account, err := s.db.InvitationByToken(ctx, tenantry.TenantFromContext(ctx).Account.ID, c.Param("token"))
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		return auth.InvitationVM{}, errInvitationInvalid
+	}
+	if err != nil {
+		return auth.InvitationVM{}, err
+	}
+	vm := auth.InvitationVM{Token: c.Param("token"), Email: inv.Email, Account: account, Role: inv.RoleName}
+	if a := tenantry.ActorFromContext(ctx); a != nil {
+		vm.SignedInAs = a.User.Email
+	}
+	return vm, nil
+}
+
+func (s *Server) invitationPage(c echo.Context) error {
+	vm, err := s.invitationVM(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, auth.Invitation(vm))
+}
+
+// acceptInvitation joins a signed-in user, or creates the invited person
+// with the name and password typed and signs them in.
+func (s *Server) acceptInvitation(c echo.Context) error {
+	ctx := c.Request().Context()
+	vm, err := s.invitationVM(c)
+	if err != nil {
+		return err
+	}
+	t := tenantry.TenantFromContext(ctx)
+	var userID, hash string
+	if a := tenantry.ActorFromContext(ctx); a != nil {
+		userID = a.User.ID
+	} else {
+		vm.Name = strings.TrimSpace(c.FormValue("name"))
+		pw, confirm := c.FormValue("password"), c.FormValue("confirm")
+		errs := map[string]string{}
+		if vm.Name == "" || len(vm.Name) > 200 || tenantry.HasControl(vm.Name) {
+			errs["name"] = "Give your name, on one line."
+		}
+		if why := password.Weakness(pw, vm.Email); why != "" {
+			errs["password"] = why
+		} else if pw != confirm {
+			errs["confirm"] = "The two passwords differ."
+		}
+		if len(errs) > 0 {
+			vm.Errors = errs
+			return render(c, http.StatusUnprocessableEntity, auth.Invitation(vm))
+		}
+		hash = password.Hash(pw)
+	}
+	u, err := s.db.AcceptInvitation(ctx, t, c.Param("token"), userID, vm.Name, hash, c.RealIP())
+	if err != nil {
+		if e := tenantry.AsError(err); e != nil && (e.Kind == tenantry.ECONFLICT || e.Kind == tenantry.EFORBIDDEN) {
+			vm.Errors = map[string]string{"": e.Message}
+			return render(c, statusOf[e.Kind], auth.Invitation(vm))
+		}
+		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+			return errInvitationInvalid
+		}
+		return err
+	}
+	actor, err := s.db.ActorFor(ctx, t, u.ID)
+	if err != nil {
+		return err
+	}
+	actor = activeOnly(actor)
+	if userID == "" {
+		if err := s.startSession(c, actor); err != nil {
+			return err
+		}
+	}
+	if len(actor.Grants) == 0 {
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	return c.Redirect(http.StatusSeeOther, landing(actor))
+}
+
+// API: inviting and invitations.
+
+type invitationJSON struct {
+	ID        string `json:"id"`
+	AccountID string `json:"account_id"`
+	Email     string `json:"email"`
+	Role      string `json:"role"`
+	RoleName  string `json:"role_name"`
+	Status    string `json:"status"`
+	CreatedAt string `json:"created_at"`
+	ExpiresAt string `json:"expires_at"`
+}
+
+func (s *Server) toInvitationJSON(i *tenantry.Invitation) invitationJSON {
+	return invitationJSON{ID: i.ID, AccountID: i.AccountID, Email: i.Email, Role: string(i.Role), RoleName: i.RoleName,
+		Status: i.Status(s.db.Now()), CreatedAt: i.CreatedAt.Format(time.RFC3339), ExpiresAt: i.ExpiresAt.Format(time.RFC3339)}
+}
+
+// apiInvite is POST /accounts/{id}/members and /invitations: a grant for
+// an existing user, an invitation otherwise; both 201.
+func (s *Server) apiInvite(c echo.Context) error {
+	var in struct {
+		Email    string `json:"email"`
+		Role     string `json:"role"`
+		Delegate bool   `json:"delegate"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Delegate {
+		return tenantry.Invalid(map[string]string{"delegate": "Account delegation is not available yet."})
+	}
+	res, err := s.scope(c).Invite(c.Request().Context(), c.Param("id"), in.Email, tenantry.Role(in.Role), s.mailLinks(c))
+	if err != nil {
+		return err
+	}
+	if res.Granted != nil {
+		return c.JSON(http.StatusCreated, map[string]any{"granted": true, "invitation": nil,
+			"member": memberJSON{UserID: res.Granted.ID, Email: res.Granted.Email, Name: res.Granted.Name, Role: in.Role, Via: "member"}})
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"granted": false, "member": nil, "invitation": s.toInvitationJSON(res.Invitation)})
+}
+
+func (s *Server) apiInvitations(c echo.Context) error {
+	list, err := s.scope(c).Invitations(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	items := make([]invitationJSON, len(list))
+	for i := range list {
+		items[i] = s.toInvitationJSON(&list[i])
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
+}
+
+func (s *Server) apiRevokeInvitation(c echo.Context) error {
+	if err := s.scope(c).RevokeInvitation(c.Request().Context(), c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/tenantry/tenantry/internal/mail"
+)
+
+var invitationPath = regexp.MustCompile(`https?://([^/\s]+)(/invitations/[a-z0-9]+)`)
+
+func TestInvitationJourney(t *testing.T) {
+	f := newFixture(t)
+	admin := f.browser("acme.localhost")
+	admin.login("admin@acme.example")
+	r := admin.submit("/reseller/users", "/reseller/users/invite", url.Values{"email": {"not-an-email"}, "role": {"Ops"}})
+	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="not-an-email"`) {
+		t.Fatalf("invalid invite = %d", r.Code)
+	}
+	r = admin.submit("/reseller/users", "/reseller/users/invite", url.Values{"email": {"ops.hire@example.test"}, "role": {"Ops"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("invite = %d: %s", r.Code, excerpt(r.body))
+	}
+	if page := admin.get("/reseller/users"); !strings.Contains(page.body, "ops.hire@example.test") {
+		t.Error("the pending invitation is not listed")
+	}
+	m := f.mailTo("ops.hire@example.test")
+	if m.Kind != mail.KindInvitation || m.FromName != "Acme Hosting" {
+		t.Fatalf("mail = %s from %s", m.Kind, m.FromName)
+	}
+	link := invitationPath.FindStringSubmatch(m.Text)
+	if link == nil || link[1] != "acme.localhost" {
+		t.Fatalf("invitation link = %v, want one on acme.localhost", link)
+	}
+	path := link[2]
+	if r := f.browser("orbit.localhost").get(path); r.Code != http.StatusNotFound {
+		t.Errorf("the link on orbit = %d, want 404", r.Code)
+	}
+
+	guest := f.browser("acme.localhost")
+	r = guest.submit(path, path, url.Values{"name": {"Olly Ops"}, "password": {"short"}, "confirm": {"short"}})
+	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="Olly Ops"`) {
+		t.Fatalf("weak password = %d", r.Code)
+	}
+	r = guest.submit(path, path, url.Values{"name": {"Olly Ops"}, "password": {"operations-99-x"}, "confirm": {"operations-99-x"}})
+	if r.Code != http.StatusSeeOther || r.location() != "/reseller" {
+		t.Fatalf("accept = %d to %q, want signed in on /reseller", r.Code, r.location())
+	}
+	if got, _ := byTestID(guest.get("/reseller").body, "current-user"); got != "ops.hire@example.test" {
+		t.Errorf("signed in as %q", got)
+	}
+	if r := f.browser("acme.localhost").get(path); r.Code != http.StatusNotFound {
+		t.Errorf("the used link = %d, want 404", r.Code)
+	}
+	// Ops may look but not manage customers
+	if r := guest.submit("/reseller/accounts/new", "/reseller/accounts/new", url.Values{"kind": {"customer"}, "name": {"X"},
+		"owner.name": {"X"}, "owner.email": {"x@example.test"}}); r.Code != http.StatusForbidden {
+		t.Errorf("an Ops member creating a customer = %d, want 403", r.Code)
+	}
+}
+
+func TestAPIInvite(t *testing.T) {
+	f := newFixture(t)
+	acme := f.browser("acme.localhost")
+	token := acme.token("admin@acme.example")
+	bakery := f.accountID("Blue Bakery")
+	r := acme.api(http.MethodPost, "/api/v1/accounts/"+bakery+"/members", token, map[string]string{"email": "new@example.test", "role": "Viewer"})
+	if r.Code != http.StatusCreated || !strings.Contains(r.body, `"granted":false`) || !strings.Contains(r.body, `"status":"pending"`) {
+		t.Fatalf("invite = %d %s", r.Code, r.body)
+	}
+	r = acme.api(http.MethodPost, "/api/v1/accounts/"+bakery+"/members", token, map[string]string{"email": "owner@cobaltlaw.example", "role": "Viewer"})
+	if r.Code != http.StatusCreated || !strings.Contains(r.body, `"granted":true`) {
+		t.Errorf("grant = %d %s", r.Code, r.body)
+	}
+	if r := acme.api(http.MethodPost, "/api/v1/accounts/"+bakery+"/members", token, map[string]any{"email": "d@example.test", "role": "Ops", "delegate": true}); r.Code != http.StatusUnprocessableEntity {
+		t.Errorf("delegate = %d, want 422 until delegation exists", r.Code)
+	}
+	var list struct{ Items []struct{ ID, Email string } }
+	decode(t, acme.api(http.MethodGet, "/api/v1/accounts/"+bakery+"/invitations", token, nil), &list)
+	if len(list.Items) != 1 || list.Items[0].Email != "new@example.test" {
+		t.Fatalf("invitations = %+v", list.Items)
+	}
+	orbit := f.browser("orbit.localhost")
+	if r := orbit.api(http.MethodDelete, "/api/v1/invitations/"+list.Items[0].ID, orbit.token("admin@orbit.example"), nil); r.Code != http.StatusNotFound {
+		t.Errorf("orbit revoking acme's invitation = %d, want 404", r.Code)
+	}
+	if r := acme.api(http.MethodDelete, "/api/v1/invitations/"+list.Items[0].ID, token, nil); r.Code != http.StatusNoContent {
+		t.Errorf("revoke = %d", r.Code)
+	}
+	if r := acme.api(http.MethodPost, "/api/v1/accounts/"+f.accountID("Delta Freight")+"/members", token, map[string]string{"email": "x@example.test", "role": "Viewer"}); r.Code != http.StatusNotFound {
+		t.Errorf("inviting to orbit's customer = %d, want 404", r.Code)
+	}
+}
