@@ -11,7 +11,7 @@ import (
 
 const accountColumns = `a.id, a.kind, COALESCE(a.parent_id, ''), a.path, a.depth, a.name,
 	a.contact_email, a.status, COALESCE(a.suspended_by, ''), a.suspend_reason, a.max_reseller_depth,
-	a.created_at, a.updated_at`
+	a.created_at, a.updated_at, a.is_organization, COALESCE(a.organization_id, '')`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -20,7 +20,8 @@ func scanAccount(row scanner, extra ...any) (*tenantry.Account, error) {
 	var a tenantry.Account
 	var created, updated int64
 	err := row.Scan(append([]any{&a.ID, &a.Kind, &a.ParentID, &a.Path, &a.Depth, &a.Name,
-		&a.ContactEmail, &a.Status, &a.SuspendedBy, &a.SuspendReason, &a.MaxResellerDepth, &created, &updated}, extra...)...)
+		&a.ContactEmail, &a.Status, &a.SuspendedBy, &a.SuspendReason, &a.MaxResellerDepth, &created, &updated,
+		&a.IsOrganization, &a.OrganizationID}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -195,10 +196,15 @@ func insertAccount(ctx context.Context, tx *tx, a *tenantry.Account, parent *ten
 		parentID = parent.ID
 	}
 	a.CreatedAt, a.UpdatedAt = tx.now, tx.now
+	var orgID any
+	if a.OrganizationID != "" {
+		orgID = a.OrganizationID
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO accounts
-		(id, kind, parent_id, path, depth, name, contact_email, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.Kind, parentID, a.Path, a.Depth, a.Name, a.ContactEmail, a.Status, ms(tx.now), ms(tx.now))
+		(id, kind, parent_id, path, depth, name, contact_email, status, created_at, updated_at, is_organization, organization_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Kind, parentID, a.Path, a.Depth, a.Name, a.ContactEmail, a.Status, ms(tx.now), ms(tx.now),
+		a.IsOrganization, orgID)
 	if err != nil {
 		return fmt.Errorf("insert account: %w", err)
 	}

@@ -247,6 +247,9 @@ func (s *Scope) CreateInfrastructure(ctx context.Context, accountID string, in t
 			return &tenantry.Error{Kind: tenantry.EINVALID, Code: "account_not_active",
 				Message: "This account is not active: it cannot get new infrastructures."}
 		}
+		if a.IsOrganization {
+			return errAnchorNoInfra
+		}
 		if err := tenantry.Check(in); err != nil {
 			return err
 		}

@@ -93,6 +93,11 @@ type AccountFilter struct {
 	Q string
 	// PlanID keeps the accounts whose plan in effect now is this one.
 	PlanID string
+	// IsOrganization keeps the organization anchors (true) or every
+	// account but them (false).
+	IsOrganization *bool
+	// OrganizationID keeps the customers that belong to this organization.
+	OrganizationID string
 	// Cursor continues a previous page (AccountPage.NextCursor).
 	Cursor string
 	Limit  int
@@ -141,6 +146,14 @@ func (s *Scope) Accounts(ctx context.Context, f AccountFilter) (*AccountPage, er
 	if q := strings.TrimSpace(f.Q); q != "" {
 		conds = append(conds, `(instr(lower(a.name), lower(?)) > 0 OR instr(a.contact_email, lower(?)) > 0)`)
 		args = append(args, q, q)
+	}
+	if f.IsOrganization != nil {
+		conds = append(conds, `a.is_organization = ?`)
+		args = append(args, *f.IsOrganization)
+	}
+	if f.OrganizationID != "" {
+		conds = append(conds, `a.organization_id = ?`)
+		args = append(args, f.OrganizationID)
 	}
 	if f.PlanID != "" {
 		conds = append(conds, `(`+currentPlanSQL+`) = ?`)
@@ -319,7 +332,15 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*Cre
 		if parent.Status != tenantry.StatusActive {
 			return tenantry.Invalid(map[string]string{"parent_id": "This account is not active."})
 		}
-		a := &tenantry.Account{Kind: in.Kind, Name: in.Name, ContactEmail: in.ContactEmail, Status: tenantry.StatusActive}
+		a := &tenantry.Account{Kind: in.Kind, Name: in.Name, ContactEmail: in.ContactEmail, Status: tenantry.StatusActive,
+			IsOrganization: in.IsOrganization}
+		var anchor *tenantry.Account
+		if in.OrganizationID != "" {
+			if anchor, err = s.organizationAnchor(ctx, tx, parent.ID, in.OrganizationID); err != nil {
+				return err
+			}
+			a.OrganizationID = anchor.ID
+		}
 		if err := insertAccount(ctx, tx, a, parent); err != nil {
 			return err
 		}
@@ -327,6 +348,17 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*Cre
 		if err := s.audit(ctx, tx, a, "account.create", "account", a.ID,
 			fmt.Sprintf("created %s %q below %q", a.Kind, a.Name, parent.Name)); err != nil {
 			return err
+		}
+		if anchor != nil {
+			if err := s.audit(ctx, tx, a, "account.organization_set", "account", a.ID,
+				fmt.Sprintf("joined the organization %q (%s)", anchor.Name, anchor.ID)); err != nil {
+				return err
+			}
+		}
+		if a.IsOrganization {
+			if err := s.audit(ctx, tx, a, "account.organization_mark", "account", a.ID, "marked as an organization"); err != nil {
+				return err
+			}
 		}
 		if in.Owner == nil {
 			return nil
@@ -365,8 +397,10 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*Cre
 // UpdateAccount changes an account's profile (account.manage on it) or
 // status (its vendor's customers.manage or resellers.manage). Suspending
 // an account suspends its subtree with it; reactivating restores exactly
-// the accounts that suspension reached. Errors: EINVALID, ENOTFOUND,
-// EFORBIDDEN.
+// the accounts that suspension reached. The customer's organization (set
+// once) and its being an organization anchor are its vendor's
+// customers.manage too. Errors: EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT
+// (organization_permanent, organization_has_members).
 func (s *Scope) UpdateAccount(ctx context.Context, id string, in tenantry.AccountUpdate) (*tenantry.Account, error) {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
@@ -393,6 +427,18 @@ func (s *Scope) UpdateAccount(ctx context.Context, id string, in tenantry.Accoun
 				return tenantry.Invalid(map[string]string{"max_reseller_depth": "Only a reseller has sub-resellers."})
 			}
 			if err := s.setResellerDepth(ctx, tx, a, *in.MaxResellerDepth); err != nil {
+				return err
+			}
+		}
+		// the organization first: an account that joins one in this same
+		// call cannot become an anchor, and the other way round
+		if in.OrganizationID != nil {
+			if err := s.setOrganization(ctx, tx, a, *in.OrganizationID); err != nil {
+				return err
+			}
+		}
+		if in.IsOrganization != nil {
+			if err := s.setIsOrganization(ctx, tx, a, *in.IsOrganization); err != nil {
 				return err
 			}
 		}

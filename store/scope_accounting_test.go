@@ -122,6 +122,30 @@ var foreignCases = []foreignCase{
 	{method: "UpdateAccount", name: "Reactivate", kind: write,
 		call: updateCall(tenantry.AccountUpdate{Status: ptr(tenantry.StatusActive)})},
 	{method: "UpdateAccount", name: "NoChange", kind: write, call: updateCall(tenantry.AccountUpdate{})},
+	// customer organizations (store/organizations.go): a foreign account is
+	// neither marked, unmarked nor put in an organization, even its own
+	{method: "UpdateAccount", name: "MarkOrganization", kind: write, call: updateCall(tenantry.AccountUpdate{IsOrganization: ptr(true)})},
+	{method: "UpdateAccount", name: "UnmarkOrganization", kind: write, call: updateCall(tenantry.AccountUpdate{IsOrganization: ptr(false)})},
+	{method: "UpdateAccount", name: "SetOrganization", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.UpdateAccount(ctx, v.ID, tenantry.AccountUpdate{OrganizationID: ptr(v.ID)})
+	}},
+	{method: "UpdateAccount", name: "ClearOrganization", kind: write, call: updateCall(tenantry.AccountUpdate{OrganizationID: ptr("")})},
+	{method: "CreateAccount", name: "InVictimsOrganization", kind: write, wantKind: tenantry.EINVALID,
+		call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+			return s.CreateAccount(ctx, tenantry.NewAccount{ParentID: v.ID, Kind: tenantry.KindCustomer, Name: "Intruder Inc",
+				OrganizationID: v.ID})
+		}},
+	{method: "CreateAccount", name: "AnchorBelowVictim", kind: write, wantKind: tenantry.EINVALID,
+		call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+			return s.CreateAccount(ctx, tenantry.NewAccount{ParentID: v.ID, Kind: tenantry.KindCustomer, Name: "Intruder Inc",
+				IsOrganization: true})
+		}},
+	{method: "Accounts", name: "AnchorsUnder", kind: list, call: accountsCall(func(v *tenantry.Account) AccountFilter {
+		return AccountFilter{Under: v.ID, IsOrganization: ptr(true)}
+	})},
+	{method: "Accounts", name: "OrganizationMembers", kind: list, call: accountsCall(func(v *tenantry.Account) AccountFilter {
+		return AccountFilter{OrganizationID: v.ID}
+	})},
 	{method: "AddDomain", name: "Fresh", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return nil, s.AddDomain(ctx, v.ID, "intruder.example")
 	}},

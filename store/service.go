@@ -233,6 +233,9 @@ func (s *Scope) ConvertToReseller(ctx context.Context, accountID string) (*tenan
 		if a.Status != tenantry.StatusActive {
 			return tenantry.Invalid(map[string]string{"kind": "Only an active customer can become a reseller."})
 		}
+		if a.IsOrganization || a.OrganizationID != "" {
+			return tenantry.Invalid(map[string]string{"kind": "A customer of an organization, or an organization, stays a customer."})
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET kind = 'reseller', updated_at = ? WHERE id = ?`, ms(tx.now), a.ID); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -236,6 +237,10 @@ func toAccountJSON(a *tenantry.Account) accountJSON {
 	if a.ParentID != "" {
 		out.ParentID = &a.ParentID
 	}
+	if a.OrganizationID != "" {
+		out.OrganizationID = &a.OrganizationID
+	}
+	out.IsOrganization = a.IsOrganization
 	if a.Kind == tenantry.KindReseller {
 		out.MaxResellerDepth = &a.MaxResellerDepth
 	}
@@ -274,12 +279,21 @@ func (s *Server) apiListAccounts(c echo.Context) error {
 	if status != "" && status != "pending" && status != "active" && status != "suspended" && status != "closed" {
 		fields["status"] = "Choose one of: pending, active, suspended, closed."
 	}
+	var isOrg *bool
+	switch v := c.QueryParam("is_organization"); v {
+	case "":
+	case "true", "false":
+		b := v == "true"
+		isOrg = &b
+	default:
+		fields["is_organization"] = "Choose true or false."
+	}
 	if len(fields) > 0 {
 		return tenantry.Invalid(fields)
 	}
 	page, err := s.scope(c).Accounts(c.Request().Context(), store.AccountFilter{ParentID: c.QueryParam("parent_id"),
 		Kind: tenantry.AccountKind(kind), Status: tenantry.AccountStatus(status), Q: c.QueryParam("q"),
-		Cursor: cursor, Limit: limit})
+		IsOrganization: isOrg, OrganizationID: c.QueryParam("organization_id"), Cursor: cursor, Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -301,7 +315,8 @@ func writeAccountsCSV(c echo.Context, items []accountJSON) error {
 	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"id", "kind", "name", "parent_id", "status", "suspension", "depth", "contact_email", "created_at"})
+	_ = w.Write([]string{"id", "kind", "name", "parent_id", "status", "suspension", "depth", "contact_email", "created_at",
+		"organization_id", "is_organization"})
 	for _, a := range items {
 		parent, susp := "", ""
 		if a.ParentID != nil {
@@ -310,8 +325,12 @@ func writeAccountsCSV(c echo.Context, items []accountJSON) error {
 		if a.Suspension != nil {
 			susp = *a.Suspension
 		}
+		org := ""
+		if a.OrganizationID != nil {
+			org = *a.OrganizationID
+		}
 		_ = w.Write([]string{a.ID, a.Kind, csvSafe(a.Name), parent, a.Status, susp, strconv.Itoa(a.Depth),
-			csvSafe(a.ContactEmail), a.CreatedAt})
+			csvSafe(a.ContactEmail), a.CreatedAt, org, strconv.FormatBool(a.IsOrganization)})
 	}
 	w.Flush()
 	return w.Error()
@@ -365,9 +384,25 @@ func (s *Server) apiGetAccount(c echo.Context) error {
 }
 
 func (s *Server) apiUpdateAccount(c echo.Context) error {
+	// read the body once, to tell "organization_id": null (a request to
+	// clear it, refused once set) from a body without it
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		return errMalformed("The body could not be read.")
+	}
+	c.Request().Body = io.NopCloser(bytes.NewReader(body))
 	var in tenantry.AccountUpdate
 	if err := decodeJSON(c, &in); err != nil {
 		return err
+	}
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(body, &raw) == nil && in.OrganizationID == nil {
+		if v, ok := raw["organization_id"]; ok && string(bytes.TrimSpace(v)) == "null" {
+			in.OrganizationID = new(string)
+		}
 	}
 	a, err := s.scope(c).UpdateAccount(c.Request().Context(), c.Param("id"), in)
 	if err != nil {

@@ -29,13 +29,21 @@ func (h vendorPages) accountList(c echo.Context, root *tenantry.Account, path st
 	q := c.QueryParams()
 	f := store.AccountFilter{Under: root.ID, Q: q.Get("q"), Kind: tenantry.AccountKind(q.Get("kind")),
 		Status: tenantry.AccountStatus(q.Get("status")), PlanID: q.Get("plan"), Cursor: q.Get("cursor"), Limit: pageSize}
+	org := q.Get("organization")
+	switch org {
+	case "yes", "no":
+		isOrg := org == "yes"
+		f.IsOrganization = &isOrg
+	default:
+		org = ""
+	}
 	sc := h.s.scope(c)
 	page, err := sc.Accounts(c.Request().Context(), f)
 	if err != nil {
 		return components.AccountListVM{}, err
 	}
 	vm := components.AccountListVM{Base: h.base, Items: page.Items, RootDepth: root.Depth, Total: page.Total,
-		Q: f.Q, Kind: string(f.Kind), Status: string(f.Status), Plans: page.Plans, PlanID: f.PlanID}
+		Q: f.Q, Kind: string(f.Kind), Status: string(f.Status), Plans: page.Plans, PlanID: f.PlanID, Organization: org}
 	plans, err := sc.Plans(c.Request().Context(), root.ID, store.PlanFilter{})
 	if err != nil {
 		return vm, err
@@ -80,12 +88,49 @@ type accountForm struct {
 	OwnerName     string `form:"owner.name"`
 	OwnerEmail    string `form:"owner.email"`
 	OwnerPassword string `form:"owner.password"`
+	// OrganizationID and IsOrganization concern customers only: a reseller
+	// posted with them set is refused on the field, as the API refuses it.
+	OrganizationID string `form:"organization_id"`
+	IsOrganization string `form:"is_organization"`
 }
 
 func (f accountForm) newAccount() tenantry.NewAccount {
 	return tenantry.NewAccount{ParentID: f.ParentID, Kind: tenantry.AccountKind(f.Kind), Name: f.Name,
-		ContactEmail: f.ContactEmail,
-		Owner:        &tenantry.NewOwner{Name: f.OwnerName, Email: f.OwnerEmail, Password: f.OwnerPassword}}
+		ContactEmail: f.ContactEmail, OrganizationID: f.OrganizationID, IsOrganization: f.IsOrganization == "true",
+		Owner: &tenantry.NewOwner{Name: f.OwnerName, Email: f.OwnerEmail, Password: f.OwnerPassword}}
+}
+
+// organizationOptions are the active organization anchors below root a new
+// or existing customer may choose from, leading with "None"; when vendor
+// is set, only that vendor's (an anchor belongs to its vendor's customers).
+// An anchor below a sub-reseller names it.
+func (h vendorPages) organizationOptions(c echo.Context, root *tenantry.Account, vendor string) ([]components.Option, error) {
+	yes := true
+	page, err := h.s.scope(c).Accounts(c.Request().Context(), store.AccountFilter{Under: root.ID, Kind: tenantry.KindCustomer,
+		Status: tenantry.StatusActive, IsOrganization: &yes, ParentID: vendor, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{root.ID: root.Name}
+	if vendor == "" {
+		resellers, err := h.s.scope(c).Accounts(c.Request().Context(), store.AccountFilter{Under: root.ID,
+			Kind: tenantry.KindReseller, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range resellers.Items {
+			names[r.ID] = r.Name
+		}
+	}
+	opts := []components.Option{{Value: "", Label: "None"}}
+	for _, a := range page.Items {
+		label := a.Name
+		if vendor == "" && a.ParentID != root.ID {
+			label += " (below " + names[a.ParentID] + ")"
+		}
+		opts = append(opts, components.Option{Value: a.ID, Label: label})
+	}
+	return opts, nil
 }
 
 // formVM builds the new-account form: the kinds this vendor may create and
@@ -121,7 +166,8 @@ func (h vendorPages) formVM(c echo.Context, in tenantry.NewAccount, errs map[str
 	for _, a := range page.Items {
 		vm.Parents = append(vm.Parents, components.Option{Value: a.ID, Label: a.Name})
 	}
-	return vm, nil
+	vm.Organizations, err = h.organizationOptions(c, root, "")
+	return vm, err
 }
 
 func (h vendorPages) newForm(c echo.Context) error {
@@ -205,6 +251,9 @@ func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.A
 		}
 		vm.Plan = section
 	}
+	if err := h.organizationSection(c, a, &vm); err != nil {
+		return vm, err
+	}
 	members, err := sc.Members(ctx, a.ID)
 	if err != nil {
 		return vm, err
@@ -232,11 +281,90 @@ func (h vendorPages) show(c echo.Context) error {
 	return render(c, http.StatusOK, accounts.Account(h.panel, vm))
 }
 
-// update saves the profile form of an account below the panel's account.
+// organizationSection fills the customer-organization part of a
+// customer's page: the organization it belongs to (read-only once set),
+// the anchors it may still choose, or the customers of an anchor.
+func (h vendorPages) organizationSection(c echo.Context, a *tenantry.Account, vm *components.AccountDetailVM) error {
+	if a.Kind != tenantry.KindCustomer {
+		return nil
+	}
+	ctx := c.Request().Context()
+	sc := h.s.scope(c)
+	vm.CanOrganize = tenantry.Authorize(sc.Actor(), tenantry.PermCustomersManage, a) == nil
+	if a.OrganizationID != "" {
+		if org, err := sc.Account(ctx, a.OrganizationID); err == nil {
+			vm.Organization = org
+		}
+	}
+	if a.IsOrganization {
+		page, err := sc.Accounts(ctx, store.AccountFilter{OrganizationID: a.ID, Limit: 500})
+		if err != nil {
+			return err
+		}
+		vm.OrganizationMembers = page.Items
+	}
+	if vm.CanOrganize && a.OrganizationID == "" && !a.IsOrganization {
+		opts, err := h.organizationOptions(c, panelAccount(c), a.ParentID)
+		if err != nil {
+			return err
+		}
+		vm.Organizations = opts
+	}
+	return nil
+}
+
+// updateOrganization saves the organization form of a customer: its
+// organization (once) or its being an anchor.
+func (h vendorPages) updateOrganization(c echo.Context, a *tenantry.Account) error {
+	var in tenantry.AccountUpdate
+	msg := "Changes saved."
+	switch v := c.FormValue("is_organization"); v {
+	case "true", "false":
+		on := v == "true"
+		in.IsOrganization = &on
+		msg = a.Name + " is no longer an organization."
+		if on {
+			msg = a.Name + " is now an organization."
+		}
+	default:
+		id := c.FormValue("organization_id")
+		if id == "" {
+			return h.redirectWith(c, a, "No organization chosen: nothing changed.")
+		}
+		in.OrganizationID = &id
+		msg = a.Name + " now belongs to its organization, for good."
+	}
+	_, err := h.s.scope(c).UpdateAccount(c.Request().Context(), a.ID, in)
+	if errs := formErrors(err); errs != nil {
+		vm, verr := h.detailVM(c, a)
+		if verr != nil {
+			return verr
+		}
+		vm.OrgErrors = errs
+		return render(c, formStatus(err), accounts.Account(h.panel, vm))
+	}
+	if err != nil {
+		return err
+	}
+	return h.redirectWith(c, a, msg)
+}
+
+func (h vendorPages) redirectWith(c echo.Context, a *tenantry.Account, msg string) error {
+	if err := flash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, h.base+"/accounts/"+a.ID)
+}
+
+// update saves the profile form of an account below the panel's account,
+// or its organization form.
 func (h vendorPages) update(c echo.Context) error {
 	a, err := h.below(c, c.Param("id"))
 	if err != nil {
 		return err
+	}
+	if c.FormValue("section") == "organization" {
+		return h.updateOrganization(c, a)
 	}
 	name, contact := c.FormValue("name"), c.FormValue("contact_email")
 	_, err = h.s.scope(c).UpdateAccount(c.Request().Context(), a.ID,

@@ -50,8 +50,15 @@ type Account struct {
 	// MaxResellerDepth is how many levels of sub-resellers a reseller may
 	// create below itself (0: none). Its vendor sets it.
 	MaxResellerDepth int
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// IsOrganization marks a customer as a Customer Organization anchor:
+	// other customers of its vendor may point to it; it holds no
+	// infrastructures or usage and is never invoiced.
+	IsOrganization bool
+	// OrganizationID is the anchor this customer belongs to, "" for none.
+	// Once set it never changes.
+	OrganizationID string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Suspension says why a suspended account is suspended: "own" when it was

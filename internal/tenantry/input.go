@@ -16,6 +16,11 @@ type NewAccount struct {
 	// Owner is the account's first staff member; without it the account
 	// starts with no users of its own and its vendor manages it.
 	Owner *NewOwner `json:"owner,omitempty"`
+	// OrganizationID puts a new customer in a Customer Organization: an
+	// active anchor of the same vendor. It cannot be changed afterwards.
+	OrganizationID string `json:"organization_id"`
+	// IsOrganization makes a new customer an organization anchor.
+	IsOrganization bool `json:"is_organization"`
 }
 
 // NewOwner is the first staff member of a new account. Without a password
@@ -31,6 +36,7 @@ func (n *NewAccount) Normalize() {
 	n.Name = strings.TrimSpace(n.Name)
 	n.ContactEmail = NormalizeEmail(n.ContactEmail)
 	n.Kind = AccountKind(strings.TrimSpace(string(n.Kind)))
+	n.OrganizationID = strings.TrimSpace(n.OrganizationID)
 	if n.Owner != nil {
 		n.Owner.Email = NormalizeEmail(n.Owner.Email)
 		n.Owner.Name = strings.TrimSpace(n.Owner.Name)
@@ -44,6 +50,16 @@ func (n *NewAccount) Validate() error {
 		if why := password.Weakness(n.Owner.Password, n.Owner.Email); why != "" {
 			fields["owner.password"] = why
 		}
+	}
+	if n.Kind != KindCustomer && n.Kind != "" {
+		if n.OrganizationID != "" {
+			fields["organization_id"] = "Only a customer belongs to an organization."
+		}
+		if n.IsOrganization {
+			fields["is_organization"] = "Only a customer can be an organization."
+		}
+	} else if n.OrganizationID != "" && n.IsOrganization {
+		fields["is_organization"] = "An organization cannot itself belong to an organization."
 	}
 	if len(fields) > 0 {
 		return Invalid(fields)
@@ -61,6 +77,12 @@ type AccountUpdate struct {
 	// MaxResellerDepth is how many levels of sub-resellers a reseller may
 	// create; only its vendor sets it.
 	MaxResellerDepth *int `json:"max_reseller_depth"`
+	// OrganizationID sets the customer's organization once; changing or
+	// clearing ("") it afterwards is ECONFLICT organization_permanent.
+	OrganizationID *string `json:"organization_id"`
+	// IsOrganization marks or unmarks the customer as an organization
+	// anchor; only its vendor does.
+	IsOrganization *bool `json:"is_organization"`
 }
 
 // Normalize trims the input the way every door should.
@@ -76,6 +98,10 @@ func (u *AccountUpdate) Normalize() {
 	if u.SuspendReason != nil {
 		s := strings.TrimSpace(*u.SuspendReason)
 		u.SuspendReason = &s
+	}
+	if u.OrganizationID != nil {
+		s := strings.TrimSpace(*u.OrganizationID)
+		u.OrganizationID = &s
 	}
 }
 
