@@ -290,11 +290,10 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*Cre
 	if in.ParentID == "" {
 		return nil, tenantry.Invalid(map[string]string{"parent_id": "This field is required."})
 	}
+	// a parent out of reach is not found, like any id that is not the
+	// caller's (the panel shows it on the parent_id field)
 	parent, err := s.Account(ctx, in.ParentID)
 	if err != nil {
-		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
-			return nil, tenantry.Invalid(map[string]string{"parent_id": "Choose an account you manage."})
-		}
 		return nil, err
 	}
 	if !parent.Kind.IsVendor() {

@@ -320,8 +320,8 @@ func TestAPIAccounts(t *testing.T) {
 		}
 		r = acme.api(http.MethodPost, "/api/v1/accounts", token, map[string]any{"kind": "customer", "name": "Under Orbit",
 			"parent_id": f.accountID("Orbit IT")})
-		if r.Code != http.StatusUnprocessableEntity {
-			t.Errorf("foreign parent = %d, want 422", r.Code)
+		if r.Code != http.StatusNotFound {
+			t.Errorf("foreign parent = %d, want 404", r.Code)
 		}
 		var n int
 		page, _ := f.scope("portal.localhost", "admin@nimbus.example").Accounts(context.Background(), store.AccountFilter{Q: "Dup"})

@@ -56,7 +56,10 @@ func TestInvitationJourney(t *testing.T) {
 		t.Errorf("the used link = %d, want 404", r.Code)
 	}
 	// Ops may look but not manage customers
-	if r := guest.submit("/reseller/accounts/new", "/reseller/accounts/new", url.Values{"kind": {"customer"}, "name": {"X"},
+	if r := guest.get("/reseller/accounts/new"); r.Code != http.StatusForbidden {
+		t.Errorf("an Ops member opening the new-account form = %d, want 403", r.Code)
+	}
+	if r := guest.submit("/reseller", "/reseller/accounts/new", url.Values{"kind": {"customer"}, "name": {"X"},
 		"owner.name": {"X"}, "owner.email": {"x@example.test"}}); r.Code != http.StatusForbidden {
 		t.Errorf("an Ops member creating a customer = %d, want 403", r.Code)
 	}

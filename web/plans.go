@@ -128,6 +128,10 @@ func (h planPages) editorVM(c echo.Context, plan *tenantry.Plan, in tenantry.Pla
 
 func (h planPages) newForm(c echo.Context) error {
 	ctx := c.Request().Context()
+	// the form is for those who may save it
+	if err := tenantry.Authorize(h.s.scope(c).Actor(), tenantry.PermPlansManage, panelAccount(c)); err != nil {
+		return err
+	}
 	st, err := h.s.scope(c).Settings(ctx, panelAccount(c).ID)
 	if err != nil {
 		return err

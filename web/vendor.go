@@ -171,6 +171,15 @@ func (h vendorPages) formVM(c echo.Context, in tenantry.NewAccount, errs map[str
 }
 
 func (h vendorPages) newForm(c echo.Context) error {
+	// the form is for those who may save it: customers.manage or
+	// resellers.manage below the panel's account
+	root := panelAccount(c)
+	actor := h.s.scope(c).Actor()
+	if err := tenantry.AuthorizeCreate(actor, tenantry.KindCustomer, root); err != nil {
+		if rerr := tenantry.AuthorizeCreate(actor, tenantry.KindReseller, root); rerr != nil {
+			return err
+		}
+	}
 	vm, err := h.formVM(c, tenantry.NewAccount{Kind: tenantry.AccountKind(c.QueryParam("kind")),
 		ParentID: c.QueryParam("parent_id")}, nil)
 	if err != nil {
@@ -186,6 +195,10 @@ func (h vendorPages) create(c echo.Context) error {
 	}
 	in := f.newAccount()
 	created, err := h.s.scope(c).CreateAccount(c.Request().Context(), in)
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		// a parent the form did not offer: say so on the field
+		err = tenantry.Invalid(map[string]string{"parent_id": "Choose an account you manage."})
+	}
 	if errs := formErrors(err); errs != nil {
 		if e := tenantry.AsError(err); e.Code == "resellers_disabled" {
 			errs = map[string]string{"kind": e.Message}

@@ -1,0 +1,714 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/web"
+)
+
+// The route × role × tenant matrix (issue 5): every registered route, called
+// by each built-in role of the reseller Acme Hosting, by a customer-side
+// member, by an anonymous visitor and by a member of a foreign tenant, must
+// answer exactly the status in the table. A route registered without a row,
+// or a row for a route that no longer exists, fails the test.
+//
+// The rules (API.md, internal/tenantry/authz.go):
+//   - 404 when the object (or the panel) is outside the caller's reach, and
+//     for every id of another tenant's subtree;
+//   - 403 when the caller sees the object but no role allows the action;
+//   - 401 on the API without a (valid) token;
+//   - 303 to /login for pages without a session;
+//   - 200/201/204/303 when allowed.
+
+// Subjects, in the order of the columns of the matrix.
+const (
+	sOwner   = iota // admin@acme.example, Owner of Acme Hosting, on acme.localhost
+	sAdmin          // a member of Acme with the built-in role Admin
+	sOps            // … Ops
+	sBilling        // … Billing
+	sViewer         // … Viewer
+	sCust           // owner@bluebakery.example: Owner of the customer Blue Bakery (below Acme), on acme.localhost
+	sAnon           // no session, no token, on acme.localhost
+	sForeign        // admin@orbit.example, Owner of Orbit IT, signed in on orbit.localhost, calling Acme's ids
+	nSubjects
+)
+
+var subjectNames = [nSubjects]string{"Owner", "Admin", "Ops", "Billing", "Viewer", "Customer", "Anonymous", "Foreign"}
+
+type subjectInfo struct{ host, email string }
+
+var subjects = [nSubjects]subjectInfo{
+	sOwner:   {"acme.localhost", "admin@acme.example"},
+	sAdmin:   {"acme.localhost", "mx-admin@acme.example"},
+	sOps:     {"acme.localhost", "mx-ops@acme.example"},
+	sBilling: {"acme.localhost", "mx-billing@acme.example"},
+	sViewer:  {"acme.localhost", "mx-viewer@acme.example"},
+	sCust:    {"acme.localhost", "owner@bluebakery.example"},
+	sAnon:    {"acme.localhost", ""},
+	sForeign: {"orbit.localhost", "admin@orbit.example"},
+}
+
+// st is one row's expected statuses, one per subject.
+type st [nSubjects]int
+
+// Role permissions as API.md and authz.go document them, written out again
+// here on purpose: a change of a built-in role must show up in this test.
+var matrixRolePerms = map[int][]tenantry.Permission{
+	sOwner:   tenantry.AllPermissions,
+	sAdmin:   tenantry.AllPermissions,
+	sOps:     {tenantry.PermAccountView, tenantry.PermInfraView, tenantry.PermInfraManage, tenantry.PermReportsView},
+	sBilling: {tenantry.PermAccountView, tenantry.PermBillingView, tenantry.PermBillingManage, tenantry.PermReportsView, tenantry.PermPlansManage},
+	sViewer:  {tenantry.PermAccountView, tenantry.PermInfraView, tenantry.PermBillingView, tenantry.PermReportsView, tenantry.PermAuditView},
+}
+
+// acme gives the five Acme roles' statuses for an action needing p on an
+// object Acme's staff see (Acme itself or an account below it): ok when the
+// role has p, else 403. Vendor permissions (customers.manage, …) count
+// because the grant on Acme is above the target; rows acting on Acme itself
+// with a vendor permission must not use this helper.
+func acme(p tenantry.Permission, ok int) (out [5]int) {
+	for r := sOwner; r <= sViewer; r++ {
+		out[r] = http.StatusForbidden
+		if slices.Contains(matrixRolePerms[r], p) {
+			out[r] = ok
+		}
+	}
+	return out
+}
+
+// row builds a row's statuses from the five Acme roles and the rest.
+func row(roles [5]int, cust, anon, foreign int) st {
+	return st{roles[0], roles[1], roles[2], roles[3], roles[4], cust, anon, foreign}
+}
+
+// all5 is the same status for the five Acme roles.
+func all5(s int) [5]int { return [5]int{s, s, s, s, s} }
+
+// Page groups. A page without a session redirects to /login (303); the
+// foreign user, signed in on orbit.localhost, gets 404 for every id of
+// Acme's subtree; the customer's Owner has no reseller panel (404).
+func resellerPage(roles [5]int) st { return row(roles, 404, 303, 404) }
+
+// resellerList is a /reseller page naming no object: the foreign user gets
+// its own (Orbit's) page.
+func resellerList(roles [5]int, foreign int) st { return row(roles, 404, 303, foreign) }
+
+// providerPage: no Acme member, customer or Orbit member has a provider
+// grant, so the provider panel does not exist for them (404).
+var providerPage = st{404, 404, 404, 404, 404, 404, 303, 404}
+
+// appPage is an end-user page on Blue Bakery's objects: Acme's staff have
+// no customer panel (404; they act through act-as), the customer's Owner
+// may; the foreign user has no customer panel.
+func appPage(cust int) st { return st{404, 404, 404, 404, 404, cust, 303, 404} }
+
+// apiRow: the API without a token is 401; the foreign user's token belongs
+// to orbit.localhost, where Acme's ids do not exist (404); the customer's
+// Owner does not see Acme or its other customers (404) unless the row says.
+func apiRow(roles [5]int, cust, foreign int) st { return row(roles, cust, 401, foreign) }
+
+// ids are the demo objects the paths name.
+
+// call is one request a row makes; fill replaces {name} in path and form.
+type call struct {
+	method, path string
+	page         string     // page whose CSRF token a form post carries ("" for the API)
+	form         url.Values // page forms
+	json         any        // API bodies
+	body         string     // raw body (the logo)
+	ctype        string
+}
+
+func get(path string) call { return call{method: http.MethodGet, path: path} }
+
+func post(path string, kv ...string) call {
+	form := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		form.Add(kv[i], kv[i+1])
+	}
+	return call{method: http.MethodPost, path: path, form: form}
+}
+
+func apiCall(method, path string, body any) call {
+	return call{method: method, path: "/api/v1" + path, json: body}
+}
+
+type matrixRow struct {
+	call call
+	want st
+	// own, when set, builds the call per subject (their own credentials).
+	own func(subj int, email string) call
+}
+
+// matrixSkip lists routes the matrix leaves out, with the reason.
+var matrixSkip = map[string]string{
+	"GET /healthz":       "host-independent health check; reveals no tenant and needs no session",
+	"GET /static/*":      "embedded static assets; no tenant, no session",
+	"GET /brand.css":     "the tenant's public brand stylesheet, served to anyone on its domain",
+	"GET /brand/logo":    "the tenant's public logo, served to anyone on its domain (404 when it has none)",
+	"GET /brand/favicon": "the tenant's public favicon, served to anyone on its domain",
+	"* /api/v1/*":        "the API's catch-all: every unknown API path answers 404",
+}
+
+func matrixRows() map[string]matrixRow {
+	ok, created, noContent, see := http.StatusOK, http.StatusCreated, http.StatusNoContent, http.StatusSeeOther
+	all := func(s int) [5]int { return all5(s) }
+	P := func(p tenantry.Permission, s int) [5]int { return acme(p, s) }
+	own := func(f func(subj int, email string) call, want st) matrixRow { return matrixRow{own: f, want: want} }
+	r := func(c call, want st) matrixRow { return matrixRow{call: c, want: want} }
+
+	m := map[string]matrixRow{
+		// ---- public and session pages: they name no object of Acme's, so
+		// the foreign user gets them on its own domain like anyone else.
+		"GET /":      r(get("/"), st{see, see, see, see, see, see, see, see}),
+		"GET /login": r(get("/login"), st{see, see, see, see, see, see, ok, see}),
+		"POST /login": own(func(subj int, email string) call {
+			if email == "" {
+				email = "admin@acme.example"
+			}
+			return post("/login", "email", email, "password", store.DemoPassword)
+		}, st{see, see, see, see, see, see, see, see}),
+		"POST /logout": r(post("/logout"), st{see, see, see, see, see, see, see, see}),
+		// unknown one-time tokens name nothing: 404 for everyone
+		"GET /set-password/:token":   r(get("/set-password/no-such-token"), st{404, 404, 404, 404, 404, 404, 404, 404}),
+		"POST /set-password/:token":  r(post("/set-password/no-such-token", "password", "matrix-secret-42", "confirm", "matrix-secret-42"), st{404, 404, 404, 404, 404, 404, 404, 404}),
+		"GET /verify/:token":         r(get("/verify/no-such-token"), st{404, 404, 404, 404, 404, 404, 404, 404}),
+		"POST /verify/:token":        r(post("/verify/no-such-token"), st{404, 404, 404, 404, 404, 404, 404, 404}),
+		"GET /reset-password/:token": r(get("/reset-password/no-such-token"), st{404, 404, 404, 404, 404, 404, 404, 404}),
+		"POST /reset-password/:token": r(post("/reset-password/no-such-token", "password", "matrix-secret-42", "confirm", "matrix-secret-42"),
+			st{404, 404, 404, 404, 404, 404, 404, 404}),
+		// a pending invitation to Acme: its link exists on acme.localhost only
+		"GET /invitations/:token": r(get("/invitations/{inviteToken}"), st{ok, ok, ok, ok, ok, ok, ok, 404}),
+		"POST /invitations/:token": r(post("/invitations/{inviteToken}", "name", "Matrix Guest", "password", "matrix-secret-42", "confirm", "matrix-secret-42"),
+			// the invitation is someone else's: a signed-in user may not take it
+			st{403, 403, 403, 403, 403, 403, see, 404}),
+		"GET /signup":           r(get("/signup"), st{ok, ok, ok, ok, ok, ok, ok, ok}),
+		"POST /signup":          r(post("/signup", "company", "Matrix Co", "name", "Mia Matrix", "email", "mia@matrix.example", "password", "matrix-secret-42", "accept_terms", "on"), st{ok, ok, ok, ok, ok, ok, ok, ok}), // "check your mail"
+		"GET /forgot-password":  r(get("/forgot-password"), st{ok, ok, ok, ok, ok, ok, ok, ok}),
+		"POST /forgot-password": r(post("/forgot-password", "email", "admin@acme.example"), st{ok, ok, ok, ok, ok, ok, ok, ok}),
+		// every signed-in user here has exactly one account: /choose shows it
+		"GET /choose": r(get("/choose"), st{ok, ok, ok, ok, ok, ok, see, ok}),
+		"POST /choose": own(func(subj int, _ string) call {
+			a := map[int]string{sCust: "{bakery}", sForeign: "{orbit}"}[subj]
+			if a == "" {
+				a = "{acme}"
+			}
+			return post("/choose", "account_id", a)
+		}, st{see, see, see, see, see, see, see, see}),
+
+		// ---- profile: always the caller's own; ids that are not the caller's
+		// are 404.
+		"GET /profile":                         r(get("/profile"), st{ok, ok, ok, ok, ok, ok, see, ok}),
+		"POST /profile/name":                   r(post("/profile/name", "name", "Matrix Name"), st{see, see, see, see, see, see, see, see}),
+		"POST /profile/email":                  r(post("/profile/email", "email", "new-address@matrix.example", "email_password", store.DemoPassword), st{see, see, see, see, see, see, see, see}),
+		"GET /profile/email/:token":            r(get("/profile/email/no-such-token"), st{404, 404, 404, 404, 404, 404, see, 404}),
+		"POST /profile/email/:token":           r(post("/profile/email/no-such-token"), st{404, 404, 404, 404, 404, 404, see, 404}),
+		"POST /profile/password":               r(post("/profile/password", "current_password", store.DemoPassword, "password", "matrix-secret-42", "confirm", "matrix-secret-42"), st{see, see, see, see, see, see, see, see}),
+		"POST /profile/sessions/revoke-others": r(post("/profile/sessions/revoke-others"), st{see, see, see, see, see, see, see, see}),
+		"POST /profile/sessions/:id/revoke":    r(post("/profile/sessions/no-such-session/revoke"), st{404, 404, 404, 404, 404, 404, see, 404}),
+		"POST /profile/tokens":                 r(post("/profile/tokens", "token_name", "matrix"), st{ok, ok, ok, ok, ok, ok, see, ok}), // shows the new token once
+		"POST /profile/tokens/:id/revoke":      r(post("/profile/tokens/no-such-token/revoke"), st{404, 404, 404, 404, 404, 404, see, 404}),
+
+		// ---- the reseller panel of Acme
+		"GET /reseller":                      r(get("/reseller"), resellerList(all(ok), ok)),
+		"GET /reseller/accounts":             r(get("/reseller/accounts"), resellerList(all(ok), ok)),
+		"GET /reseller/accounts/new":         r(get("/reseller/accounts/new"), resellerList(P(tenantry.PermCustomersManage, ok), ok)),
+		"POST /reseller/accounts/new":        r(post("/reseller/accounts/new", "kind", "customer", "name", "Matrix Customer", "contact_email", "c@matrix.example", "owner.name", "Moe", "owner.email", "moe@matrix.example"), resellerList(P(tenantry.PermCustomersManage, created), created)), // the page with the owner's one-time link
+		"GET /reseller/accounts/:id":         r(get("/reseller/accounts/{bakery}"), resellerPage(all(ok))),
+		"POST /reseller/accounts/:id":        r(post("/reseller/accounts/{bakery}", "name", "Blue Bakery Ltd", "contact_email", "hello@bluebakery.example"), resellerPage(P(tenantry.PermCustomersManage, see))),
+		"POST /reseller/accounts/:id/status": r(post("/reseller/accounts/{bakery}/status", "status", "suspended", "suspend_reason", "matrix"), resellerPage(P(tenantry.PermCustomersManage, see))),
+		"POST /reseller/accounts/:id/plan":   r(post("/reseller/accounts/{bakery}/plan", "plan_id", "{retailPlan}"), resellerPage(P(tenantry.PermCustomersManage, see))),
+		// only a direct customer of the provider can become a reseller: for
+		// Acme's Owner and Admin the conversion is refused as invalid (422),
+		// after the permission check, which still refuses the other roles
+		"POST /reseller/accounts/:id/convert": r(post("/reseller/accounts/{bakery}/convert"), resellerPage(P(tenantry.PermResellersManage, 422))),
+		// reading a reseller's domains and depth is account.view, as GET
+		// /api/v1/accounts/:id/domains
+		// the service page is where a vendor manages a reseller: resellers.manage
+		"GET /reseller/accounts/:id/service":         r(get("/reseller/accounts/{beta}/service"), resellerPage(P(tenantry.PermResellersManage, ok))),
+		"POST /reseller/accounts/:id/domain":         r(post("/reseller/accounts/{beta}/domain", "fqdn", "beta2.localhost"), resellerPage(P(tenantry.PermResellersManage, see))),
+		"POST /reseller/accounts/:id/domains":        r(post("/reseller/accounts/{beta}/domains", "alias", "alias.beta.localhost"), resellerPage(P(tenantry.PermResellersManage, see))),
+		"POST /reseller/accounts/:id/domains/remove": r(post("/reseller/accounts/{beta}/domains/remove", "fqdn", "beta.localhost"), resellerPage(P(tenantry.PermResellersManage, see))),
+		"POST /reseller/accounts/:id/depth":          r(post("/reseller/accounts/{beta}/depth", "max_reseller_depth", "0"), resellerPage(P(tenantry.PermResellersManage, see))),
+		"POST /reseller/accounts/:id/approve":        r(post("/reseller/accounts/{bakery}/approve"), resellerPage(P(tenantry.PermCustomersManage, see))),
+		"GET /reseller/accounts/:id/infrastructures": r(get("/reseller/accounts/{bakery}/infrastructures"), resellerPage(P(tenantry.PermInfraView, ok))),
+		// reading plans is account.view; changing them plans.manage
+		"GET /reseller/plans": r(get("/reseller/plans"), resellerList(all(ok), ok)),
+		// a form for what the role may not do is refused
+		"GET /reseller/plans/new":         r(get("/reseller/plans/new"), resellerList(P(tenantry.PermPlansManage, ok), ok)),
+		"POST /reseller/plans/new":        r(post("/reseller/plans/new", "name", "Matrix Plan", "currency", "USD", "audience", "customers", "markup_percent", "10", "prices.instance.small", "0.020"), resellerList(P(tenantry.PermPlansManage, see), see)),
+		"GET /reseller/plans/:id":         r(get("/reseller/plans/{retailPlan}"), resellerPage(all(ok))),
+		"POST /reseller/plans/:id":        r(post("/reseller/plans/{retailPlan}", "name", "Acme Retail 2", "currency", "USD", "audience", "customers", "markup_percent", "25", "prices.instance.small", "0.018"), resellerPage(P(tenantry.PermPlansManage, see))),
+		"POST /reseller/plans/:id/copy":   r(post("/reseller/plans/{retailPlan}/copy", "name", "Acme Retail copy"), resellerPage(P(tenantry.PermPlansManage, see))),
+		"POST /reseller/plans/:id/status": r(post("/reseller/plans/{retailPlan}/status", "status", "archived"), resellerPage(P(tenantry.PermPlansManage, see))),
+		"GET /reseller/settings":          r(get("/reseller/settings"), resellerList(all(ok), ok)),
+		"POST /reseller/settings":         r(post("/reseller/settings", "signup_enabled", "true", "currency", "USD", "tax_rate_percent", "20", "invoice_prefix", "ACME-", "support_email", "support@acme.example", "terms_url", "https://example.com/terms"), resellerList(P(tenantry.PermAccountManage, see), see)),
+		// reading the branding is account.view (store.Branding, GET
+		// /api/v1/accounts/:id/branding); Acme has no logo or favicon: 404
+		"GET /reseller/branding":                 r(get("/reseller/branding"), resellerList(all(ok), ok)),
+		"POST /reseller/branding":                r(post("/reseller/branding", "display_name", "Acme", "primary_color", "#123456", "accent_color", "#654321", "footer_text", "f", "support_email", "support@acme.example"), resellerList(P(tenantry.PermBrandingManage, see), see)),
+		"GET /reseller/branding/preview.css":     r(get("/reseller/branding/preview.css"), resellerList(all(ok), ok)),
+		"GET /reseller/branding/logo":            r(get("/reseller/branding/logo"), resellerList(all(404), 404)),
+		"GET /reseller/branding/favicon":         r(get("/reseller/branding/favicon"), resellerList(all(404), 404)),
+		"POST /reseller/branding/logo/remove":    r(post("/reseller/branding/logo/remove"), resellerList(P(tenantry.PermBrandingManage, see), see)),
+		"POST /reseller/branding/favicon/remove": r(post("/reseller/branding/favicon/remove"), resellerList(P(tenantry.PermBrandingManage, see), see)),
+		"GET /reseller/users":                    r(get("/reseller/users"), resellerList(all(ok), ok)),
+		"POST /reseller/users/invite":            r(post("/reseller/users/invite", "email", "hire@matrix.example", "role", "Viewer"), resellerList(P(tenantry.PermUsersManage, see), see)),
+		"POST /reseller/users/:user/role":        r(post("/reseller/users/{target}/role", "role", "Ops"), resellerPage(P(tenantry.PermUsersManage, see))),
+		"POST /reseller/users/:user/remove":      r(post("/reseller/users/{target}/remove"), resellerPage(P(tenantry.PermUsersManage, see))),
+		"POST /reseller/invitations/:id/resend":  r(post("/reseller/invitations/{acmeInvite}/resend"), resellerPage(P(tenantry.PermUsersManage, see))),
+		"POST /reseller/invitations/:id/revoke":  r(post("/reseller/invitations/{acmeInvite}/revoke"), resellerPage(P(tenantry.PermUsersManage, see))),
+		"GET /reseller/roles":                    r(get("/reseller/roles"), resellerList(all(ok), ok)),
+		"POST /reseller/roles":                   r(post("/reseller/roles", "name", "Matrix role", "permissions", "account.view"), resellerList(P(tenantry.PermRolesManage, see), see)),
+		"POST /reseller/roles/:role":             r(post("/reseller/roles/{supportRole}", "name", "Support desk 2", "permissions", "account.view"), resellerPage(P(tenantry.PermRolesManage, see))),
+		"POST /reseller/roles/:role/delete":      r(post("/reseller/roles/{supportRole}/delete"), resellerPage(P(tenantry.PermRolesManage, see))),
+		"GET /reseller/audit":                    r(get("/reseller/audit"), resellerList(P(tenantry.PermAuditView, ok), ok)),
+		"GET /reseller/audit/export":             r(get("/reseller/audit/export"), resellerList(P(tenantry.PermAuditView, ok), ok)),
+
+		// ---- the end-user panel, on Blue Bakery's objects
+		"GET /app":                             r(get("/app"), appPage(ok)),
+		"GET /app/infrastructures":             r(get("/app/infrastructures"), appPage(ok)),
+		"POST /app/infrastructures":            r(post("/app/infrastructures", "name", "matrix-infra"), appPage(see)),
+		"GET /app/infrastructures/:id":         r(get("/app/infrastructures/{webProd}"), appPage(ok)),
+		"POST /app/infrastructures/:id":        r(post("/app/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), appPage(see)),
+		"POST /app/infrastructures/:id/delete": r(post("/app/infrastructures/{sandbox}/delete"), appPage(see)),
+		"GET /app/cost-centers":                r(get("/app/cost-centers"), appPage(ok)),
+		"POST /app/cost-centers":               r(post("/app/cost-centers", "name", "Matrix CC"), appPage(see)),
+		"POST /app/cost-centers/:id":           r(post("/app/cost-centers/{stagingCC}", "name", "Staging 2"), appPage(see)),
+		"POST /app/cost-centers/:id/delete":    r(post("/app/cost-centers/{emptyCC}/delete"), appPage(see)),
+		"GET /app/audit":                       r(get("/app/audit"), appPage(ok)),
+		"GET /app/audit/export":                r(get("/app/audit/export"), appPage(ok)),
+		"GET /app/users":                       r(get("/app/users"), appPage(ok)),
+		"POST /app/users/invite":               r(post("/app/users/invite", "email", "hire@matrix.example", "role", "Viewer"), appPage(see)),
+		"POST /app/users/:user/role":           r(post("/app/users/{bakeryTarget}/role", "role", "Ops"), appPage(see)),
+		"POST /app/users/:user/remove":         r(post("/app/users/{bakeryTarget}/remove"), appPage(see)),
+		"POST /app/invitations/:id/resend":     r(post("/app/invitations/{bakeryInvite}/resend"), appPage(see)),
+		"POST /app/invitations/:id/revoke":     r(post("/app/invitations/{bakeryInvite}/revoke"), appPage(see)),
+		"GET /app/roles":                       r(get("/app/roles"), appPage(ok)),
+		"POST /app/roles":                      r(post("/app/roles", "name", "Matrix role", "permissions", "account.view"), appPage(see)),
+		"POST /app/roles/:role":                r(post("/app/roles/{bakeryRole}", "name", "Bakery role 2", "permissions", "account.view"), appPage(see)),
+		"POST /app/roles/:role/delete":         r(post("/app/roles/{bakeryRole}/delete"), appPage(see)),
+
+		// ---- the provider panel: nobody in the matrix has a provider grant
+		"GET /provider":                     r(get("/provider"), providerPage),
+		"GET /provider/metrics":             r(get("/provider/metrics"), providerPage),
+		"POST /provider/metrics":            r(post("/provider/metrics", "key", "matrix.metric", "name", "M", "unit", "hour"), providerPage),
+		"POST /provider/metrics/:key":       r(post("/provider/metrics/instance.small", "name", "M", "unit", "hour"), providerPage),
+		"POST /provider/settings/resellers": r(post("/provider/settings/resellers", "resellers_enabled", "false"), providerPage),
+		"GET /provider/outbox":              r(get("/provider/outbox"), providerPage),
+		"GET /provider/outbox/:id":          r(get("/provider/outbox/no-such-mail"), providerPage),
+		"GET /provider/outbox/:id/html":     r(get("/provider/outbox/no-such-mail/html"), providerPage),
+
+		// ---- the API. The customer's Owner sees Blue Bakery only.
+		"POST /api/v1/auth/token": own(func(subj int, email string) call {
+			if email == "" {
+				email = "admin@acme.example"
+			}
+			return apiCall(http.MethodPost, "/auth/token", map[string]string{"email": email, "password": store.DemoPassword})
+		}, st{created, created, created, created, created, created, created, created}),
+		"GET /api/v1/me":               r(apiCall(http.MethodGet, "/me", nil), apiRow(all(ok), ok, ok)),
+		"GET /api/v1/me/tokens":        r(apiCall(http.MethodGet, "/me/tokens", nil), apiRow(all(ok), ok, ok)),
+		"GET /api/v1/me/sessions":      r(apiCall(http.MethodGet, "/me/sessions", nil), apiRow(all(ok), ok, ok)),
+		"DELETE /api/v1/me/tokens/:id": r(apiCall(http.MethodDelete, "/me/tokens/no-such-token", nil), apiRow(all(404), 404, 404)),
+		"GET /api/v1/permissions":      r(apiCall(http.MethodGet, "/permissions", nil), apiRow(all(ok), ok, ok)),
+		"GET /api/v1/metrics":          r(apiCall(http.MethodGet, "/metrics", nil), apiRow(all(ok), ok, ok)),
+		// provider only: the metric catalogue is not visible to anyone else
+		"POST /api/v1/metrics":     r(apiCall(http.MethodPost, "/metrics", map[string]string{"key": "matrix.metric", "name": "M", "unit": "hour"}), apiRow(all(404), 404, 404)),
+		"PUT /api/v1/metrics/:key": r(apiCall(http.MethodPut, "/metrics/instance.small", map[string]string{"name": "M", "unit": "hour"}), apiRow(all(404), 404, 404)),
+		"GET /api/v1/accounts":     r(apiCall(http.MethodGet, "/accounts", nil), apiRow(all(ok), ok, ok)),
+		// parent_id names Acme: invisible to the customer's Owner and to the
+		// foreign user, so 404 (API.md: "404 absent or not visible")
+		"POST /api/v1/accounts": r(apiCall(http.MethodPost, "/accounts", map[string]any{"parent_id": "{acme}", "kind": "customer", "name": "Matrix Customer",
+			"contact_email": "c@matrix.example", "owner": map[string]string{"email": "moe@matrix.example", "name": "Moe"}}), apiRow(P(tenantry.PermCustomersManage, created), 404, 404)),
+		"GET /api/v1/accounts/:id":                  r(apiCall(http.MethodGet, "/accounts/{bakery}", nil), apiRow(all(ok), ok, 404)),
+		"PATCH /api/v1/accounts/:id":                r(apiCall(http.MethodPatch, "/accounts/{bakery}", map[string]string{"contact_email": "new@bluebakery.example"}), apiRow(P(tenantry.PermCustomersManage, ok), ok, 404)),
+		"POST /api/v1/accounts/:id/convert":         r(apiCall(http.MethodPost, "/accounts/{bakery}/convert", nil), apiRow(P(tenantry.PermResellersManage, 422), 403, 404)), // 422: see the page
+		"GET /api/v1/accounts/:id/domains":          r(apiCall(http.MethodGet, "/accounts/{beta}/domains", nil), apiRow(all(ok), 404, 404)),
+		"POST /api/v1/accounts/:id/domains":         r(apiCall(http.MethodPost, "/accounts/{beta}/domains", map[string]string{"fqdn": "alias.beta.localhost"}), apiRow(P(tenantry.PermResellersManage, created), 404, 404)),
+		"DELETE /api/v1/accounts/:id/domains/:fqdn": r(apiCall(http.MethodDelete, "/accounts/{beta}/domains/beta.localhost", nil), apiRow(P(tenantry.PermResellersManage, noContent), 404, 404)),
+		"GET /api/v1/accounts/:id/settings":         r(apiCall(http.MethodGet, "/accounts/{acme}/settings", nil), apiRow(all(ok), 404, 404)),
+		"PUT /api/v1/accounts/:id/settings":         r(apiCall(http.MethodPut, "/accounts/{acme}/settings", map[string]string{"invoice_prefix": "ACM-"}), apiRow(P(tenantry.PermAccountManage, ok), 404, 404)),
+		"GET /api/v1/accounts/:id/branding":         r(apiCall(http.MethodGet, "/accounts/{acme}/branding", nil), apiRow(all(ok), 404, 404)),
+		"PUT /api/v1/accounts/:id/branding":         r(apiCall(http.MethodPut, "/accounts/{acme}/branding", map[string]string{"footer_text": "matrix"}), apiRow(P(tenantry.PermBrandingManage, ok), 404, 404)),
+		"PUT /api/v1/accounts/:id/branding/logo": r(call{method: http.MethodPut, path: "/api/v1/accounts/{acme}/branding/logo", body: "{logo}", ctype: "image/png"},
+			apiRow(P(tenantry.PermBrandingManage, ok), 404, 404)),
+		"GET /api/v1/accounts/:id/members":             r(apiCall(http.MethodGet, "/accounts/{acme}/members", nil), apiRow(all(ok), 404, 404)),
+		"POST /api/v1/accounts/:id/members":            r(apiCall(http.MethodPost, "/accounts/{acme}/members", map[string]string{"email": "hire@matrix.example", "role": "Viewer"}), apiRow(P(tenantry.PermUsersManage, created), 404, 404)),
+		"PATCH /api/v1/accounts/:id/members/:user_id":  r(apiCall(http.MethodPatch, "/accounts/{acme}/members/{target}", map[string]string{"role": "Ops"}), apiRow(P(tenantry.PermUsersManage, noContent), 404, 404)),
+		"DELETE /api/v1/accounts/:id/members/:user_id": r(apiCall(http.MethodDelete, "/accounts/{acme}/members/{target}", nil), apiRow(P(tenantry.PermUsersManage, noContent), 404, 404)),
+		"GET /api/v1/accounts/:id/invitations":         r(apiCall(http.MethodGet, "/accounts/{acme}/invitations", nil), apiRow(all(ok), 404, 404)), // as the Users page lists them
+		"POST /api/v1/accounts/:id/invitations":        r(apiCall(http.MethodPost, "/accounts/{acme}/invitations", map[string]string{"email": "hire@matrix.example", "role": "Viewer"}), apiRow(P(tenantry.PermUsersManage, created), 404, 404)),
+		"DELETE /api/v1/invitations/:id":               r(apiCall(http.MethodDelete, "/invitations/{acmeInvite}", nil), apiRow(P(tenantry.PermUsersManage, noContent), 404, 404)),
+		"GET /api/v1/accounts/:id/roles":               r(apiCall(http.MethodGet, "/accounts/{acme}/roles", nil), apiRow(all(ok), 404, 404)),
+		"POST /api/v1/accounts/:id/roles":              r(apiCall(http.MethodPost, "/accounts/{acme}/roles", map[string]any{"name": "Matrix role", "permissions": []string{"account.view"}}), apiRow(P(tenantry.PermRolesManage, created), 404, 404)),
+		"GET /api/v1/accounts/:id/plans":               r(apiCall(http.MethodGet, "/accounts/{acme}/plans", nil), apiRow(all(ok), 404, 404)),
+		"POST /api/v1/accounts/:id/plans": r(apiCall(http.MethodPost, "/accounts/{acme}/plans", map[string]any{"name": "Matrix Plan", "currency": "USD", "audience": "customers",
+			"markup_percent": "10", "prices": []map[string]string{{"metric": "instance.small", "unit_price": "0.02"}}}), apiRow(P(tenantry.PermPlansManage, created), 404, 404)),
+		// Blue Bakery is on Acme Retail: its Owner sees the plan it pays
+		// (200) but may not change or copy it (403)
+		"GET /api/v1/plans/:plan_id":       r(apiCall(http.MethodGet, "/plans/{retailPlan}", nil), apiRow(all(ok), ok, 404)),
+		"PUT /api/v1/plans/:plan_id":       r(apiCall(http.MethodPut, "/plans/{retailPlan}", map[string]string{"name": "Acme Retail 2"}), apiRow(P(tenantry.PermPlansManage, ok), 403, 404)),
+		"POST /api/v1/plans/:plan_id/copy": r(apiCall(http.MethodPost, "/plans/{retailPlan}/copy", map[string]string{"name": "Acme Retail copy"}), apiRow(P(tenantry.PermPlansManage, created), 403, 404)),
+		// a customer's current plan: part of its account (account.view);
+		// assigning one is the vendor's (customers.manage from above)
+		"GET /api/v1/accounts/:id/plan":             r(apiCall(http.MethodGet, "/accounts/{bakery}/plan", nil), apiRow(all(ok), ok, 404)),
+		"PUT /api/v1/accounts/:id/plan":             r(apiCall(http.MethodPut, "/accounts/{bakery}/plan", map[string]string{"plan_id": "{retailPlan}"}), apiRow(P(tenantry.PermCustomersManage, ok), 403, 404)),
+		"GET /api/v1/accounts/:id/audit":            r(apiCall(http.MethodGet, "/accounts/{bakery}/audit", nil), apiRow(P(tenantry.PermAuditView, ok), ok, 404)),
+		"GET /api/v1/accounts/:id/infrastructures":  r(apiCall(http.MethodGet, "/accounts/{bakery}/infrastructures", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
+		"POST /api/v1/accounts/:id/infrastructures": r(apiCall(http.MethodPost, "/accounts/{bakery}/infrastructures", map[string]string{"name": "matrix-infra"}), apiRow(P(tenantry.PermInfraManage, created), created, 404)),
+		"GET /api/v1/infrastructures/:id":           r(apiCall(http.MethodGet, "/infrastructures/{webProd}", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
+		"PATCH /api/v1/infrastructures/:id":         r(apiCall(http.MethodPatch, "/infrastructures/{webProd}", map[string]string{"name": "web-prod-2"}), apiRow(P(tenantry.PermInfraManage, ok), ok, 404)),
+		"DELETE /api/v1/infrastructures/:id":        r(apiCall(http.MethodDelete, "/infrastructures/{sandbox}", nil), apiRow(P(tenantry.PermInfraManage, noContent), noContent, 404)),
+		"GET /api/v1/accounts/:id/cost-centers":     r(apiCall(http.MethodGet, "/accounts/{bakery}/cost-centers", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
+		"POST /api/v1/accounts/:id/cost-centers":    r(apiCall(http.MethodPost, "/accounts/{bakery}/cost-centers", map[string]string{"name": "Matrix CC"}), apiRow(P(tenantry.PermInfraManage, created), created, 404)),
+		"PATCH /api/v1/cost-centers/:id":            r(apiCall(http.MethodPatch, "/cost-centers/{stagingCC}", map[string]string{"name": "Staging 2"}), apiRow(P(tenantry.PermInfraManage, ok), ok, 404)),
+		"DELETE /api/v1/cost-centers/:id":           r(apiCall(http.MethodDelete, "/cost-centers/{emptyCC}", nil), apiRow(P(tenantry.PermInfraManage, noContent), noContent, 404)),
+	}
+	// The provider panel shares the vendor pages with the reseller panel;
+	// for everyone in the matrix it does not exist.
+	for k := range m {
+		p, ok := strings.CutPrefix(k, "GET /reseller")
+		if ok && !strings.HasPrefix(p, "/accounts/:id/infrastructures") {
+			m["GET /provider"+p] = matrixRow{call: get(strings.Replace(m[k].call.path, "/reseller", "/provider", 1)), want: providerPage}
+		}
+		p, ok = strings.CutPrefix(k, "POST /reseller")
+		if ok && m[k].own == nil {
+			c := m[k].call
+			c.path = strings.Replace(c.path, "/reseller", "/provider", 1)
+			m["POST /provider"+p] = matrixRow{call: c, want: providerPage}
+		}
+	}
+	m["GET /provider/accounts/:id/infrastructures"] = matrixRow{call: get("/provider/accounts/{bakery}/infrastructures"), want: providerPage}
+	return m
+}
+
+func routeKey(method, path string) string { return method + " " + path }
+
+// TestRouteMatrixCoversEveryRoute fails when a route is registered
+// without a row, and when a row names a route that no longer exists.
+func TestRouteMatrixCoversEveryRoute(t *testing.T) {
+	f := newFixture(t)
+	rows := matrixRows()
+	registered := map[string]bool{}
+	for _, rt := range f.srv.Routes() {
+		if rt.Method == "echo_route_not_found" {
+			continue // Echo's own 404 fallbacks for groups, not routes
+		}
+		k := routeKey(rt.Method, rt.Path)
+		registered[k] = true
+		if _, ok := matrixSkip["* "+rt.Path]; ok {
+			continue
+		}
+		if _, ok := matrixSkip[k]; ok {
+			continue
+		}
+		if _, ok := rows[k]; !ok {
+			t.Errorf("route %s has no entry in the matrix (add one to matrixRows, or a reason to matrixSkip)", k)
+		}
+	}
+	for k := range rows {
+		if !registered[k] {
+			t.Errorf("matrix entry %s names no registered route", k)
+		}
+	}
+	for k := range matrixSkip {
+		if !strings.HasPrefix(k, "* ") && !registered[k] {
+			t.Errorf("skip entry %s names no registered route", k)
+		}
+	}
+}
+
+// matrixEnv is what every case starts from: a snapshot of the demo database
+// with the matrix's members, sessions and tokens in it, and each subject's
+// cookies, token and CSRF token.
+type matrixEnv struct {
+	snapshot string
+	ids      map[string]string
+	cookies  [nSubjects]map[string]map[string]*http.Cookie
+	tokens   [nSubjects]string
+	csrf     [nSubjects]string
+	// the foreign user's session cookie and token replayed on acme.localhost
+	hereCookies map[string]map[string]*http.Cookie
+	hereToken   string
+	hereCSRF    string
+}
+
+func newMatrixEnv(t *testing.T) *matrixEnv {
+	t.Helper()
+	ctx := context.Background()
+	f := newFixtureWithMembers(t,
+		auditMember{"Acme Hosting", "mx-admin@acme.example", tenantry.RoleAdmin},
+		auditMember{"Acme Hosting", "mx-ops@acme.example", tenantry.RoleOps},
+		auditMember{"Acme Hosting", "mx-billing@acme.example", tenantry.RoleBilling},
+		auditMember{"Acme Hosting", "mx-viewer@acme.example", tenantry.RoleViewer},
+		// the member whose role the users pages change or remove
+		auditMember{"Acme Hosting", "mx-target@acme.example", tenantry.RoleViewer},
+		auditMember{"Blue Bakery", "mx-baker@bluebakery.example", tenantry.RoleViewer},
+	)
+	env := &matrixEnv{ids: map[string]string{}}
+	id := env.ids
+	for k, name := range map[string]string{"acme": "Acme Hosting", "beta": "Beta Resale", "bakery": "Blue Bakery",
+		"cobalt": "Cobalt Law", "orbit": "Orbit IT", "delta": "Delta Freight"} {
+		id[k] = f.accountID(name)
+	}
+	acmeAdmin := f.scope("acme.localhost", "admin@acme.example")
+	plans, err := acmeAdmin.Plans(ctx, id["acme"], store.PlanFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plans {
+		if p.Name == "Acme Retail" {
+			id["retailPlan"] = p.ID
+		}
+	}
+	roles, err := acmeAdmin.Roles(ctx, id["acme"])
+	if err != nil || len(roles) == 0 {
+		t.Fatalf("Acme's roles: %v %v", roles, err)
+	}
+	id["supportRole"] = roles[0].ID
+	id["webProd"] = f.infraID(t, "Blue Bakery", "web-prod")
+	id["sandbox"] = f.infraID(t, "Blue Bakery", "sandbox")
+	id["prodCC"] = f.costCenterID(t, "Blue Bakery", "Production")
+	id["stagingCC"] = f.costCenterID(t, "Blue Bakery", "Staging")
+	for k, email := range map[string]string{"target": "mx-target@acme.example", "bakeryTarget": "mx-baker@bluebakery.example"} {
+		u, err := f.db.UserByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id[k] = u.ID
+	}
+	links := mail.Links{Scheme: "http"}
+	inv, err := acmeAdmin.Invite(ctx, id["acme"], "pending@matrix.example", tenantry.RoleViewer, links)
+	if err != nil || inv.Invitation == nil {
+		t.Fatalf("invite to Acme: %+v %v", inv, err)
+	}
+	id["acmeInvite"] = inv.Invitation.ID
+	link := invitationPath.FindStringSubmatch(f.mailTo("pending@matrix.example").Text)
+	if link == nil {
+		t.Fatal("no invitation link")
+	}
+	id["inviteToken"] = strings.TrimPrefix(link[2], "/invitations/")
+	bakeryOwner := f.scope("acme.localhost", "owner@bluebakery.example")
+	inv, err = bakeryOwner.Invite(ctx, id["bakery"], "pending@bakery.example", tenantry.RoleViewer, links)
+	if err != nil || inv.Invitation == nil {
+		t.Fatalf("invite to Blue Bakery: %+v %v", inv, err)
+	}
+	id["bakeryInvite"] = inv.Invitation.ID
+	role, err := bakeryOwner.CreateRole(ctx, id["bakery"], tenantry.RoleInput{Name: "Bakery auditor", Permissions: []string{"account.view", "audit.view"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id["bakeryRole"] = role.ID
+	cc, err := bakeryOwner.CreateCostCenter(ctx, id["bakery"], tenantry.CostCenterInput{Name: "Empty"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id["emptyCC"] = cc.ID
+	id["logo"] = string(pngImage(t, 64, 64, false))
+
+	for s := range nSubjects {
+		b := f.browser(subjects[s].host)
+		page := "/forgot-password"
+		if e := subjects[s].email; e != "" {
+			b.login(e)
+			env.tokens[s] = b.token(e)
+			page = "/profile"
+		}
+		env.csrf[s] = b.csrf(page)
+		env.cookies[s] = b.cookies
+	}
+	// Orbit's admin replays its session cookie and token on acme.localhost
+	here := f.browser("acme.localhost")
+	here.get("/forgot-password") // a CSRF nonce of its own, as any visitor has
+	for _, c := range env.cookies[sForeign]["orbit.localhost"] {
+		if !strings.Contains(c.Name, "csrf") {
+			here.cookies["acme.localhost"][c.Name] = c
+		}
+	}
+	env.hereCSRF = here.csrf("/forgot-password")
+	env.hereCookies = here.cookies
+	env.hereToken = env.tokens[sForeign]
+
+	env.snapshot = filepath.Join(t.TempDir(), "matrix.db")
+	if err := f.db.Backup(ctx, env.snapshot); err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// fixture opens a private copy of the snapshot.
+func (env *matrixEnv) fixture(t *testing.T) *fixture {
+	t.Helper()
+	b, err := os.ReadFile(env.snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.CreateTemp(t.TempDir(), "case-*.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := file.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := file.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), file.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	srv := web.New(db, web.Config{SessionKey: []byte(strings.Repeat("k", 32)),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return &fixture{t: t, db: db, srv: srv}
+}
+
+func jsonString(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+func cloneJar(j map[string]map[string]*http.Cookie) map[string]map[string]*http.Cookie {
+	out := map[string]map[string]*http.Cookie{}
+	for h, m := range j {
+		out[h] = maps.Clone(m)
+	}
+	return out
+}
+
+// who is a subject as a case runs it: a browser on a fixture, a token and
+// a CSRF token.
+type who struct {
+	b           *browser
+	token, csrf string
+}
+
+func (env *matrixEnv) who(f *fixture, subj int, here bool) who {
+	if here {
+		b := f.browser("acme.localhost")
+		b.cookies = cloneJar(env.hereCookies)
+		return who{b, env.hereToken, env.hereCSRF}
+	}
+	b := f.browser(subjects[subj].host)
+	b.cookies = cloneJar(env.cookies[subj])
+	return who{b, env.tokens[subj], env.csrf[subj]}
+}
+
+func (env *matrixEnv) fill(s string) string {
+	for k, v := range env.ids {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return s
+}
+
+func (env *matrixEnv) do(w who, c call) *response {
+	path := env.fill(c.path)
+	switch {
+	case c.ctype != "":
+		req, _ := http.NewRequest(c.method, path, strings.NewReader(env.fill(c.body)))
+		req.Header.Set("Content-Type", c.ctype)
+		if w.token != "" {
+			req.Header.Set("Authorization", "Bearer "+w.token)
+		}
+		return w.b.do(req)
+	case strings.HasPrefix(path, "/api/"):
+		var body any
+		if c.json != nil {
+			j, _ := jsonString(c.json)
+			body = env.fill(j)
+		}
+		return w.b.api(c.method, path, w.token, body)
+	case c.method == http.MethodGet:
+		return w.b.get(path)
+	default:
+		form := url.Values{}
+		for k, vs := range c.form {
+			for _, v := range vs {
+				form.Add(k, env.fill(v))
+			}
+		}
+		form.Set("_csrf", w.csrf)
+		return w.b.post(path, form)
+	}
+}
+
+// needsLogin reports whether a page path is behind requireLogin.
+func needsLogin(path string) bool {
+	for _, p := range []string{"/reseller", "/provider", "/app", "/profile", "/choose"} {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRouteMatrix calls every route of the matrix as every subject. Reads
+// share one copy of the database per subject; each state-changing call
+// gets a fresh copy, so no call sees another's effects.
+func TestRouteMatrix(t *testing.T) {
+	env := newMatrixEnv(t)
+	rows := matrixRows()
+	keys := slices.Sorted(maps.Keys(rows))
+	type subj struct {
+		name string
+		s    int
+		here bool
+	}
+	var subs []subj
+	for s := range nSubjects {
+		subs = append(subs, subj{subjectNames[s], s, false})
+	}
+	// Orbit's admin replaying its cookie and token on acme.localhost is,
+	// there, nobody: the same answers as the anonymous visitor.
+	subs = append(subs, subj{"ForeignOnAcme", sAnon, true})
+	for _, sb := range subs {
+		t.Run(sb.name, func(t *testing.T) {
+			t.Parallel()
+			reads := env.fixture(t)
+			for _, k := range keys {
+				rw := rows[k]
+				if rw.own != nil && sb.here {
+					continue // own credentials: Orbit's on acme.localhost are plain wrong credentials
+				}
+				c := rw.call
+				if rw.own != nil {
+					c = rw.own(sb.s, subjects[sb.s].email)
+				}
+				f := reads
+				if c.method != http.MethodGet {
+					f = env.fixture(t)
+				}
+				r := env.do(env.who(f, sb.s, sb.here), c)
+				want := rw.want[sb.s]
+				if r.Code != want {
+					body := r.body
+					if len(body) > 300 || !strings.HasPrefix(body, "{") {
+						body = "" // pages: the status says enough
+					}
+					t.Errorf("%s as %s: %s %s = %d, want %d %s", k, sb.name, c.method, env.fill(c.path), r.Code, want, body)
+					continue
+				}
+				if want == http.StatusSeeOther && sb.s == sAnon && needsLogin(c.path) && !strings.HasPrefix(r.location(), "/login") {
+					t.Errorf("%s as %s: redirects to %q, want /login", k, sb.name, r.location())
+				}
+				if f != reads {
+					f.db.Close()
+				}
+			}
+		})
+	}
+}
