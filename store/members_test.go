@@ -108,3 +108,43 @@ func TestMemberRoles(t *testing.T) {
 		wantKind(t, acme.RemoveMember(ctx, acmeID, "usr_nobody"), tenantry.ENOTFOUND)
 	})
 }
+
+func TestActAs(t *testing.T) {
+	f := newDemo(t)
+	ctx := context.Background()
+	acme := f.scope(t, "acme.localhost", "admin@acme.example")
+	bakery := f.id(t, "Blue Bakery")
+	_, err := acme.StartActingAs(ctx, bakery, " ")
+	wantField(t, err, tenantry.EINVALID, "reason")
+	if _, err := acme.StartActingAs(ctx, bakery, "ticket 4711: cannot find invoice"); err != nil {
+		t.Fatal(err)
+	}
+	// never on itself, above or beside
+	for _, name := range []string{"Acme Hosting", "Nimbus Cloud", "Orbit IT"} {
+		_, err := acme.StartActingAs(ctx, f.id(t, name), "why not")
+		if k := tenantry.ErrorKind(err); k != tenantry.EFORBIDDEN && k != tenantry.ENOTFOUND {
+			t.Errorf("acting as %s: %v, want refused", name, err)
+		}
+	}
+	// a Viewer lacks act_as
+	f.addMember(t, "Acme Hosting", "viewer@acme.example", tenantry.RoleViewer)
+	_, err = f.scope(t, "acme.localhost", "viewer@acme.example").StartActingAs(ctx, bakery, "look")
+	wantKind(t, err, tenantry.EFORBIDDEN)
+	// the customer's own admins see it in their log, with both identities
+	owner := f.scope(t, "acme.localhost", "owner@bluebakery.example")
+	page, err := owner.AuditEvents(ctx, bakery, AuditFilter{Action: "act_as"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 1 || page.Items[0].ActorEmail != "admin@acme.example" || page.Items[0].ActingAsID != bakery {
+		t.Errorf("the customer's log = %+v, want the act-as start by Acme's admin", page.Items)
+	}
+	// changes made while acting record both
+	if _, err := acme.ActingAs(bakery).UpdateAccount(ctx, bakery, tenantry.AccountUpdate{ContactEmail: ptr("ops@bluebakery.example")}); err != nil {
+		t.Fatal(err)
+	}
+	page, _ = owner.AuditEvents(ctx, bakery, AuditFilter{Action: "account.update"})
+	if len(page.Items) != 1 || page.Items[0].ActingAsID != bakery {
+		t.Errorf("the change = %+v, want it marked as acting on behalf", page.Items)
+	}
+}

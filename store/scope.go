@@ -20,6 +20,9 @@ type Scope struct {
 	tenant *tenantry.Tenant
 	actor  *tenantry.Actor
 	ip     string
+	// actingAs is the account the actor acts on behalf of, if any: every
+	// audit event the scope writes carries it beside the actor.
+	actingAs string
 }
 
 // Scope binds the store to a tenant and an actor. Only the actor's grants
@@ -57,7 +60,7 @@ func (s *Scope) reach(column string) (string, []any) {
 }
 
 func (s *Scope) audit(ctx context.Context, tx *tx, account *tenantry.Account, action, objType, objID, summary string) error {
-	return insertAudit(ctx, tx, auditEvent{ActorID: s.actor.User.ID, ActorEmail: s.actor.User.Email,
+	return insertAudit(ctx, tx, auditEvent{ActorID: s.actor.User.ID, ActorEmail: s.actor.User.Email, ActingAs: s.actingAs,
 		Account: account, Action: action, ObjectType: objType, ObjectID: objID, Summary: summary, IP: s.ip})
 }
 

@@ -211,6 +211,15 @@ var foreignCases = []foreignCase{
 	{method: "ResendInvitation", name: "ByID", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.ResendInvitation(ctx, "inv_"+v.ID, testLinks)
 	}},
+	{method: "CanActAs", name: "Victim", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CanActAs(ctx, v.ID)
+	}},
+	{method: "StartActingAs", name: "Victim", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.StartActingAs(ctx, v.ID, "curious")
+	}},
+	{method: "EndActingAs", name: "Victim", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.EndActingAs(ctx, v.ID, "exit")
+	}},
 	{method: "PlanHistory", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.PlanHistory(ctx, v.ID)
 	}},
@@ -343,7 +352,8 @@ func victimUserID(ctx context.Context, s *Scope, v *tenantry.Account) string {
 // foreignSkips are the Scope methods that take no account id, so there is
 // no foreign object to pass them.
 var foreignSkips = map[string]string{
-	"Actor": "returns the scope's own actor; reads nothing",
+	"Actor":    "returns the scope's own actor; reads nothing",
+	"ActingAs": "returns a copy of the scope that records acting-as on its audit events; reads nothing",
 	"SetResellersEnabled": "takes no account id: the setting belongs to the provider; " +
 		"TestScopeForeignTenant/SetResellersEnabled checks that any other tenant gets ENOTFOUND",
 	"SaveMetric": "takes no account id: the catalogue belongs to the provider; " +

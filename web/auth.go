@@ -332,7 +332,11 @@ func (s *Server) oneTimePasswordSubmit(p oneTimePassword) echo.HandlerFunc {
 // scope returns the store bound to the request's tenant and actor.
 func (s *Server) scope(c echo.Context) *store.Scope {
 	ctx := c.Request().Context()
-	return s.db.Scope(tenantry.TenantFromContext(ctx), tenantry.ActorFromContext(ctx), c.RealIP())
+	sc := s.db.Scope(tenantry.TenantFromContext(ctx), tenantry.ActorFromContext(ctx), c.RealIP())
+	if a := actingFromContext(ctx); a != nil {
+		sc = sc.ActingAs(a.ID)
+	}
+	return sc
 }
 
 // flash leaves a one-time message for the next page of this session.

@@ -236,6 +236,11 @@ func matrixRows() map[string]matrixRow {
 		// Acme's Owner and Admin the conversion is refused as invalid (422),
 		// after the permission check, which still refuses the other roles
 		"POST /reseller/accounts/:id/convert": r(post("/reseller/accounts/{bakery}/convert"), resellerPage(P(tenantry.PermResellersManage, 422))),
+		// act on behalf: act_as from a grant above the account, then its panel
+		"POST /reseller/accounts/:id/act-as": r(post("/reseller/accounts/{bakery}/act-as", "reason", "matrix check"), resellerPage(P(tenantry.PermActAs, see))),
+		"POST /provider/accounts/:id/act-as": r(post("/provider/accounts/{bakery}/act-as", "reason", "matrix check"), providerPage),
+		// leaving is always possible, acting or not: back to one's landing page
+		"POST /act-as/exit": r(post("/act-as/exit"), st{see, see, see, see, see, see, see, see}),
 		// reading a reseller's domains and depth is account.view, as GET
 		// /api/v1/accounts/:id/domains
 		// the service page is where a vendor manages a reseller: resellers.manage
@@ -334,8 +339,10 @@ func matrixRows() map[string]matrixRow {
 		// foreign user, so 404 (API.md: "404 absent or not visible")
 		"POST /api/v1/accounts": r(apiCall(http.MethodPost, "/accounts", map[string]any{"parent_id": "{acme}", "kind": "customer", "name": "Matrix Customer",
 			"contact_email": "c@matrix.example", "owner": map[string]string{"email": "moe@matrix.example", "name": "Moe"}}), apiRow(P(tenantry.PermCustomersManage, created), 404, 404)),
-		"GET /api/v1/accounts/:id":                  r(apiCall(http.MethodGet, "/accounts/{bakery}", nil), apiRow(all(ok), ok, 404)),
-		"PATCH /api/v1/accounts/:id":                r(apiCall(http.MethodPatch, "/accounts/{bakery}", map[string]string{"contact_email": "new@bluebakery.example"}), apiRow(P(tenantry.PermCustomersManage, ok), ok, 404)),
+		"GET /api/v1/accounts/:id":   r(apiCall(http.MethodGet, "/accounts/{bakery}", nil), apiRow(all(ok), ok, 404)),
+		"PATCH /api/v1/accounts/:id": r(apiCall(http.MethodPatch, "/accounts/{bakery}", map[string]string{"contact_email": "new@bluebakery.example"}), apiRow(P(tenantry.PermCustomersManage, ok), ok, 404)),
+		"POST /api/v1/accounts/:id/act-as": r(apiCall(http.MethodPost, "/accounts/{bakery}/act-as", map[string]string{"reason": "matrix check"}),
+			apiRow(P(tenantry.PermActAs, 204), 404, 404)), // its own account is not below the customer's Owner
 		"POST /api/v1/accounts/:id/convert":         r(apiCall(http.MethodPost, "/accounts/{bakery}/convert", nil), apiRow(P(tenantry.PermResellersManage, 422), 403, 404)), // 422: see the page
 		"GET /api/v1/accounts/:id/domains":          r(apiCall(http.MethodGet, "/accounts/{beta}/domains", nil), apiRow(all(ok), 404, 404)),
 		"POST /api/v1/accounts/:id/domains":         r(apiCall(http.MethodPost, "/accounts/{beta}/domains", map[string]string{"fqdn": "alias.beta.localhost"}), apiRow(P(tenantry.PermResellersManage, created), 404, 404)),

@@ -22,6 +22,7 @@ const (
 	requestIDKey    ctxKey = iota
 	sessionKey             // the request's gorilla session, when signed in
 	sessionEndedKey        // the request's session just ended (account no longer active)
+	actingKey              // the account the signed-in user acts on behalf of
 )
 
 func requestIDFromContext(ctx context.Context) string {
@@ -137,6 +138,9 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx = tenantry.NewActorContext(ctx, actor)
 		ctx = context.WithValue(ctx, sessionKey, sess)
 		c.SetRequest(r.WithContext(ctx))
+		if err := s.resumeActing(c, sess); err != nil {
+			return err
+		}
 		return next(c)
 	}
 }
@@ -186,6 +190,11 @@ func (s *Server) openPanel(panel string, kind tenantry.AccountKind) echo.Middlew
 			chosen := ""
 			if sess := sessionFromContext(ctx); sess != nil {
 				chosen, _ = sess.Values[keyAccountID].(string)
+			}
+			if a := actingFromContext(ctx); a != nil && a.Kind == kind {
+				// acting on behalf opens that account's panel
+				components.ChromeFromContext(ctx).Account = a
+				return next(c)
 			}
 			var match []tenantry.Account
 			for _, g := range actor.Grants {

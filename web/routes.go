@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	api.GET("/accounts/:id", s.apiGetAccount, requireActor)
 	api.PATCH("/accounts/:id", s.apiUpdateAccount, requireActor)
 	api.POST("/accounts/:id/convert", s.apiConvert, requireActor)
+	api.POST("/accounts/:id/act-as", s.apiActAs, requireActor)
 	api.GET("/accounts/:id/domains", s.apiListDomains, requireActor)
 	api.POST("/accounts/:id/domains", s.apiAddDomain, requireActor)
 	api.DELETE("/accounts/:id/domains/:fqdn", s.apiRemoveDomain, requireActor)
@@ -85,6 +86,7 @@ func (s *Server) routes() {
 	s.signupRoutes(pages)
 	s.profileRoutes(pages)
 	s.invitationRoutes(pages)
+	pages.POST("/act-as/exit", s.exitActing, requireLogin)
 
 	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider))
 	provider.GET("", s.providerDashboard)
@@ -128,6 +130,7 @@ func (s *Server) vendorAccountRoutes(g *echo.Group, panel string) {
 	g.POST("/accounts/:id/status", h.setStatus)
 	g.POST("/accounts/:id/plan", h.assignPlan)
 	g.POST("/accounts/:id/convert", h.convert)
+	g.POST("/accounts/:id/act-as", h.actAs)
 	g.GET("/accounts/:id/service", h.service)
 	g.POST("/accounts/:id/domain", h.setDomain)
 	g.POST("/accounts/:id/domains", h.addAlias)

@@ -250,6 +250,9 @@ func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.A
 	}
 	vm.CanConvert = on && a.Kind == tenantry.KindCustomer && a.Depth == 1 && a.Status == tenantry.StatusActive &&
 		tenantry.Authorize(sc.Actor(), tenantry.PermResellersManage, a) == nil
+	if _, err := sc.CanActAs(ctx, a.ID); err == nil {
+		vm.CanActAs = true
+	}
 	if a.Status == tenantry.StatusPending && vm.CanSuspend {
 		st, err := sc.SignupState(ctx, a.ID)
 		if err != nil {

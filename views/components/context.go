@@ -26,6 +26,10 @@ type Chrome struct {
 	Account *tenantry.Account
 	// Flash is a one-time message shown at the top of the next page.
 	Flash string
+	// ActingAs names the account the user acts on behalf of, and Until
+	// when that ends by itself; "" when not acting.
+	ActingAs string
+	Until    string
 }
 
 // NewChromeContext returns ctx carrying c.
