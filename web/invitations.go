@@ -23,7 +23,11 @@ func (s *Server) invitationRoutes(pages *echo.Group) {
 
 func (h peoplePages) invite(c echo.Context) error {
 	email, role := strings.TrimSpace(c.FormValue("email")), c.FormValue("role")
-	res, err := h.s.scope(c).Invite(c.Request().Context(), panelAccount(c).ID, email, tenantry.Role(role), h.s.mailLinks(c))
+	a, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.s.scope(c).Invite(c.Request().Context(), a.ID, email, tenantry.Role(role), h.s.mailLinks(c))
 	vm, verr := h.usersVM(c)
 	if verr != nil {
 		return verr
@@ -46,7 +50,7 @@ func (h peoplePages) invite(c echo.Context) error {
 	if err := flash(c, msg); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, h.base+"/users")
+	return h.back(c, "/users", a)
 }
 
 func (h peoplePages) resendInvitation(c echo.Context) error {
@@ -64,9 +68,13 @@ func (h peoplePages) revokeInvitation(c echo.Context) error {
 	return h.change(c, h.s.scope(c).RevokeInvitation(c.Request().Context(), c.Param("id")), "Invitation revoked.")
 }
 
-// ownInvitation keeps the Users page to the panel account's invitations.
+// ownInvitation keeps the Users page to the managed account's invitations.
 func (h peoplePages) ownInvitation(c echo.Context) error {
-	list, err := h.s.scope(c).Invitations(c.Request().Context(), panelAccount(c).ID)
+	a, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.s.scope(c).Invitations(c.Request().Context(), a.ID)
 	if err != nil {
 		return err
 	}

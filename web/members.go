@@ -2,10 +2,12 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
 	"github.com/tenantry/tenantry/views/accounts"
 	"github.com/tenantry/tenantry/views/components"
 )
@@ -32,6 +34,61 @@ type peoplePages struct {
 	base  string
 }
 
+// target is the account the page manages: the panel's own, or, through the
+// My Org / Customer switch (?account=), one customer below a vendor panel's
+// account. Anything else is not found.
+func (h peoplePages) target(c echo.Context) (*tenantry.Account, error) {
+	root := panelAccount(c)
+	id := c.QueryParam("account")
+	if id == "" {
+		id = c.FormValue("account")
+	}
+	if id == "" || id == root.ID {
+		return root, nil
+	}
+	a, err := h.s.scope(c).Account(c.Request().Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !root.IsAncestorOf(a) || a.Kind != tenantry.KindCustomer {
+		return nil, tenantry.ErrNotFound
+	}
+	return a, nil
+}
+
+// back returns to a page of the switch's current account.
+func (h peoplePages) back(c echo.Context, page string, a *tenantry.Account) error {
+	to := h.base + page
+	if a.ID != panelAccount(c).ID {
+		to += "?account=" + a.ID
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// switchVM builds the My Org / Customer switch for vendor panels.
+func (h peoplePages) switchVM(c echo.Context, page string, a *tenantry.Account) (*accounts.SwitchVM, error) {
+	root := panelAccount(c)
+	if !root.Kind.IsVendor() {
+		return nil, nil // a customer's staff manage only their own
+	}
+	sw := &accounts.SwitchVM{Path: h.base + page, Q: c.QueryParam("q"), OwnName: root.Name}
+	if a.ID != root.ID {
+		sw.Current = a.ID
+	}
+	list, err := h.s.scope(c).Accounts(c.Request().Context(), store.AccountFilter{Under: root.ID,
+		Kind: tenantry.KindCustomer, Q: sw.Q, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range list.Items {
+		sw.Options = append(sw.Options, components.Option{Value: x.ID, Label: x.Name})
+	}
+	if sw.Current != "" && !slices.ContainsFunc(list.Items, func(x tenantry.Account) bool { return x.ID == a.ID }) {
+		sw.Options = append([]components.Option{{Value: a.ID, Label: a.Name}}, sw.Options...)
+	}
+	return sw, nil
+}
+
 // roleOptions are the roles a member of a may be given.
 func roleOptions(custom []tenantry.CustomRole) []components.Option {
 	var out []components.Option
@@ -46,10 +103,15 @@ func roleOptions(custom []tenantry.CustomRole) []components.Option {
 
 func (h peoplePages) usersVM(c echo.Context) (accounts.UsersVM, error) {
 	ctx := c.Request().Context()
-	a := panelAccount(c)
+	a, err := h.target(c)
+	if err != nil {
+		return accounts.UsersVM{}, err
+	}
 	sc := h.s.scope(c)
 	vm := accounts.UsersVM{Base: h.base, Account: *a, CanManage: tenantry.Authorize(sc.Actor(), tenantry.PermUsersManage, a) == nil}
-	var err error
+	if vm.Switch, err = h.switchVM(c, "/users", a); err != nil {
+		return vm, err
+	}
 	if vm.Members, err = sc.Members(ctx, a.ID); err != nil {
 		return vm, err
 	}
@@ -93,28 +155,44 @@ func (h peoplePages) change(c echo.Context, err error, done string) error {
 	if err := flash(c, done); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, h.base+"/users")
+	a, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/users", a)
 }
 
 func (h peoplePages) setRole(c echo.Context) error {
-	err := h.s.scope(c).SetMemberRole(c.Request().Context(), panelAccount(c).ID, c.Param("user"), tenantry.Role(c.FormValue("role")))
+	a, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	err = h.s.scope(c).SetMemberRole(c.Request().Context(), a.ID, c.Param("user"), tenantry.Role(c.FormValue("role")))
 	return h.change(c, err, "Role changed.")
 }
 
 func (h peoplePages) remove(c echo.Context) error {
-	err := h.s.scope(c).RemoveMember(c.Request().Context(), panelAccount(c).ID, c.Param("user"))
-	return h.change(c, err, "User removed.")
+	a, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	return h.change(c, h.s.scope(c).RemoveMember(c.Request().Context(), a.ID, c.Param("user")), "User removed.")
 }
 
 func (h peoplePages) rolesVM(c echo.Context, editing string, in tenantry.RoleInput, errs map[string]string) (accounts.RolesVM, error) {
-	a := panelAccount(c)
+	a, err := h.target(c)
+	if err != nil {
+		return accounts.RolesVM{}, err
+	}
 	sc := h.s.scope(c)
 	vm := accounts.RolesVM{Base: h.base, Account: *a, Editing: editing, In: in, Errors: errs,
 		CanManage: tenantry.Authorize(sc.Actor(), tenantry.PermRolesManage, a) == nil}
 	for _, r := range tenantry.BuiltinRoles {
 		vm.Builtin = append(vm.Builtin, accounts.BuiltinRoleVM{Name: string(r), Permissions: tenantry.PermissionsOf(r)})
 	}
-	var err error
+	if vm.Switch, err = h.switchVM(c, "/roles", a); err != nil {
+		return vm, err
+	}
 	vm.Roles, err = sc.Roles(c.Request().Context(), a.ID)
 	return vm, err
 }
@@ -123,7 +201,11 @@ func (h peoplePages) roles(c echo.Context) error {
 	var in tenantry.RoleInput
 	editing := c.QueryParam("edit")
 	if editing != "" {
-		all, err := h.s.scope(c).Roles(c.Request().Context(), panelAccount(c).ID)
+		a, err := h.target(c)
+		if err != nil {
+			return err
+		}
+		all, err := h.s.scope(c).Roles(c.Request().Context(), a.ID)
 		if err != nil {
 			return err
 		}
@@ -169,12 +251,20 @@ func (h peoplePages) saveRole(c echo.Context, editing string, save func(tenantry
 	if err := flash(c, "Role saved."); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, h.base+"/roles")
+	a, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/roles", a)
 }
 
 func (h peoplePages) createRole(c echo.Context) error {
+	a, err := h.target(c)
+	if err != nil {
+		return err
+	}
 	return h.saveRole(c, "", func(in tenantry.RoleInput) error {
-		_, err := h.s.scope(c).CreateRole(c.Request().Context(), panelAccount(c).ID, in)
+		_, err := h.s.scope(c).CreateRole(c.Request().Context(), a.ID, in)
 		return err
 	})
 }
@@ -207,12 +297,20 @@ func (h peoplePages) deleteRole(c echo.Context) error {
 	if err := flash(c, "Role deleted."); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, h.base+"/roles")
+	a, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/roles", a)
 }
 
-// ownRole keeps the Roles page to the panel account's own roles.
+// ownRole keeps the Roles page to the managed account's own roles.
 func (h peoplePages) ownRole(c echo.Context) error {
-	all, err := h.s.scope(c).Roles(c.Request().Context(), panelAccount(c).ID)
+	a, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	all, err := h.s.scope(c).Roles(c.Request().Context(), a.ID)
 	if err != nil {
 		return err
 	}

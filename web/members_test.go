@@ -96,3 +96,56 @@ func TestAPIMembersAndRoles(t *testing.T) {
 		t.Errorf("permissions = %v", perms)
 	}
 }
+
+// The My Org / Customer switch: a reseller's Users and Roles pages manage
+// one of its customers' people and roles; a customer's staff see only
+// their own.
+func TestOrgCustomerSwitch(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	bakery := f.accountID("Blue Bakery")
+	page := b.get("/reseller/users?q=bakery")
+	if _, ok := byTestID(page.body, "org-switch"); !ok || !strings.Contains(page.body, ">Blue Bakery</option>") ||
+		strings.Contains(page.body, ">Cobalt Law</option>") {
+		t.Fatal("the switch does not offer the searched customer")
+	}
+	users := "/reseller/users?account=" + bakery
+	page = b.get(users)
+	if !strings.Contains(page.body, "Users of Blue Bakery") || !strings.Contains(page.body, "owner@bluebakery.example") {
+		t.Fatalf("switched page: %s", excerpt(page.body))
+	}
+	r := b.submit(users, "/reseller/users/invite", url.Values{"account": {bakery}, "email": {"baker@bluebakery.example"}, "role": {"Ops"}})
+	if r.Code != http.StatusSeeOther || r.location() != users {
+		t.Fatalf("invite through the switch = %d to %q", r.Code, r.location())
+	}
+	if !strings.Contains(b.get(users).body, "baker@bluebakery.example") {
+		t.Error("the customer's pending invitation is not listed")
+	}
+	if strings.Contains(b.get("/reseller/users").body, "baker@bluebakery.example") {
+		t.Error("the customer's invitation shows in the reseller's own list")
+	}
+	roles := "/reseller/roles?account=" + bakery
+	r = b.submit(roles, "/reseller/roles", url.Values{"account": {bakery}, "name": {"Bakery shift"}, "permissions": {"infra.view"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("role through the switch = %d", r.Code)
+	}
+	owner := f.browser("acme.localhost")
+	owner.login("owner@bluebakery.example")
+	app := owner.get("/app/roles")
+	if !strings.Contains(app.body, "Bakery shift") {
+		t.Error("the customer does not see the role made for it")
+	}
+	if _, ok := byTestID(app.body, "org-switch"); ok {
+		t.Error("a customer's staff get the switch")
+	}
+	// nothing outside the reseller's own customers
+	for _, id := range []string{f.accountID("Delta Freight"), f.accountID("Beta Resale"), f.accountID("Nimbus Cloud")} {
+		if r := b.get("/reseller/users?account=" + id); r.Code != http.StatusNotFound {
+			t.Errorf("switch to %s = %d, want 404", id, r.Code)
+		}
+	}
+	if r := owner.get("/app/users?account=" + f.accountID("Cobalt Law")); r.Code != http.StatusNotFound {
+		t.Errorf("a customer switching to a sibling = %d, want 404", r.Code)
+	}
+}
