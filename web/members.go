@@ -120,6 +120,7 @@ func (h peoplePages) usersVM(c echo.Context) (accounts.UsersVM, error) {
 		return vm, err
 	}
 	vm.Roles = roleOptions(custom)
+	vm.InviteRole = string(tenantry.RoleViewer) // the least a new person gets unless asked
 	if vm.CanManage {
 		vm.Invitations, err = sc.Invitations(ctx, a.ID)
 	}
