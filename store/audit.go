@@ -158,14 +158,21 @@ func (s *Scope) AuditEvents(ctx context.Context, accountID string, f AuditFilter
 	if limit <= 0 {
 		limit = 50
 	}
+	// An event made by someone from above the tenant (its vendor chain:
+	// no membership inside the tenant's subtree) is shown without their
+	// identity on a reseller's domain: the provider behind the brand is
+	// never named there.
+	inside, insideArgs := subtree("ma.path", s.tenant.Account.Path)
 	rows, err := s.db.read.QueryContext(ctx, `SELECT e.id, e.at, COALESCE(e.actor_user_id, ''), e.actor_email,
 			COALESCE(e.acting_as_account_id, ''), COALESCE(aa.name, ''), COALESCE(e.account_id, ''), COALESCE(a.name, ''),
-			e.action, e.object_type, e.object_id, e.summary, e.ip
+			e.action, e.object_type, e.object_id, e.summary, e.ip,
+			e.actor_user_id IS NULL OR EXISTS (SELECT 1 FROM memberships m JOIN accounts ma ON ma.id = m.account_id
+				WHERE m.user_id = e.actor_user_id AND `+inside+`)
 		FROM audit_events e
 		LEFT JOIN accounts a ON a.id = e.account_id
 		LEFT JOIN accounts aa ON aa.id = e.acting_as_account_id
 		WHERE `+whereSQL+`
-		ORDER BY e.at DESC, e.id DESC LIMIT ?`, append(args, limit+1)...)
+		ORDER BY e.at DESC, e.id DESC LIMIT ?`, append(append(insideArgs, args...), limit+1)...)
 	if err != nil {
 		return nil, err
 	}
@@ -173,9 +180,14 @@ func (s *Scope) AuditEvents(ctx context.Context, accountID string, f AuditFilter
 	for rows.Next() {
 		var ev tenantry.AuditEvent
 		var at int64
+		var fromInside bool
 		if err := rows.Scan(&ev.ID, &at, &ev.ActorID, &ev.ActorEmail, &ev.ActingAsID, &ev.ActingAsName,
-			&ev.AccountID, &ev.AccountName, &ev.Action, &ev.ObjectType, &ev.ObjectID, &ev.Summary, &ev.IP); err != nil {
+			&ev.AccountID, &ev.AccountName, &ev.Action, &ev.ObjectType, &ev.ObjectID, &ev.Summary, &ev.IP, &fromInside); err != nil {
 			return nil, err
+		}
+		if !fromInside && !s.tenant.IsPlatform() {
+			ev.ActorID, ev.ActorEmail, ev.IP = "", VendorStaff, ""
+			ev.Summary = "Made by " + VendorStaff + "."
 		}
 		ev.At = fromMS(at)
 		page.Items = append(page.Items, ev)
@@ -190,6 +202,10 @@ func (s *Scope) AuditEvents(ctx context.Context, accountID string, f AuditFilter
 	}
 	return page, nil
 }
+
+// VendorStaff stands in for an actor from above the tenant on a
+// reseller's domain.
+const VendorStaff = "your vendor's staff"
 
 // The audit cursor is the last event's time and id: events are ordered by
 // both, so a page continues exactly after it even when events share a

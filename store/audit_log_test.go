@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,8 +103,9 @@ func TestAuditEventsSubtree(t *testing.T) {
 			"Nimbus Cloud settings.update admin@nimbus.example",
 		}},
 		// Acme sees Beta's and its customers' events and its vendor's
-		// change on Acme itself; never Orbit's, nor the provider's own, nor
-		// its own staff's login on the platform domain (the platform's log)
+		// change on Acme itself (without the vendor's name on acme's
+		// domain); never Orbit's, nor the provider's own, nor its own
+		// staff's login on the platform domain (the platform's log)
 		{"Acme", "acme.localhost", "admin@acme.example", "Acme Hosting", []string{
 			"Beta Resale login admin@beta.example",
 			"Acme Hosting login.failed intruder@evil.example",
@@ -111,7 +113,7 @@ func TestAuditEventsSubtree(t *testing.T) {
 			"Beta Resale account.update admin@beta.example",
 			"Gamma Labs account.update admin@beta.example",
 			"Blue Bakery account.update admin@acme.example",
-			"Acme Hosting account.update admin@nimbus.example",
+			"Acme Hosting account.update your vendor's staff",
 		}},
 		{"AcmeOnPlatform", "portal.localhost", "admin@acme.example", "Acme Hosting", []string{
 			"Beta Resale login admin@beta.example",
@@ -136,7 +138,7 @@ func TestAuditEventsSubtree(t *testing.T) {
 		{"Orbit", "orbit.localhost", "admin@orbit.example", "Orbit IT", []string{
 			"Orbit IT login admin@orbit.example",
 			"Delta Freight account.update admin@orbit.example",
-			"Orbit IT account.update admin@nimbus.example",
+			"Orbit IT account.update your vendor's staff",
 		}},
 		{"Customer", "acme.localhost", "owner@bluebakery.example", "Blue Bakery", []string{
 			"Blue Bakery account.update admin@acme.example",
@@ -369,4 +371,41 @@ func TestAuditEventsRoles(t *testing.T) {
 	}
 	_, err = l.scope(t, "acme.localhost", "ops@acme.example").AuditEvents(ctx, acme, AuditFilter{})
 	wantKind(t, err, tenantry.EFORBIDDEN)
+}
+
+// On a reseller's domain, events made from above the reseller (the
+// provider's staff) are listed without naming them: the provider behind
+// the brand never shows there.
+func TestAuditHidesTheVendorChain(t *testing.T) {
+	f := newDemo(t)
+	ctx := context.Background()
+	for _, v := range []struct{ host, email, account string }{
+		{"acme.localhost", "admin@acme.example", "Acme Hosting"},
+		{"acme.localhost", "owner@bluebakery.example", "Blue Bakery"},
+	} {
+		page, err := f.scope(t, v.host, v.email).AuditEvents(ctx, f.id(t, v.account), AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) == 0 {
+			t.Fatalf("%s sees no events", v.email)
+		}
+		for _, e := range page.Items {
+			if strings.Contains(e.ActorEmail+e.Summary, "nimbus") || strings.Contains(e.ActorEmail+e.Summary, "Nimbus") {
+				t.Errorf("%s sees %q / %q", v.email, e.ActorEmail, e.Summary)
+			}
+		}
+	}
+	// the provider's own domain shows who did what
+	page, err := f.provider(t).AuditEvents(ctx, f.id(t, "Acme Hosting"), AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := false
+	for _, e := range page.Items {
+		named = named || e.ActorEmail == "admin@nimbus.example"
+	}
+	if !named {
+		t.Error("the platform's log hides its own staff")
+	}
 }
