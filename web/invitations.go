@@ -47,10 +47,7 @@ func (h peoplePages) invite(c echo.Context) error {
 	if res.Granted != nil {
 		msg = res.Granted.Email + " already had a user and is now a member."
 	}
-	if err := flash(c, msg); err != nil {
-		return err
-	}
-	return h.back(c, "/users", a)
+	return h.done(c, "/users", msg)
 }
 
 func (h peoplePages) resendInvitation(c echo.Context) error {

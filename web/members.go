@@ -56,6 +56,18 @@ func (h peoplePages) target(c echo.Context) (*tenantry.Account, error) {
 	return a, nil
 }
 
+// done leaves a flash and returns to a page of the managed account.
+func (h peoplePages) done(c echo.Context, page, msg string) error {
+	if err := flash(c, msg); err != nil {
+		return err
+	}
+	a, err := h.target(c)
+	if err != nil {
+		return err
+	}
+	return h.back(c, page, a)
+}
+
 // back returns to a page of the switch's current account.
 func (h peoplePages) back(c echo.Context, page string, a *tenantry.Account) error {
 	to := h.base + page
@@ -153,14 +165,7 @@ func (h peoplePages) change(c echo.Context, err error, done string) error {
 	if err != nil {
 		return err
 	}
-	if err := flash(c, done); err != nil {
-		return err
-	}
-	a, err := h.target(c)
-	if err != nil {
-		return err
-	}
-	return h.back(c, "/users", a)
+	return h.done(c, "/users", done)
 }
 
 func (h peoplePages) setRole(c echo.Context) error {
@@ -249,14 +254,7 @@ func (h peoplePages) saveRole(c echo.Context, editing string, save func(tenantry
 	if err != nil {
 		return err
 	}
-	if err := flash(c, "Role saved."); err != nil {
-		return err
-	}
-	a, err := h.target(c)
-	if err != nil {
-		return err
-	}
-	return h.back(c, "/roles", a)
+	return h.done(c, "/roles", "Role saved.")
 }
 
 func (h peoplePages) createRole(c echo.Context) error {
@@ -295,14 +293,7 @@ func (h peoplePages) deleteRole(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := flash(c, "Role deleted."); err != nil {
-		return err
-	}
-	a, err := h.target(c)
-	if err != nil {
-		return err
-	}
-	return h.back(c, "/roles", a)
+	return h.done(c, "/roles", "Role deleted.")
 }
 
 // ownRole keeps the Roles page to the managed account's own roles.
