@@ -135,7 +135,7 @@ func (db *DB) ActorFor(ctx context.Context, t *tenantry.Tenant, userID string) (
 		return nil, err
 	}
 	where, args := subtree("a.path", t.Account.Path)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+accountColumns+`, m.role, r.name, r.permissions
+	rows, err := db.read.QueryContext(ctx, `SELECT `+accountColumns+`, m.role, r.name, r.permissions, m.delegate
 		FROM memberships m JOIN accounts a ON a.id = m.account_id
 		LEFT JOIN roles r ON r.id = m.role AND r.account_id = m.account_id
 		WHERE m.user_id = ? AND `+where+` ORDER BY a.path`, append([]any{userID}, args...)...)
@@ -146,12 +146,16 @@ func (db *DB) ActorFor(ctx context.Context, t *tenantry.Tenant, userID string) (
 	for rows.Next() {
 		var role string
 		var customName, customPerms sql.NullString
-		a, err := scanAccount(rows, &role, &customName, &customPerms)
+		var delegate bool
+		a, err := scanAccount(rows, &role, &customName, &customPerms, &delegate)
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
 		g := tenantry.Grant{Account: *a, Role: tenantry.Role(role), Via: "member"}
+		if delegate {
+			g.Via = "delegate"
+		}
 		if customPerms.Valid {
 			g.RoleName, g.Custom = customName.String, parsePermissions(customPerms.String)
 		}

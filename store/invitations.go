@@ -50,6 +50,18 @@ type InviteResult struct {
 // invitation. Errors: EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT (already
 // a member).
 func (s *Scope) Invite(ctx context.Context, accountID, email string, role tenantry.Role, links mail.Links) (*InviteResult, error) {
+	return s.invite(ctx, accountID, email, role, false, links)
+}
+
+// Delegate is Invite for an account delegate: someone whose home is
+// another account (the reseller's ops managing a customer's
+// infrastructures, say) gets the role here too. The delegation is listed
+// on both sides and either side may end it.
+func (s *Scope) Delegate(ctx context.Context, accountID, email string, role tenantry.Role, links mail.Links) (*InviteResult, error) {
+	return s.invite(ctx, accountID, email, role, true, links)
+}
+
+func (s *Scope) invite(ctx context.Context, accountID, email string, role tenantry.Role, delegate bool, links mail.Links) (*InviteResult, error) {
 	email = tenantry.NormalizeEmail(email)
 	if tenantry.FieldErrors(struct {
 		Email string `json:"email" validate:"required,email,max=254"`
@@ -76,17 +88,27 @@ func (s *Scope) Invite(ctx context.Context, accountID, email string, role tenant
 				return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "already_member", Message: "This person is already a member.",
 					Fields: map[string]string{"email": "This person is already a member."}}
 			}
-			if err := insertMembership(ctx, tx, a.ID, u.ID, role); err != nil {
+			if err := insertGrant(ctx, tx, a.ID, u.ID, role, delegate); err != nil {
 				return err
 			}
 			out.Granted = u
-			return s.audit(ctx, tx, a, "membership.create", "user", u.ID, fmt.Sprintf("added %s as %s", u.Email, roleName))
+			what := "added %s as %s"
+			if delegate {
+				what = "added %s as delegate with role %s"
+			}
+			return s.audit(ctx, tx, a, "membership.create", "user", u.ID, fmt.Sprintf(what, u.Email, roleName))
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
 		inv, token, err := s.newInvitation(ctx, tx, a, email, role, roleName)
 		if err != nil {
 			return err
+		}
+		if delegate {
+			inv.Delegate = true
+			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET delegate = 1 WHERE id = ?`, inv.ID); err != nil {
+				return err
+			}
 		}
 		if err := s.mailInvitation(ctx, tx, a, inv, token, links); err != nil {
 			return err
@@ -140,12 +162,12 @@ func (s *Scope) mailInvitation(ctx context.Context, tx *tx, a *tenantry.Account,
 }
 
 const invitationColumns = `i.id, i.account_id, i.email, i.role, COALESCE(r.name, i.role), COALESCE(i.invited_by, ''),
-	i.created_at, i.expires_at, COALESCE(i.accepted_at, 0), COALESCE(i.revoked_at, 0)`
+	i.created_at, i.expires_at, COALESCE(i.accepted_at, 0), COALESCE(i.revoked_at, 0), i.delegate`
 
 func scanInvitation(row scanner) (*tenantry.Invitation, error) {
 	var i tenantry.Invitation
 	var created, expires, accepted, revoked int64
-	if err := row.Scan(&i.ID, &i.AccountID, &i.Email, &i.Role, &i.RoleName, &i.InvitedBy, &created, &expires, &accepted, &revoked); err != nil {
+	if err := row.Scan(&i.ID, &i.AccountID, &i.Email, &i.Role, &i.RoleName, &i.InvitedBy, &created, &expires, &accepted, &revoked, &i.Delegate); err != nil {
 		return nil, err
 	}
 	i.CreatedAt, i.ExpiresAt = fromMS(created), fromMS(expires)
@@ -225,6 +247,12 @@ func (s *Scope) ResendInvitation(ctx context.Context, id string, links mail.Link
 		if err != nil {
 			return err
 		}
+		if inv.Delegate {
+			fresh.Delegate = true
+			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET delegate = 1 WHERE id = ?`, fresh.ID); err != nil {
+				return err
+			}
+		}
 		if err := s.mailInvitation(ctx, tx, a, fresh, token, links); err != nil {
 			return err
 		}
@@ -286,7 +314,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, t *tenantry.Tenant, token, u
 		if _, err := membership(ctx, tx, inv.AccountID, user.ID); err == nil {
 			return tenantry.Errorf(tenantry.ECONFLICT, "You are already a member.")
 		}
-		if err := insertMembership(ctx, tx, inv.AccountID, user.ID, inv.Role); err != nil {
+		if err := insertGrant(ctx, tx, inv.AccountID, user.ID, inv.Role, inv.Delegate); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = ? WHERE id = ?`, ms(tx.now), inv.ID); err != nil {
@@ -300,4 +328,24 @@ func (db *DB) AcceptInvitation(ctx context.Context, t *tenantry.Tenant, token, u
 			ObjectType: "invitation", ObjectID: inv.ID, Summary: fmt.Sprintf("%s joined as %s", user.Email, inv.RoleName), IP: ip})
 	})
 	return user, err
+}
+
+// LeaveDelegation ends the user's own delegation to an account, from the
+// delegate's side. Errors: ENOTFOUND (no such delegation of theirs).
+func (db *DB) LeaveDelegation(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, accountID, ip string) error {
+	return db.inTx(ctx, func(tx *tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE account_id = ? AND user_id = ? AND delegate = 1`, accountID, u.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tenantry.ErrNotFound
+		}
+		a, err := accountByID(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: a, Action: "membership.delete",
+			ObjectType: "user", ObjectID: u.ID, Summary: u.Email + " stopped being a delegate", IP: ip})
+	})
 }

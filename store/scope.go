@@ -542,7 +542,8 @@ func (s *Scope) Members(ctx context.Context, accountID string) ([]tenantry.Membe
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT m.role, COALESCE(r.name, m.role), `+userColumns+`
+	rows, err := s.db.read.QueryContext(ctx, `SELECT m.role, COALESCE(r.name, m.role),
+			CASE m.delegate WHEN 1 THEN 'delegate' ELSE 'member' END, `+userColumns+`
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		LEFT JOIN roles r ON r.id = m.role AND r.account_id = m.account_id
 		WHERE m.account_id = ? ORDER BY u.email`, a.ID)
@@ -554,7 +555,7 @@ func (s *Scope) Members(ctx context.Context, accountID string) ([]tenantry.Membe
 	for rows.Next() {
 		var m tenantry.Member
 		var created int64
-		if err := rows.Scan(&m.Role, &m.RoleName, &m.User.ID, &m.User.Email, &m.User.Name, &m.User.PasswordHash, &created); err != nil {
+		if err := rows.Scan(&m.Role, &m.RoleName, &m.Via, &m.User.ID, &m.User.Email, &m.User.Name, &m.User.PasswordHash, &created); err != nil {
 			return nil, err
 		}
 		m.User.CreatedAt = fromMS(created)

@@ -200,6 +200,9 @@ var foreignCases = []foreignCase{
 	{method: "Invite", name: "ExistingUser", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.Invite(ctx, v.ID, "admin@orbit.example", tenantry.RoleOwner, testLinks)
 	}},
+	{method: "Delegate", name: "ExistingUser", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Delegate(ctx, v.ID, "admin@orbit.example", tenantry.RoleOps, testLinks)
+	}},
 	{method: "Invitations", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.Invitations(ctx, v.ID)
 	}},

@@ -56,8 +56,13 @@ func insertUser(ctx context.Context, tx *tx, u *tenantry.User, field string) err
 }
 
 func insertMembership(ctx context.Context, tx *tx, accountID, userID string, role tenantry.Role) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (account_id, user_id, role, created_at) VALUES (?, ?, ?, ?)`,
-		accountID, userID, string(role), ms(tx.now))
+	return insertGrant(ctx, tx, accountID, userID, role, false)
+}
+
+// insertGrant adds a membership; delegate marks an account delegation.
+func insertGrant(ctx context.Context, tx *tx, accountID, userID string, role tenantry.Role, delegate bool) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (account_id, user_id, role, delegate, created_at) VALUES (?, ?, ?, ?, ?)`,
+		accountID, userID, string(role), delegate, ms(tx.now))
 	if err != nil {
 		return fmt.Errorf("insert membership: %w", err)
 	}

@@ -27,7 +27,11 @@ func (h peoplePages) invite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.s.scope(c).Invite(c.Request().Context(), a.ID, email, tenantry.Role(role), h.s.mailLinks(c))
+	invite := h.s.scope(c).Invite
+	if c.FormValue("delegate") == "true" {
+		invite = h.s.scope(c).Delegate
+	}
+	res, err := invite(c.Request().Context(), a.ID, email, tenantry.Role(role), h.s.mailLinks(c))
 	vm, verr := h.usersVM(c)
 	if verr != nil {
 		return verr
@@ -43,9 +47,11 @@ func (h peoplePages) invite(c echo.Context) error {
 		}
 		return err
 	}
-	msg := "Invitation sent to " + res.Invitation.Email + "."
+	var msg string
 	if res.Granted != nil {
 		msg = res.Granted.Email + " already had a user and is now a member."
+	} else {
+		msg = "Invitation sent to " + res.Invitation.Email + "."
 	}
 	return h.done(c, "/users", msg)
 }
@@ -204,16 +210,21 @@ func (s *Server) apiInvite(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	invite := s.scope(c).Invite
 	if in.Delegate {
-		return tenantry.Invalid(map[string]string{"delegate": "Account delegation is not available yet."})
+		invite = s.scope(c).Delegate
 	}
-	res, err := s.scope(c).Invite(c.Request().Context(), c.Param("id"), in.Email, tenantry.Role(in.Role), s.mailLinks(c))
+	res, err := invite(c.Request().Context(), c.Param("id"), in.Email, tenantry.Role(in.Role), s.mailLinks(c))
 	if err != nil {
 		return err
 	}
 	if res.Granted != nil {
+		via := "member"
+		if in.Delegate {
+			via = "delegate"
+		}
 		return c.JSON(http.StatusCreated, map[string]any{"granted": true, "invitation": nil,
-			"member": memberJSON{UserID: res.Granted.ID, Email: res.Granted.Email, Name: res.Granted.Name, Role: in.Role, Via: "member"}})
+			"member": memberJSON{UserID: res.Granted.ID, Email: res.Granted.Email, Name: res.Granted.Name, Role: in.Role, Via: via}})
 	}
 	return c.JSON(http.StatusCreated, map[string]any{"granted": false, "member": nil, "invitation": s.toInvitationJSON(res.Invitation)})
 }

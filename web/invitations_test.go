@@ -24,6 +24,9 @@ func TestInvitationJourney(t *testing.T) {
 	if r.Code != http.StatusSeeOther {
 		t.Fatalf("invite = %d: %s", r.Code, excerpt(r.body))
 	}
+	if r := admin.submit("/reseller/users", "/reseller/users/invite", url.Values{"email": {"owner@cobaltlaw.example"}, "role": {"Viewer"}}); r.Code != http.StatusSeeOther {
+		t.Errorf("inviting an existing user from the page = %d, want a redirect", r.Code)
+	}
 	if page := admin.get("/reseller/users"); !strings.Contains(page.body, "ops.hire@example.test") {
 		t.Error("the pending invitation is not listed")
 	}
@@ -78,8 +81,8 @@ func TestAPIInvite(t *testing.T) {
 	if r.Code != http.StatusCreated || !strings.Contains(r.body, `"granted":true`) {
 		t.Errorf("grant = %d %s", r.Code, r.body)
 	}
-	if r := acme.api(http.MethodPost, "/api/v1/accounts/"+bakery+"/members", token, map[string]any{"email": "d@example.test", "role": "Ops", "delegate": true}); r.Code != http.StatusUnprocessableEntity {
-		t.Errorf("delegate = %d, want 422 until delegation exists", r.Code)
+	if r := acme.api(http.MethodPost, "/api/v1/accounts/"+bakery+"/members", token, map[string]any{"email": "owner@gamma.example", "role": "Ops", "delegate": true}); r.Code != http.StatusCreated || !strings.Contains(r.body, `"via":"delegate"`) {
+		t.Errorf("delegate = %d %s, want 201 via delegate", r.Code, r.body)
 	}
 	var list struct{ Items []struct{ ID, Email string } }
 	decode(t, acme.api(http.MethodGet, "/api/v1/accounts/"+bakery+"/invitations", token, nil), &list)
@@ -95,5 +98,48 @@ func TestAPIInvite(t *testing.T) {
 	}
 	if r := acme.api(http.MethodPost, "/api/v1/accounts/"+f.accountID("Delta Freight")+"/members", token, map[string]string{"email": "x@example.test", "role": "Viewer"}); r.Code != http.StatusNotFound {
 		t.Errorf("inviting to orbit's customer = %d, want 404", r.Code)
+	}
+}
+
+// MetalCloud's fully-managed scenario: the customer's owner makes the
+// reseller's admin an account delegate with Ops; the delegate then
+// manages the customer's infrastructures, and either side ends it.
+func TestAccountDelegation(t *testing.T) {
+	f := newFixture(t)
+	owner := f.browser("acme.localhost")
+	owner.login("owner@bluebakery.example")
+	r := owner.submit("/app/users", "/app/users/invite", url.Values{"email": {"admin@acme.example"}, "role": {"Ops"}, "delegate": {"true"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("delegate = %d: %s", r.Code, excerpt(r.body))
+	}
+	if _, ok := byTestID(owner.get("/app/users").body, "delegate-badge"); !ok {
+		t.Error("the customer's Users page does not mark the delegate")
+	}
+	ops := f.browser("acme.localhost")
+	ops.login("admin@acme.example") // lands on the chooser now: Acme and Blue Bakery
+	profile := ops.get("/profile")
+	if _, ok := byTestID(profile.body, "delegation-"+f.accountID("Blue Bakery")); !ok {
+		t.Fatal("the delegate's profile does not list the delegation")
+	}
+	token := ops.token("admin@acme.example")
+	bakery := f.accountID("Blue Bakery")
+	var members struct{ Items []struct{ Email, Via string } }
+	decode(t, ops.api(http.MethodGet, "/api/v1/accounts/"+bakery+"/members", token, nil), &members)
+	found := false
+	for _, m := range members.Items {
+		found = found || (m.Email == "admin@acme.example" && m.Via == "delegate")
+	}
+	if !found {
+		t.Errorf("members = %+v, want Acme's admin via delegate", members.Items)
+	}
+	r = ops.submit("/profile", "/profile/delegations/"+bakery+"/leave", url.Values{})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("leave = %d", r.Code)
+	}
+	if _, ok := byTestID(ops.get("/profile").body, "delegations-empty"); !ok {
+		t.Error("the delegation is still listed after leaving")
+	}
+	if r := ops.submit("/profile", "/profile/delegations/"+bakery+"/leave", url.Values{}); r.Code != http.StatusNotFound {
+		t.Errorf("leaving twice = %d, want 404", r.Code)
 	}
 }

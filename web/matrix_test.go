@@ -222,6 +222,8 @@ func matrixRows() map[string]matrixRow {
 		"POST /profile/sessions/:id/revoke":    r(post("/profile/sessions/no-such-session/revoke"), st{404, 404, 404, 404, 404, 404, see, 404}),
 		"POST /profile/tokens":                 r(post("/profile/tokens", "token_name", "matrix"), st{ok, ok, ok, ok, ok, ok, see, ok}), // shows the new token once
 		"POST /profile/tokens/:id/revoke":      r(post("/profile/tokens/no-such-token/revoke"), st{404, 404, 404, 404, 404, 404, see, 404}),
+		// leaving a delegation: nobody here is a delegate of Blue Bakery
+		"POST /profile/delegations/:account/leave": r(post("/profile/delegations/{bakery}/leave"), st{404, 404, 404, 404, 404, 404, see, 404}),
 
 		// ---- the reseller panel of Acme
 		"GET /reseller":                      r(get("/reseller"), resellerList(all(ok), ok)),

@@ -333,7 +333,7 @@ func (s *Server) apiMembers(c echo.Context) error {
 	items := make([]memberJSON, len(members))
 	for i, m := range members {
 		items[i] = memberJSON{UserID: m.User.ID, Email: m.User.Email, Name: m.User.Name, Role: string(m.Role),
-			RoleName: m.RoleName, Via: "member"}
+			RoleName: m.RoleName, Via: m.Via}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
 }

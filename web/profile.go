@@ -31,6 +31,18 @@ func (s *Server) profileRoutes(pages *echo.Group) {
 	g.POST("/sessions/:id/revoke", s.revokeSession)
 	g.POST("/tokens", s.createToken)
 	g.POST("/tokens/:id/revoke", s.revokeToken)
+	g.POST("/delegations/:account/leave", s.leaveDelegation)
+}
+
+// leaveDelegation ends the signed-in user's delegation to an account: the
+// delegate's side of "revocable on both sides".
+func (s *Server) leaveDelegation(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := tenantry.ActorFromContext(ctx)
+	if err := s.db.LeaveDelegation(ctx, tenantry.TenantFromContext(ctx), &actor.User, c.Param("account"), c.RealIP()); err != nil {
+		return err
+	}
+	return profileDone(c, "You are no longer a delegate of that organization.")
 }
 
 // profileAPIRoutes are the API's doors to the caller's own tokens and
@@ -90,6 +102,11 @@ func (s *Server) profileVM(c echo.Context) (profile.VM, error) {
 	}
 	vm := profile.VM{Panel: profilePanel(c), Email: p.User.Email, EmailVerified: p.EmailVerified,
 		PendingEmail: p.PendingEmail, PendingUntil: p.PendingUntil, Name: p.User.Name}
+	for _, g := range tenantry.ActorFromContext(ctx).Grants {
+		if g.Via == "delegate" {
+			vm.Delegations = append(vm.Delegations, profile.DelegationVM{AccountID: g.Account.ID, Account: g.Account.Name, Role: g.Name()})
+		}
+	}
 	sessions, err := s.db.UserSessions(ctx, t.Account.ID, userID, currentSessionID(c))
 	if err != nil {
 		return vm, err

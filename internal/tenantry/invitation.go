@@ -16,6 +16,8 @@ type Invitation struct {
 	ExpiresAt  time.Time
 	AcceptedAt time.Time
 	RevokedAt  time.Time
+	// Delegate marks an invitation to an account delegation.
+	Delegate bool
 }
 
 // Status says where an invitation stands at now.

@@ -32,4 +32,6 @@ type Member struct {
 	Role Role
 	// RoleName is the role's display name (a custom role's own name).
 	RoleName string
+	// Via is "member", or "delegate" for an account delegation.
+	Via string
 }
