@@ -44,6 +44,19 @@ func wrongPassword() error {
 		Fields:  map[string]string{"current_password": "The current password is incorrect."}}
 }
 
+// CheckPassword refuses (CodeWrongPassword) unless pw is the user's
+// password: the re-authentication before a sensitive change.
+func (db *DB) CheckPassword(ctx context.Context, userID, pw string) error {
+	u, err := db.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if !password.Verify(u.PasswordHash, pw) {
+		return wrongPassword()
+	}
+	return nil
+}
+
 func emailTaken(field string) error {
 	return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "email_taken",
 		Message: "Another user already has this email address.",

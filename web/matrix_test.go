@@ -220,7 +220,7 @@ func matrixRows() map[string]matrixRow {
 		"POST /profile/password":               r(post("/profile/password", "current_password", store.DemoPassword, "password", "matrix-secret-42", "confirm", "matrix-secret-42"), st{see, see, see, see, see, see, see, see}),
 		"POST /profile/sessions/revoke-others": r(post("/profile/sessions/revoke-others"), st{see, see, see, see, see, see, see, see}),
 		"POST /profile/sessions/:id/revoke":    r(post("/profile/sessions/no-such-session/revoke"), st{404, 404, 404, 404, 404, 404, see, 404}),
-		"POST /profile/tokens":                 r(post("/profile/tokens", "token_name", "matrix"), st{ok, ok, ok, ok, ok, ok, see, ok}), // shows the new token once
+		"POST /profile/tokens":                 r(post("/profile/tokens", "token_name", "matrix", "token_password", store.DemoPassword), st{ok, ok, ok, ok, ok, ok, see, ok}), // shows the new token once
 		"POST /profile/tokens/:id/revoke":      r(post("/profile/tokens/no-such-token/revoke"), st{404, 404, 404, 404, 404, 404, see, 404}),
 		// leaving a delegation: nobody here is a delegate of Blue Bakery
 		"POST /profile/delegations/:account/leave": r(post("/profile/delegations/{bakery}/leave"), st{404, 404, 404, 404, 404, 404, see, 404}),

@@ -311,13 +311,26 @@ func (s *Server) createToken(c echo.Context) error {
 	err := tenantry.Check(in)
 	var token string
 	if err == nil {
-		token, _, err = s.db.CreateAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, in.Name, c.RealIP())
+		// a token outlives sessions and password changes: minting one asks
+		// for the password, so that a stolen session cannot
+		err = s.reauth(c, func() error {
+			if err := s.db.CheckPassword(ctx, actor.User.ID, c.FormValue("token_password")); err != nil {
+				return err
+			}
+			var err error
+			token, _, err = s.db.CreateAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, in.Name, c.RealIP())
+			return err
+		})
 	}
 	if err != nil {
 		return s.refuseProfile(c, err, func(vm *profile.VM, errs map[string]string) {
 			if msg, ok := errs["name"]; ok {
 				delete(errs, "name")
 				errs["token_name"] = msg
+			}
+			if msg, ok := errs["current_password"]; ok {
+				delete(errs, "current_password")
+				errs["token_password"] = msg
 			}
 			vm.TokenName, vm.TokenErrors = in.Name, errs
 		})

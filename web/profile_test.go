@@ -383,7 +383,14 @@ func TestProfileAPITokens(t *testing.T) {
 	if _, ok := byTestID(r.body, "error-token_name"); !ok {
 		t.Error("no error on the name")
 	}
-	r = b.submit("/profile", "/profile/tokens", url.Values{"token_name": {"billing export"}})
+	r = b.submit("/profile", "/profile/tokens", url.Values{"token_name": {"billing export"}, "token_password": {"not-my-password"}})
+	if r.Code != http.StatusUnprocessableEntity || newTokenSecret.MatchString(r.body) {
+		t.Fatalf("token with a wrong password = %d, want 422 and no secret", r.Code)
+	}
+	if _, ok := byTestID(r.body, "error-token_password"); !ok {
+		t.Error("no error on the password")
+	}
+	r = b.submit("/profile", "/profile/tokens", url.Values{"token_name": {"billing export"}, "token_password": {store.DemoPassword}})
 	m := newTokenSecret.FindStringSubmatch(r.body)
 	if r.Code != http.StatusOK || m == nil {
 		t.Fatalf("create token = %d, secret shown: %v", r.Code, m != nil)
