@@ -79,7 +79,7 @@ func (s *Scope) invite(ctx context.Context, accountID, email string, role tenant
 			return err
 		}
 		if role == tenantry.RoleOwner && !s.isOwnerOver(a) {
-			return &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: tenantry.EFORBIDDEN, Message: "Only an Owner can make an Owner."}
+			return errOwnersOnly
 		}
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email))
 		switch {

@@ -172,6 +172,25 @@ func (s *Scope) isOwnerOver(a *tenantry.Account) bool {
 var errLastOwner = &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "last_owner",
 	Message: "An account must keep at least one Owner: make someone else Owner first."}
 
+var errOwnersOnly = &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: tenantry.EFORBIDDEN,
+	Message: "Only an Owner can make, unmake or remove an Owner."}
+
+// ownerLeaves checks that an Owner may lose that role on a (demoted or
+// removed): only an Owner does it, and another Owner stays.
+func (s *Scope) ownerLeaves(ctx context.Context, tx *tx, a *tenantry.Account) error {
+	if !s.isOwnerOver(a) {
+		return errOwnersOnly
+	}
+	n, err := owners(ctx, tx, a.ID)
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return errLastOwner
+	}
+	return nil
+}
+
 // membership returns a member's role on the account, or ENOTFOUND.
 func membership(ctx context.Context, q querier, accountID, userID string) (tenantry.Role, error) {
 	var role string
@@ -220,12 +239,12 @@ func (s *Scope) SetMemberRole(ctx context.Context, accountID, userID string, rol
 		if old == role {
 			return nil
 		}
-		if (old == tenantry.RoleOwner || role == tenantry.RoleOwner) && !s.isOwnerOver(a) {
-			return &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: tenantry.EFORBIDDEN, Message: "Only an Owner can make or unmake an Owner."}
+		if role == tenantry.RoleOwner && !s.isOwnerOver(a) {
+			return errOwnersOnly
 		}
 		if old == tenantry.RoleOwner {
-			if n, err := owners(ctx, tx, a.ID); err != nil || n <= 1 {
-				return cmpErr(err, errLastOwner)
+			if err := s.ownerLeaves(ctx, tx, a); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET role = ? WHERE account_id = ? AND user_id = ?`,
@@ -250,11 +269,8 @@ func (s *Scope) RemoveMember(ctx context.Context, accountID, userID string) erro
 			return err
 		}
 		if old == tenantry.RoleOwner {
-			if !s.isOwnerOver(a) {
-				return &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: tenantry.EFORBIDDEN, Message: "Only an Owner can remove an Owner."}
-			}
-			if n, err := owners(ctx, tx, a.ID); err != nil || n <= 1 {
-				return cmpErr(err, errLastOwner)
+			if err := s.ownerLeaves(ctx, tx, a); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE account_id = ? AND user_id = ?`, a.ID, userID); err != nil {
@@ -266,12 +282,4 @@ func (s *Scope) RemoveMember(ctx context.Context, accountID, userID string) erro
 		}
 		return s.audit(ctx, tx, a, "membership.delete", "user", userID, fmt.Sprintf("removed %s (%s)", email, old))
 	})
-}
-
-// cmpErr returns err when set, else the domain error.
-func cmpErr(err error, domain error) error {
-	if err != nil {
-		return err
-	}
-	return domain
 }

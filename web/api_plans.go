@@ -74,6 +74,15 @@ type planJSON struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
+// writePlan answers with a plan and its owner's warnings.
+func (s *Server) writePlan(c echo.Context, status int, p *tenantry.Plan) error {
+	out, err := s.planOut(c, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, out)
+}
+
 // planOut is a plan as the API answers it, with the owner's warnings.
 func (s *Server) planOut(c echo.Context, p *tenantry.Plan) (planJSON, error) {
 	out := toPlanJSON(p)
@@ -123,11 +132,7 @@ func (s *Server) apiCreatePlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.planOut(c, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, out)
+	return s.writePlan(c, http.StatusCreated, p)
 }
 
 func (s *Server) apiGetPlan(c echo.Context) error {
@@ -135,11 +140,7 @@ func (s *Server) apiGetPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.planOut(c, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return s.writePlan(c, http.StatusOK, p)
 }
 
 // planPut is a plan as PUT: the editable fields, the status, and the
@@ -202,11 +203,7 @@ func (s *Server) apiUpdatePlan(c echo.Context) error {
 			return err
 		}
 	}
-	out, err := s.planOut(c, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return s.writePlan(c, http.StatusOK, p)
 }
 
 func (s *Server) apiCopyPlan(c echo.Context) error {

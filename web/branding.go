@@ -331,11 +331,7 @@ func (s *Server) apiGetBranding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.toBrandingJSON(c, b)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return s.writeBranding(c, b)
 }
 
 // apiPutBranding changes the fields given and keeps the rest. logo_url
@@ -373,6 +369,11 @@ func (s *Server) apiPutBranding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.writeBranding(c, b)
+}
+
+// writeBranding answers with an account's branding.
+func (s *Server) writeBranding(c echo.Context, b *tenantry.Branding) error {
 	out, err := s.toBrandingJSON(c, b)
 	if err != nil {
 		return err
@@ -408,9 +409,5 @@ func (s *Server) apiPutLogo(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.toBrandingJSON(c, b)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return s.writeBranding(c, b)
 }
