@@ -175,7 +175,50 @@ func (db *DB) ActorFor(ctx context.Context, t *tenantry.Tenant, userID string) (
 			actor.Grants = append(actor.Grants, g)
 		}
 	}
+	if actor.Infras, err = db.infraGrantsOf(ctx, t, userID); err != nil {
+		return nil, err
+	}
 	return actor, nil
+}
+
+// infraGrantsOf returns the user's grants on single live infrastructures
+// usable on the tenant's domain: by the rule of usableOn, applied to the
+// account that owns the infrastructure.
+func (db *DB) infraGrantsOf(ctx context.Context, t *tenantry.Tenant, userID string) ([]tenantry.InfraGrant, error) {
+	where, args := subtree("a.path", t.Account.Path)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+accountColumns+`, g.infrastructure_id
+		FROM infrastructure_grants g JOIN infrastructures i ON i.id = g.infrastructure_id AND i.status = 'active'
+		JOIN accounts a ON a.id = i.account_id
+		WHERE g.user_id = ? AND `+where+` ORDER BY a.path, i.id`, append([]any{userID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	var all []tenantry.InfraGrant
+	for rows.Next() {
+		var g tenantry.InfraGrant
+		a, err := scanAccount(rows, &g.InfraID)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		g.Account = *a
+		all = append(all, g)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []tenantry.InfraGrant
+	for _, g := range all {
+		ok, err := usableOn(ctx, db.read, &g.Account, t)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, g)
+		}
+	}
+	return out, nil
 }
 
 func placeholders(n int) string {

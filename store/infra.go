@@ -31,7 +31,8 @@ func scanInfra(row scanner) (*tenantry.Infrastructure, error) {
 }
 
 // infra loads a live infrastructure whose account is within the scope's
-// reach, with that account; ENOTFOUND otherwise. It does not authorize.
+// reach, or that the actor has a grant on, with its account; ENOTFOUND
+// otherwise. It does not authorize.
 func (s *Scope) infra(ctx context.Context, q querier, id string) (*tenantry.Infrastructure, *tenantry.Account, error) {
 	var accountID string
 	err := q.QueryRowContext(ctx, `SELECT account_id FROM infrastructures WHERE id = ? AND status = 'active'`, id).Scan(&accountID)
@@ -39,6 +40,11 @@ func (s *Scope) infra(ctx context.Context, q querier, id string) (*tenantry.Infr
 		return nil, nil, notFound(err)
 	}
 	a, err := s.account(ctx, q, accountID)
+	if g := s.actor.InfraGrant(id); tenantry.ErrorKind(err) == tenantry.ENOTFOUND && g != nil && g.Account.ID == accountID {
+		// a delegate: the grant was bound to this tenant when the actor
+		// was loaded, and its account is the owner
+		a, err = &g.Account, nil
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -166,14 +172,22 @@ func (s *Scope) Infrastructures(ctx context.Context, accountID string, f InfraFi
 // Infrastructure returns a live infrastructure. Errors: ENOTFOUND (absent,
 // deleted or out of reach), EFORBIDDEN (no infra.view on its account).
 func (s *Scope) Infrastructure(ctx context.Context, id string) (*tenantry.Infrastructure, error) {
+	in, _, err := s.InfrastructureAndOwner(ctx, id)
+	return in, err
+}
+
+// InfrastructureAndOwner is Infrastructure with the account that owns it,
+// for a page that must tell what the actor may do there. A delegate gets
+// the owner too, though the owner is out of its reach otherwise.
+func (s *Scope) InfrastructureAndOwner(ctx context.Context, id string) (*tenantry.Infrastructure, *tenantry.Account, error) {
 	in, a, err := s.infra(ctx, s.db.read, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := tenantry.Authorize(s.actor, tenantry.PermInfraView, a); err != nil {
-		return nil, err
+	if err := tenantry.AuthorizeInfra(s.actor, tenantry.PermInfraView, a, in.ID); err != nil {
+		return nil, nil, err
 	}
-	return in, nil
+	return in, a, nil
 }
 
 // errCostCenterChoice refuses a cost center that is not one of the
@@ -288,8 +302,15 @@ func (s *Scope) UpdateInfrastructure(ctx context.Context, id string, u tenantry.
 		if err != nil {
 			return err
 		}
-		if err := tenantry.Authorize(s.actor, tenantry.PermInfraManage, a); err != nil {
+		if err := tenantry.AuthorizeInfra(s.actor, tenantry.PermInfraManage, a, in.ID); err != nil {
 			return err
+		}
+		// the owner's cost centers are the owner's business: a delegate
+		// renames, and sends the cost center back unchanged or not at all
+		if u.CostCenterID.Set && u.CostCenterID.Value != in.CostCenterID {
+			if err := tenantry.AuthorizeInfraOwner(s.actor, tenantry.PermInfraManage, a, in.ID); err != nil {
+				return err
+			}
 		}
 		if err := u.Validate(); err != nil {
 			return err
@@ -353,7 +374,7 @@ func (s *Scope) DeleteInfrastructure(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := tenantry.Authorize(s.actor, tenantry.PermInfraManage, a); err != nil {
+		if err := tenantry.AuthorizeInfraOwner(s.actor, tenantry.PermInfraManage, a, in.ID); err != nil {
 			return err
 		}
 		busy, err := hasResources(ctx, tx, in.ID)

@@ -100,7 +100,7 @@ func (s *Scope) invite(ctx context.Context, accountID, email string, role tenant
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		inv, token, err := s.newInvitation(ctx, tx, a, email, role, roleName)
+		inv, token, err := s.newInvitation(ctx, tx, a, nil, email, role, roleName)
 		if err != nil {
 			return err
 		}
@@ -122,21 +122,29 @@ func (s *Scope) invite(ctx context.Context, accountID, email string, role tenant
 	return out, nil
 }
 
-func (s *Scope) newInvitation(ctx context.Context, tx *tx, a *tenantry.Account, email string, role tenantry.Role, roleName string) (*tenantry.Invitation, string, error) {
+// newInvitation stores an invitation to account a, or to its
+// infrastructure in when in is not nil, and returns it with its link's
+// secret.
+func (s *Scope) newInvitation(ctx context.Context, tx *tx, a *tenantry.Account, in *tenantry.Infrastructure, email string, role tenantry.Role, roleName string) (*tenantry.Invitation, string, error) {
 	t, _, err := loginTenant(ctx, tx, a)
 	if err != nil {
 		return nil, "", err
 	}
-	// a new invitation replaces an open one
+	inv := &tenantry.Invitation{ID: tenantry.NewID("inv"), AccountID: a.ID, Email: email, Role: role, RoleName: roleName,
+		InvitedBy: s.actor.User.ID, CreatedAt: tx.now, ExpiresAt: tx.now.Add(InvitationTTL)}
+	var infraID any
+	if in != nil {
+		inv.InfrastructureID, inv.InfrastructureName, infraID = in.ID, in.Name, in.ID
+	}
+	// a new invitation replaces an open one to the same place
 	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET revoked_at = ? WHERE account_id = ? AND email = ?
-		AND accepted_at IS NULL AND revoked_at IS NULL`, ms(tx.now), a.ID, email); err != nil {
+		AND COALESCE(infrastructure_id, '') = ? AND accepted_at IS NULL AND revoked_at IS NULL`,
+		ms(tx.now), a.ID, email, inv.InfrastructureID); err != nil {
 		return nil, "", err
 	}
 	token := tenantry.RandomToken(24)
-	inv := &tenantry.Invitation{ID: tenantry.NewID("inv"), AccountID: a.ID, Email: email, Role: role, RoleName: roleName,
-		InvitedBy: s.actor.User.ID, CreatedAt: tx.now, ExpiresAt: tx.now.Add(InvitationTTL)}
-	_, err = tx.ExecContext(ctx, `INSERT INTO invitations (id, account_id, tenant_id, email, role, token_hash, invited_by, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, a.ID, t.ID, email, string(role), hashToken(token), s.actor.User.ID,
+	_, err = tx.ExecContext(ctx, `INSERT INTO invitations (id, account_id, infrastructure_id, tenant_id, email, role, token_hash, invited_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, a.ID, infraID, t.ID, email, string(role), hashToken(token), s.actor.User.ID,
 		ms(tx.now), ms(inv.ExpiresAt))
 	return inv, token, err
 }
@@ -154,7 +162,7 @@ func (s *Scope) mailInvitation(ctx context.Context, tx *tx, a *tenantry.Account,
 	if inviter == "" {
 		inviter = s.actor.User.Email
 	}
-	m, err := mail.Invitation(from, inv.Email, inviter, a.Name, inv.RoleName, token, InvitationTTL)
+	m, err := mail.Invitation(from, inv.Email, inviter, inv.Target(a.Name), inv.RoleName, token, InvitationTTL)
 	if err != nil {
 		return err
 	}
@@ -162,12 +170,14 @@ func (s *Scope) mailInvitation(ctx context.Context, tx *tx, a *tenantry.Account,
 }
 
 const invitationColumns = `i.id, i.account_id, i.email, i.role, COALESCE(r.name, i.role), COALESCE(i.invited_by, ''),
-	i.created_at, i.expires_at, COALESCE(i.accepted_at, 0), COALESCE(i.revoked_at, 0), i.delegate`
+	i.created_at, i.expires_at, COALESCE(i.accepted_at, 0), COALESCE(i.revoked_at, 0), i.delegate,
+	COALESCE(i.infrastructure_id, ''), COALESCE(inf.name, '')`
 
 func scanInvitation(row scanner) (*tenantry.Invitation, error) {
 	var i tenantry.Invitation
 	var created, expires, accepted, revoked int64
-	if err := row.Scan(&i.ID, &i.AccountID, &i.Email, &i.Role, &i.RoleName, &i.InvitedBy, &created, &expires, &accepted, &revoked, &i.Delegate); err != nil {
+	if err := row.Scan(&i.ID, &i.AccountID, &i.Email, &i.Role, &i.RoleName, &i.InvitedBy, &created, &expires, &accepted, &revoked, &i.Delegate,
+		&i.InfrastructureID, &i.InfrastructureName); err != nil {
 		return nil, err
 	}
 	i.CreatedAt, i.ExpiresAt = fromMS(created), fromMS(expires)
@@ -180,17 +190,20 @@ func scanInvitation(row scanner) (*tenantry.Invitation, error) {
 	return &i, nil
 }
 
-const invitationFrom = ` FROM invitations i LEFT JOIN roles r ON r.id = i.role AND r.account_id = i.account_id`
+const invitationFrom = ` FROM invitations i LEFT JOIN roles r ON r.id = i.role AND r.account_id = i.account_id
+	LEFT JOIN infrastructures inf ON inf.id = i.infrastructure_id`
 
 // Invitations lists an account's open invitations (pending or expired),
-// newest first.
+// newest first; those to a single infrastructure are listed with it
+// (InfraInvitations).
 func (s *Scope) Invitations(ctx context.Context, accountID string) ([]tenantry.Invitation, error) {
 	a, err := s.Account(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := s.db.read.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
-		WHERE i.account_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL ORDER BY i.created_at DESC`, a.ID)
+		WHERE i.account_id = ? AND i.infrastructure_id IS NULL AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+		ORDER BY i.created_at DESC`, a.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -206,14 +219,20 @@ func (s *Scope) Invitations(ctx context.Context, accountID string) ([]tenantry.I
 	return out, rows.Err()
 }
 
-// openInvitation loads an open invitation whose account the actor manages.
+// openInvitation loads an open invitation whose account the actor
+// manages: its users (users.manage), or for an invitation to one
+// infrastructure, its infrastructures (infra.manage).
 func (s *Scope) openInvitation(ctx context.Context, tx *tx, id string) (*tenantry.Invitation, *tenantry.Account, error) {
 	inv, err := scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
 		WHERE i.id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL`, id))
 	if err != nil {
 		return nil, nil, notFound(err)
 	}
-	a, err := s.managedAccount(ctx, tx, inv.AccountID, tenantry.PermUsersManage)
+	perm := tenantry.PermUsersManage
+	if inv.InfrastructureID != "" {
+		perm = tenantry.PermInfraManage
+	}
+	a, err := s.managedAccount(ctx, tx, inv.AccountID, perm)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -243,7 +262,11 @@ func (s *Scope) ResendInvitation(ctx context.Context, id string, links mail.Link
 		if err != nil {
 			return err
 		}
-		fresh, token, err := s.newInvitation(ctx, tx, a, inv.Email, inv.Role, inv.RoleName)
+		var in *tenantry.Infrastructure
+		if inv.InfrastructureID != "" {
+			in = &tenantry.Infrastructure{ID: inv.InfrastructureID, Name: inv.InfrastructureName}
+		}
+		fresh, token, err := s.newInvitation(ctx, tx, a, in, inv.Email, inv.Role, inv.RoleName)
 		if err != nil {
 			return err
 		}
@@ -267,8 +290,11 @@ func (s *Scope) ResendInvitation(ctx context.Context, id string, links mail.Link
 // link is unknown, used, revoked, expired or from another tenant.
 func (db *DB) InvitationByToken(ctx context.Context, tenantID, token string) (*tenantry.Invitation, string, error) {
 	var accountName string
+	// an invitation to an infrastructure deleted since is no invitation
+	// any more: its row is kept, its target is gone
 	inv, err := scanInvitation(db.read.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
-		WHERE i.token_hash = ? AND i.tenant_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?`,
+		WHERE i.token_hash = ? AND i.tenant_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?
+			AND (i.infrastructure_id IS NULL OR inf.status = 'active')`,
 		hashToken(token), tenantID, ms(db.Now())))
 	if err != nil {
 		return nil, "", notFound(err)
@@ -287,7 +313,8 @@ func (db *DB) AcceptInvitation(ctx context.Context, t *tenantry.Tenant, token, u
 	var user *tenantry.User
 	err := db.inTx(ctx, func(tx *tx) error {
 		inv, err := scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
-			WHERE i.token_hash = ? AND i.tenant_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?`,
+			WHERE i.token_hash = ? AND i.tenant_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?
+				AND (i.infrastructure_id IS NULL OR inf.status = 'active')`,
 			hashToken(token), t.Account.ID, ms(tx.now)))
 		if err != nil {
 			return notFound(err)
@@ -311,11 +338,17 @@ func (db *DB) AcceptInvitation(ctx context.Context, t *tenantry.Tenant, token, u
 				return err
 			}
 		}
-		if _, err := membership(ctx, tx, inv.AccountID, user.ID); err == nil {
-			return tenantry.Errorf(tenantry.ECONFLICT, "You are already a member.")
-		}
-		if err := insertGrant(ctx, tx, inv.AccountID, user.ID, inv.Role, inv.Delegate); err != nil {
-			return err
+		if inv.InfrastructureID != "" {
+			if err := insertInfraGrant(ctx, tx, inv.InfrastructureID, user.ID, inv.InvitedBy); err != nil {
+				return err
+			}
+		} else {
+			if _, err := membership(ctx, tx, inv.AccountID, user.ID); err == nil {
+				return tenantry.Errorf(tenantry.ECONFLICT, "You are already a member.")
+			}
+			if err := insertGrant(ctx, tx, inv.AccountID, user.ID, inv.Role, inv.Delegate); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = ? WHERE id = ?`, ms(tx.now), inv.ID); err != nil {
 			return err
@@ -324,8 +357,12 @@ func (db *DB) AcceptInvitation(ctx context.Context, t *tenantry.Tenant, token, u
 		if err != nil {
 			return err
 		}
+		summary := fmt.Sprintf("%s joined as %s", user.Email, inv.RoleName)
+		if inv.InfrastructureID != "" {
+			summary = fmt.Sprintf("%s became a delegate of infrastructure %q", user.Email, inv.InfrastructureName)
+		}
 		return insertAudit(ctx, tx, auditEvent{ActorID: user.ID, ActorEmail: user.Email, Account: a, Action: "invitation.accept",
-			ObjectType: "invitation", ObjectID: inv.ID, Summary: fmt.Sprintf("%s joined as %s", user.Email, inv.RoleName), IP: ip})
+			ObjectType: "invitation", ObjectID: inv.ID, Summary: summary, IP: ip})
 	})
 	return user, err
 }

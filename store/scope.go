@@ -30,13 +30,7 @@ type Scope struct {
 // through the store, whichever door they came in by. ip is recorded on
 // the audit events the scope writes.
 func (db *DB) Scope(t *tenantry.Tenant, a *tenantry.Actor, ip string) *Scope {
-	active := &tenantry.Actor{User: a.User}
-	for _, g := range a.Grants {
-		if g.Account.Status == tenantry.StatusActive {
-			active.Grants = append(active.Grants, g)
-		}
-	}
-	return &Scope{db: db, tenant: t, actor: active, ip: ip}
+	return &Scope{db: db, tenant: t, actor: a.ActiveOnly(), ip: ip}
 }
 
 // Actor returns the scope's actor.

@@ -284,6 +284,39 @@ var foreignCases = []foreignCase{
 	{method: "DeleteInfrastructure", name: "Delete", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return nil, s.DeleteInfrastructure(ctx, victimInfraID(ctx, s, v))
 	}},
+	{method: "InfrastructureAndOwner", name: "ByID", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		in, _, err := s.InfrastructureAndOwner(ctx, victimInfraID(ctx, s, v))
+		return in, err
+	}},
+	// the all-in-one list takes no account: none of the victim's may be in it
+	{method: "ReachedInfrastructures", name: "VictimsOnly", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		p, err := s.ReachedInfrastructures(ctx, InfraFilter{Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		var mine []ReachedInfra
+		for _, r := range p.Items {
+			if r.AccountID == v.ID {
+				mine = append(mine, r)
+			}
+		}
+		return mine, nil
+	}},
+	{method: "InfraDelegates", name: "ByInfra", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.InfraDelegates(ctx, victimInfraID(ctx, s, v))
+	}},
+	{method: "InfraInvitations", name: "ByInfra", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.InfraInvitations(ctx, victimInfraID(ctx, s, v))
+	}},
+	{method: "AddInfraDelegate", name: "NewPerson", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.AddInfraDelegate(ctx, victimInfraID(ctx, s, v), "intruder@example.test", testLinks)
+	}},
+	{method: "AddInfraDelegate", name: "Self", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.AddInfraDelegate(ctx, victimInfraID(ctx, s, v), s.actor.User.Email, testLinks)
+	}},
+	{method: "RemoveInfraDelegate", name: "Member", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.RemoveInfraDelegate(ctx, victimInfraID(ctx, s, v), victimUserID(ctx, s, v))
+	}},
 	{method: "CostCenters", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.CostCenters(ctx, v.ID)
 	}},

@@ -133,9 +133,9 @@ func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		active := activeOnly(actor)
-		if len(active.Grants) == 0 {
-			if len(actor.Grants) == 0 {
+		active := actor.ActiveOnly()
+		if !active.Reaches() {
+			if !actor.Reaches() {
 				return errBadToken
 			}
 			return s.inactiveError(ctx, actor)

@@ -58,11 +58,11 @@ func (s *Server) authenticate(c echo.Context, email, pw string) (*tenantry.Actor
 	if err != nil {
 		return nil, err
 	}
-	if len(actor.Grants) == 0 {
+	if !actor.Reaches() {
 		return nil, refuse(u.ID, "no account on this domain")
 	}
-	active := activeOnly(actor)
-	if len(active.Grants) == 0 {
+	active := actor.ActiveOnly()
+	if !active.Reaches() {
 		if err := s.db.RecordLogin(ctx, t, u.ID, email, "login.refused", "account not active", ip); err != nil {
 			return nil, err
 		}
@@ -123,8 +123,12 @@ func panelPath(k tenantry.AccountKind) string {
 }
 
 // landing is where a signed-in user goes: the panel of the one account
-// they reach here, or the chooser when they reach several.
+// they reach here, or the chooser when they reach several; a delegate of
+// infrastructures only, to the list of those.
 func landing(a *tenantry.Actor) string {
+	if len(a.Grants) == 0 && len(a.Infras) > 0 {
+		return "/infrastructures"
+	}
 	if len(a.Grants) == 1 {
 		return panelPath(a.Grants[0].Account.Kind)
 	}

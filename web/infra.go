@@ -133,7 +133,14 @@ func (h infraPages) listPage(c echo.Context, status int, in tenantry.NewInfrastr
 	if err != nil {
 		return err
 	}
-	return render(c, status, app.Infrastructures(app.InfraListVM{List: list, CanManage: h.canManage(c), In: in, Errors: errs}))
+	delegated := 0
+	for _, g := range h.s.scope(c).Actor().Infras {
+		if g.Account.ID != a.ID {
+			delegated++
+		}
+	}
+	return render(c, status, app.Infrastructures(app.InfraListVM{List: list, CanManage: h.canManage(c), In: in, Errors: errs,
+		Delegated: delegated}))
 }
 
 func (h infraPages) list(c echo.Context) error {
@@ -173,12 +180,7 @@ func (h infraPages) own(c echo.Context) (*tenantry.Infrastructure, error) {
 }
 
 func (h infraPages) detail(c echo.Context, status int, in *tenantry.Infrastructure, f infraForm, errs map[string]string) error {
-	ccs, err := h.s.costCenterOptions(c, panelAccount(c))
-	if err != nil {
-		return err
-	}
-	return render(c, status, app.Infrastructure(app.InfraVM{Infra: *in, CostCenters: ccs, CanManage: h.canManage(c),
-		Name: f.Name, CostCenterID: f.CostCenterID, Errors: errs}))
+	return h.s.infraPage(c, status, "/app/infrastructures/"+in.ID, in, panelAccount(c), &infraPageInput{Form: f, Errors: errs})
 }
 
 func (h infraPages) show(c echo.Context) error {

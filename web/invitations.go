@@ -109,7 +109,7 @@ func (s *Server) invitationVM(c echo.Context) (auth.InvitationVM, error) {
 	if err != nil {
 		return auth.InvitationVM{}, err
 	}
-	vm := auth.InvitationVM{Token: c.Param("token"), Email: inv.Email, Account: account, Role: inv.RoleName}
+	vm := auth.InvitationVM{Token: c.Param("token"), Email: inv.Email, Account: inv.Target(account), Role: inv.RoleName}
 	if a := tenantry.ActorFromContext(ctx); a != nil {
 		vm.SignedInAs = a.User.Email
 	}
@@ -169,13 +169,13 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	actor = activeOnly(actor)
+	actor = actor.ActiveOnly()
 	if userID == "" {
 		if err := s.startSession(c, actor); err != nil {
 			return err
 		}
 	}
-	if len(actor.Grants) == 0 {
+	if !actor.Reaches() {
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
 	return c.Redirect(http.StatusSeeOther, landing(actor))

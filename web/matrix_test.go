@@ -287,28 +287,42 @@ func matrixRows() map[string]matrixRow {
 		"GET /reseller/audit/export":             r(get("/reseller/audit/export"), resellerList(P(tenantry.PermAuditView, ok), ok)),
 
 		// ---- the end-user panel, on Blue Bakery's objects
-		"GET /app":                             r(get("/app"), appPage(ok)),
-		"GET /app/infrastructures":             r(get("/app/infrastructures"), appPage(ok)),
-		"POST /app/infrastructures":            r(post("/app/infrastructures", "name", "matrix-infra"), appPage(see)),
-		"GET /app/infrastructures/:id":         r(get("/app/infrastructures/{webProd}"), appPage(ok)),
-		"POST /app/infrastructures/:id":        r(post("/app/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), appPage(see)),
-		"POST /app/infrastructures/:id/delete": r(post("/app/infrastructures/{sandbox}/delete"), appPage(see)),
-		"GET /app/cost-centers":                r(get("/app/cost-centers"), appPage(ok)),
-		"POST /app/cost-centers":               r(post("/app/cost-centers", "name", "Matrix CC"), appPage(see)),
-		"POST /app/cost-centers/:id":           r(post("/app/cost-centers/{stagingCC}", "name", "Staging 2"), appPage(see)),
-		"POST /app/cost-centers/:id/delete":    r(post("/app/cost-centers/{emptyCC}/delete"), appPage(see)),
-		"GET /app/audit":                       r(get("/app/audit"), appPage(ok)),
-		"GET /app/audit/export":                r(get("/app/audit/export"), appPage(ok)),
-		"GET /app/users":                       r(get("/app/users"), appPage(ok)),
-		"POST /app/users/invite":               r(post("/app/users/invite", "email", "hire@matrix.example", "role", "Viewer"), appPage(see)),
-		"POST /app/users/:user/role":           r(post("/app/users/{bakeryTarget}/role", "role", "Ops"), appPage(see)),
-		"POST /app/users/:user/remove":         r(post("/app/users/{bakeryTarget}/remove"), appPage(see)),
-		"POST /app/invitations/:id/resend":     r(post("/app/invitations/{bakeryInvite}/resend"), appPage(see)),
-		"POST /app/invitations/:id/revoke":     r(post("/app/invitations/{bakeryInvite}/revoke"), appPage(see)),
-		"GET /app/roles":                       r(get("/app/roles"), appPage(ok)),
-		"POST /app/roles":                      r(post("/app/roles", "name", "Matrix role", "permissions", "account.view"), appPage(see)),
-		"POST /app/roles/:role":                r(post("/app/roles/{bakeryRole}", "name", "Bakery role 2", "permissions", "account.view"), appPage(see)),
-		"POST /app/roles/:role/delete":         r(post("/app/roles/{bakeryRole}/delete"), appPage(see)),
+		"GET /app": r(get("/app"), appPage(ok)),
+		// the all-in-one list names no object: everyone signed in has one
+		"GET /infrastructures":  r(get("/infrastructures"), st{ok, ok, ok, ok, ok, ok, see, ok}),
+		"POST /infrastructures": r(post("/infrastructures", "account_id", "{bakery}", "name", "matrix-infra"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
+		// an infrastructure's page: seeing it is infra.view; Billing sees
+		// the account but not its infrastructures
+		"GET /infrastructures/:id":         r(get("/infrastructures/{webProd}"), row(P(tenantry.PermInfraView, ok), ok, see, 404)),
+		"POST /infrastructures/:id":        r(post("/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
+		"POST /infrastructures/:id/delete": r(post("/infrastructures/{sandbox}/delete"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
+		// nobody in the matrix is a delegate of it: there is nothing to leave
+		"POST /infrastructures/:id/leave":                   r(post("/infrastructures/{webProd}/leave"), row(P(tenantry.PermInfraView, 404), 404, see, 404)),
+		"POST /infrastructures/:id/delegates":               r(post("/infrastructures/{webProd}/delegates", "email", "mx-new@delegate.example"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
+		"POST /infrastructures/:id/delegates/:user/remove":  r(post("/infrastructures/{webProd}/delegates/{target}/remove"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
+		"POST /infrastructures/:id/invitations/:inv/resend": r(post("/infrastructures/{webProd}/invitations/{infraInvite}/resend"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
+		"POST /infrastructures/:id/invitations/:inv/revoke": r(post("/infrastructures/{webProd}/invitations/{infraInvite}/revoke"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
+		"GET /app/infrastructures":                          r(get("/app/infrastructures"), appPage(ok)),
+		"POST /app/infrastructures":                         r(post("/app/infrastructures", "name", "matrix-infra"), appPage(see)),
+		"GET /app/infrastructures/:id":                      r(get("/app/infrastructures/{webProd}"), appPage(ok)),
+		"POST /app/infrastructures/:id":                     r(post("/app/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), appPage(see)),
+		"POST /app/infrastructures/:id/delete":              r(post("/app/infrastructures/{sandbox}/delete"), appPage(see)),
+		"GET /app/cost-centers":                             r(get("/app/cost-centers"), appPage(ok)),
+		"POST /app/cost-centers":                            r(post("/app/cost-centers", "name", "Matrix CC"), appPage(see)),
+		"POST /app/cost-centers/:id":                        r(post("/app/cost-centers/{stagingCC}", "name", "Staging 2"), appPage(see)),
+		"POST /app/cost-centers/:id/delete":                 r(post("/app/cost-centers/{emptyCC}/delete"), appPage(see)),
+		"GET /app/audit":                                    r(get("/app/audit"), appPage(ok)),
+		"GET /app/audit/export":                             r(get("/app/audit/export"), appPage(ok)),
+		"GET /app/users":                                    r(get("/app/users"), appPage(ok)),
+		"POST /app/users/invite":                            r(post("/app/users/invite", "email", "hire@matrix.example", "role", "Viewer"), appPage(see)),
+		"POST /app/users/:user/role":                        r(post("/app/users/{bakeryTarget}/role", "role", "Ops"), appPage(see)),
+		"POST /app/users/:user/remove":                      r(post("/app/users/{bakeryTarget}/remove"), appPage(see)),
+		"POST /app/invitations/:id/resend":                  r(post("/app/invitations/{bakeryInvite}/resend"), appPage(see)),
+		"POST /app/invitations/:id/revoke":                  r(post("/app/invitations/{bakeryInvite}/revoke"), appPage(see)),
+		"GET /app/roles":                                    r(get("/app/roles"), appPage(ok)),
+		"POST /app/roles":                                   r(post("/app/roles", "name", "Matrix role", "permissions", "account.view"), appPage(see)),
+		"POST /app/roles/:role":                             r(post("/app/roles/{bakeryRole}", "name", "Bakery role 2", "permissions", "account.view"), appPage(see)),
+		"POST /app/roles/:role/delete":                      r(post("/app/roles/{bakeryRole}/delete"), appPage(see)),
 
 		// ---- the provider panel: nobody in the matrix has a provider grant
 		"GET /provider":                     r(get("/provider"), providerPage),
@@ -382,10 +396,15 @@ func matrixRows() map[string]matrixRow {
 		"GET /api/v1/infrastructures/:id":           r(apiCall(http.MethodGet, "/infrastructures/{webProd}", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
 		"PATCH /api/v1/infrastructures/:id":         r(apiCall(http.MethodPatch, "/infrastructures/{webProd}", map[string]string{"name": "web-prod-2"}), apiRow(P(tenantry.PermInfraManage, ok), ok, 404)),
 		"DELETE /api/v1/infrastructures/:id":        r(apiCall(http.MethodDelete, "/infrastructures/{sandbox}", nil), apiRow(P(tenantry.PermInfraManage, noContent), noContent, 404)),
-		"GET /api/v1/accounts/:id/cost-centers":     r(apiCall(http.MethodGet, "/accounts/{bakery}/cost-centers", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
-		"POST /api/v1/accounts/:id/cost-centers":    r(apiCall(http.MethodPost, "/accounts/{bakery}/cost-centers", map[string]string{"name": "Matrix CC"}), apiRow(P(tenantry.PermInfraManage, created), created, 404)),
-		"PATCH /api/v1/cost-centers/:id":            r(apiCall(http.MethodPatch, "/cost-centers/{stagingCC}", map[string]string{"name": "Staging 2"}), apiRow(P(tenantry.PermInfraManage, ok), ok, 404)),
-		"DELETE /api/v1/cost-centers/:id":           r(apiCall(http.MethodDelete, "/cost-centers/{emptyCC}", nil), apiRow(P(tenantry.PermInfraManage, noContent), noContent, 404)),
+		// the all-in-one infrastructure list and the delegates of one
+		"GET /api/v1/infrastructures":                           r(apiCall(http.MethodGet, "/infrastructures", nil), apiRow(all(ok), ok, ok)),
+		"GET /api/v1/infrastructures/:id/delegates":             r(apiCall(http.MethodGet, "/infrastructures/{webProd}/delegates", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
+		"POST /api/v1/infrastructures/:id/delegates":            r(apiCall(http.MethodPost, "/infrastructures/{webProd}/delegates", map[string]string{"email": "mx-new@delegate.example"}), apiRow(P(tenantry.PermInfraManage, http.StatusAccepted), http.StatusAccepted, 404)),
+		"DELETE /api/v1/infrastructures/:id/delegates/:user_id": r(apiCall(http.MethodDelete, "/infrastructures/{webProd}/delegates/{target}", nil), apiRow(P(tenantry.PermInfraManage, noContent), noContent, 404)),
+		"GET /api/v1/accounts/:id/cost-centers":                 r(apiCall(http.MethodGet, "/accounts/{bakery}/cost-centers", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
+		"POST /api/v1/accounts/:id/cost-centers":                r(apiCall(http.MethodPost, "/accounts/{bakery}/cost-centers", map[string]string{"name": "Matrix CC"}), apiRow(P(tenantry.PermInfraManage, created), created, 404)),
+		"PATCH /api/v1/cost-centers/:id":                        r(apiCall(http.MethodPatch, "/cost-centers/{stagingCC}", map[string]string{"name": "Staging 2"}), apiRow(P(tenantry.PermInfraManage, ok), ok, 404)),
+		"DELETE /api/v1/cost-centers/:id":                       r(apiCall(http.MethodDelete, "/cost-centers/{emptyCC}", nil), apiRow(P(tenantry.PermInfraManage, noContent), noContent, 404)),
 	}
 	// The provider panel shares the vendor pages with the reseller panel;
 	// for everyone in the matrix it does not exist.
@@ -527,6 +546,15 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 		t.Fatal(err)
 	}
 	id["emptyCC"] = cc.ID
+	// Acme's mx-target is a delegate of web-prod; someone new is invited to it
+	if _, err := bakeryOwner.AddInfraDelegate(ctx, id["webProd"], "mx-target@acme.example", links); err != nil {
+		t.Fatal(err)
+	}
+	inv, err = bakeryOwner.AddInfraDelegate(ctx, id["webProd"], "pending-delegate@matrix.example", links)
+	if err != nil || inv.Invitation == nil {
+		t.Fatalf("invite a delegate of web-prod: %+v %v", inv, err)
+	}
+	id["infraInvite"] = inv.Invitation.ID
 	id["logo"] = string(pngImage(t, 64, 64, false))
 
 	for s := range nSubjects {

@@ -119,8 +119,8 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		actor = activeOnly(actor)
-		if len(actor.Grants) == 0 {
+		actor = actor.ActiveOnly()
+		if !actor.Reaches() {
 			// suspended since sign-in: the session ends here, and the
 			// sign-in page says why the user finds themselves there
 			_ = s.sessions.destroy(c, sess)
@@ -143,18 +143,6 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
-}
-
-// activeOnly returns a copy of the actor keeping only grants on active
-// accounts: a suspended account's users reach nothing.
-func activeOnly(a *tenantry.Actor) *tenantry.Actor {
-	out := &tenantry.Actor{User: a.User}
-	for _, g := range a.Grants {
-		if g.Account.Status == tenantry.StatusActive {
-			out.Grants = append(out.Grants, g)
-		}
-	}
-	return out
 }
 
 // requireLogin sends anonymous visitors to the sign-in page and back.

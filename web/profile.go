@@ -79,7 +79,7 @@ func profilePanel(c echo.Context) string {
 	if len(actor.Grants) > 0 {
 		return strings.TrimPrefix(panelPath(actor.Grants[0].Account.Kind), "/")
 	}
-	return layout.PanelApp
+	return layout.PanelDelegate
 }
 
 // currentSessionID returns the secret id of the request's session.

@@ -65,6 +65,10 @@ func (s *Server) routes() {
 	api.GET("/infrastructures/:id", s.apiGetInfrastructure, requireActor)
 	api.PATCH("/infrastructures/:id", s.apiUpdateInfrastructure, requireActor)
 	api.DELETE("/infrastructures/:id", s.apiDeleteInfrastructure, requireActor)
+	api.GET("/infrastructures", s.apiReachedInfrastructures, requireActor)
+	api.GET("/infrastructures/:id/delegates", s.apiInfraDelegates, requireActor)
+	api.POST("/infrastructures/:id/delegates", s.apiAddInfraDelegate, requireActor)
+	api.DELETE("/infrastructures/:id/delegates/:user_id", s.apiRemoveInfraDelegate, requireActor)
 	api.GET("/accounts/:id/cost-centers", s.apiListCostCenters, requireActor)
 	api.POST("/accounts/:id/cost-centers", s.apiCreateCostCenter, requireActor)
 	api.PATCH("/cost-centers/:id", s.apiRenameCostCenter, requireActor)
@@ -86,6 +90,7 @@ func (s *Server) routes() {
 	s.signupRoutes(pages)
 	s.profileRoutes(pages)
 	s.invitationRoutes(pages)
+	s.reachedRoutes(pages)
 	pages.POST("/act-as/exit", s.exitActing, requireLogin)
 
 	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider))

@@ -97,11 +97,54 @@ func (g *Grant) Name() string {
 	return string(g.Role)
 }
 
+// InfraGrant is access to one infrastructure only (MetalCloud's
+// "infrastructure delegate"): the user may view and manage that
+// infrastructure, and sees nothing else of the account that owns it.
+type InfraGrant struct {
+	InfraID string
+	// Account owns the infrastructure.
+	Account Account
+}
+
 // Actor is the signed-in user together with the grants usable on the
 // current tenant. An Actor with no grants reaches nothing.
 type Actor struct {
 	User   User
 	Grants []Grant
+	// Infras are the user's grants on single infrastructures.
+	Infras []InfraGrant
+}
+
+// Reaches reports whether the actor has any grant at all here: on an
+// account or on a single infrastructure.
+func (a *Actor) Reaches() bool { return len(a.Grants) > 0 || len(a.Infras) > 0 }
+
+// InfraGrant returns the actor's grant on one infrastructure, or nil.
+func (a *Actor) InfraGrant(infraID string) *InfraGrant {
+	for i := range a.Infras {
+		if a.Infras[i].InfraID == infraID {
+			return &a.Infras[i]
+		}
+	}
+	return nil
+}
+
+// ActiveOnly returns a copy of the actor that keeps only the grants on
+// active accounts: a suspended account's users reach nothing, and a
+// delegate reaches nothing of a suspended account's infrastructures.
+func (a *Actor) ActiveOnly() *Actor {
+	out := &Actor{User: a.User}
+	for _, g := range a.Grants {
+		if g.Account.Status == StatusActive {
+			out.Grants = append(out.Grants, g)
+		}
+	}
+	for _, g := range a.Infras {
+		if g.Account.Status == StatusActive {
+			out.Infras = append(out.Infras, g)
+		}
+	}
+	return out
 }
 
 // Sees reports whether target lies within the reach of any of the actor's
@@ -135,7 +178,43 @@ func Authorize(a *Actor, p Permission, target *Account) error {
 			return nil
 		}
 	}
+	return roleForbids()
+}
+
+func roleForbids() error {
 	return &Error{Kind: EFORBIDDEN, Code: EFORBIDDEN, Message: "Your role does not allow this."}
+}
+
+// infraGrantPermissions are what a grant on one infrastructure allows on
+// it: seeing and managing it (renaming it, and its resources once they
+// exist). Deleting it, moving it between the owner's cost centers and
+// letting others in stay with the owning account's staff.
+var infraGrantPermissions = []Permission{PermInfraView, PermInfraManage}
+
+// AuthorizeInfra decides p on one infrastructure of owner: what the
+// actor's account grants allow on owner (as Authorize), or what a grant on
+// that infrastructure alone allows. Use it for what a delegate may do;
+// use AuthorizeInfraOwner for what stays with the account.
+func AuthorizeInfra(a *Actor, p Permission, owner *Account, infraID string) error {
+	err := Authorize(a, p, owner)
+	if err == nil || a == nil || a.InfraGrant(infraID) == nil {
+		return err
+	}
+	if slices.Contains(infraGrantPermissions, p) {
+		return nil
+	}
+	return roleForbids()
+}
+
+// AuthorizeInfraOwner decides p on an infrastructure by the account
+// grants alone: a delegate, who sees the infrastructure, is forbidden
+// (not "not found") what only its owner's staff may do.
+func AuthorizeInfraOwner(a *Actor, p Permission, owner *Account, infraID string) error {
+	err := Authorize(a, p, owner)
+	if ErrorKind(err) == ENOTFOUND && a != nil && a.InfraGrant(infraID) != nil {
+		return &Error{Kind: EFORBIDDEN, Code: EFORBIDDEN, Message: "Only " + owner.Name + "'s own staff may do this."}
+	}
+	return err
 }
 
 // PermissionForKind returns the vendor permission needed to create or

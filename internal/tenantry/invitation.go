@@ -18,6 +18,23 @@ type Invitation struct {
 	RevokedAt  time.Time
 	// Delegate marks an invitation to an account delegation.
 	Delegate bool
+	// InfrastructureID is set on an invitation to one infrastructure only
+	// (as its delegate), with the infrastructure's name.
+	InfrastructureID   string
+	InfrastructureName string
+}
+
+// InfraDelegateRole is how an invitation to one infrastructure names the
+// access it gives.
+const InfraDelegateRole = "infrastructure delegate"
+
+// Target names what the invitation opens: the account, or one of its
+// infrastructures.
+func (i *Invitation) Target(accountName string) string {
+	if i.InfrastructureID != "" {
+		return accountName + "'s infrastructure " + i.InfrastructureName
+	}
+	return accountName
 }
 
 // Status says where an invitation stands at now.

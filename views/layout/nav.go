@@ -8,6 +8,9 @@ const (
 	PanelProvider = "provider"
 	PanelReseller = "reseller"
 	PanelApp      = "app"
+	// PanelDelegate frames the pages of a user who reaches single
+	// infrastructures only, through delegations: it has no base path.
+	PanelDelegate = "delegate"
 )
 
 // NavItem is one link of a panel's navigation.
@@ -29,6 +32,7 @@ func navigation(panel string) []NavItem {
 			{"plans", "Plans", "/provider/plans"},
 			{"metrics", "Metrics", "/provider/metrics"},
 			{"settings", "Settings", "/provider/settings"},
+			{"infrastructures", "Infrastructures", "/infrastructures"},
 			{"users", "Users", "/provider/users"},
 			{"roles", "Roles", "/provider/roles"},
 			{"branding", "Branding", "/provider/branding"},
@@ -42,10 +46,15 @@ func navigation(panel string) []NavItem {
 			{"new-account", "New account", "/reseller/accounts/new"},
 			{"plans", "Plans", "/reseller/plans"},
 			{"settings", "Settings", "/reseller/settings"},
+			{"infrastructures", "Infrastructures", "/infrastructures"},
 			{"users", "Users", "/reseller/users"},
 			{"roles", "Roles", "/reseller/roles"},
 			{"branding", "Branding", "/reseller/branding"},
 			{"audit", "Audit log", "/reseller/audit"},
+		}
+	case PanelDelegate:
+		return []NavItem{
+			{"infrastructures", "Infrastructures", "/infrastructures"},
 		}
 	default:
 		return []NavItem{
@@ -65,6 +74,8 @@ func panelTitle(panel string) string {
 		return "Provider panel"
 	case PanelReseller:
 		return "Reseller panel"
+	case PanelDelegate:
+		return "Delegated access"
 	default:
 		return "Control panel"
 	}

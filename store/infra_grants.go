@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/internal/tenantry"
+)
+
+// Infrastructure delegates (MetalCloud's referral scenario): a customer's
+// staff let a user from outside, the reseller's ops say, manage one of its
+// infrastructures and nothing else. Granting and ending a delegation is
+// the owning account's infra.manage; what the delegate may then do is
+// decided by tenantry.AuthorizeInfra.
+
+// ReachedInfra is one infrastructure of the all-in-one list, with the
+// account that owns it and how the actor reaches it.
+type ReachedInfra struct {
+	tenantry.Infrastructure
+	AccountName string
+	// Delegated is true when only a grant on this infrastructure reaches
+	// it, false when the actor's role on its account (or above) does.
+	Delegated bool
+}
+
+// ReachedInfraPage is one page of ReachedInfrastructures, by name.
+type ReachedInfraPage struct {
+	Items      []ReachedInfra
+	Total      int
+	NextCursor string
+}
+
+// infraReach returns SQL true for the infrastructures the actor reaches
+// through its account grants that include infra.view, on the tenant; with
+// no such grant it matches nothing.
+func (s *Scope) infraReach(column string) (string, []any) {
+	var ors []string
+	var args []any
+	for _, g := range s.actor.Grants {
+		if !g.Can(tenantry.PermInfraView) {
+			continue
+		}
+		w, a := subtree(column, g.Account.Path)
+		ors = append(ors, "("+w+")")
+		args = append(args, a...)
+	}
+	if len(ors) == 0 {
+		return "0", nil
+	}
+	return "(" + strings.Join(ors, " OR ") + ")", args
+}
+
+// ReachedInfrastructures lists, in one place, every live infrastructure
+// the actor reaches on this tenant: those of its own accounts and of the
+// accounts below them (where its role includes infra.view), and those
+// delegated to it. Only f.Q, f.Cursor and f.Limit apply. Errors: EINVALID
+// (cursor).
+func (s *Scope) ReachedInfrastructures(ctx context.Context, f InfraFilter) (*ReachedInfraPage, error) {
+	viaAccount, accArgs := s.infraReach("a.path")
+	delegated := make([]any, len(s.actor.Infras))
+	for i, g := range s.actor.Infras {
+		delegated[i] = g.InfraID
+	}
+	inDelegated := "0"
+	if len(delegated) > 0 {
+		inDelegated = `i.id IN (` + placeholders(len(delegated)) + `)`
+	}
+	tenantWhere, tenantArgs := subtree("a.path", s.tenant.Account.Path)
+	where := `i.status = 'active' AND ` + tenantWhere + ` AND (` + viaAccount + ` OR ` + inDelegated + `)`
+	args := append(append(append([]any{}, tenantArgs...), accArgs...), delegated...)
+	from := ` FROM ` + infraFrom + ` JOIN accounts a ON a.id = i.account_id`
+	if q := strings.TrimSpace(f.Q); q != "" {
+		where += ` AND (instr(lower(i.name), lower(?)) > 0 OR instr(lower(a.name), lower(?)) > 0)`
+		args = append(args, q, q)
+	}
+	page := &ReachedInfraPage{}
+	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+from+` WHERE `+where, args...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
+	if f.Cursor != "" {
+		name, id, ok := decodeNameCursor(f.Cursor)
+		if !ok {
+			return nil, errBadCursor
+		}
+		where += ` AND (lower(i.name) > ? OR (lower(i.name) = ? AND i.id > ?))`
+		args = append(args, name, name, id)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	// the account-reach test again, as a column: true means "not only delegated"
+	cols := infraColumns + `, a.name, ` + viaAccount
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+cols+from+` WHERE `+where+`
+		ORDER BY lower(i.name), i.id LIMIT ?`, append(append(append([]any{}, accArgs...), args...), limit+1)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r ReachedInfra
+		var created, updated int64
+		var byAccount bool
+		if err := rows.Scan(&r.ID, &r.AccountID, &r.Name, &r.CostCenterID, &r.CostCenterName, &r.Status,
+			&created, &updated, &r.AccountName, &byAccount); err != nil {
+			return nil, err
+		}
+		r.CreatedAt, r.UpdatedAt, r.Delegated = fromMS(created), fromMS(updated), !byAccount
+		page.Items = append(page.Items, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.NextCursor = encodeNameCursor(last.Name, last.ID)
+	}
+	return page, nil
+}
+
+// InfraDelegate is a user with a grant on one infrastructure.
+type InfraDelegate struct {
+	User  tenantry.User
+	Since time.Time
+}
+
+// ownedInfra loads an infrastructure and checks p on it by its owner's
+// account grants (a delegate is EFORBIDDEN), within q.
+func (s *Scope) ownedInfra(ctx context.Context, q querier, id string, p tenantry.Permission) (*tenantry.Infrastructure, *tenantry.Account, error) {
+	in, a, err := s.infra(ctx, q, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tenantry.AuthorizeInfraOwner(s.actor, p, a, in.ID); err != nil {
+		return nil, nil, err
+	}
+	return in, a, nil
+}
+
+// InfraDelegates lists the delegates of an infrastructure, by email.
+// Errors: ENOTFOUND, EFORBIDDEN (no infra.view on its account: a delegate
+// does not see the others).
+func (s *Scope) InfraDelegates(ctx context.Context, infraID string) ([]InfraDelegate, error) {
+	in, _, err := s.ownedInfra(ctx, s.db.read, infraID, tenantry.PermInfraView)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+userColumns+`, g.created_at
+		FROM infrastructure_grants g JOIN users u ON u.id = g.user_id
+		WHERE g.infrastructure_id = ? ORDER BY u.email`, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []InfraDelegate
+	for rows.Next() {
+		var d InfraDelegate
+		var created, since int64
+		if err := rows.Scan(&d.User.ID, &d.User.Email, &d.User.Name, &d.User.PasswordHash, &created, &since); err != nil {
+			return nil, err
+		}
+		d.User.CreatedAt, d.Since = fromMS(created), fromMS(since)
+		d.User.PasswordHash = ""
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// InfraInvitations lists the open invitations to one infrastructure,
+// newest first. Errors: as InfraDelegates.
+func (s *Scope) InfraInvitations(ctx context.Context, infraID string) ([]tenantry.Invitation, error) {
+	in, _, err := s.ownedInfra(ctx, s.db.read, infraID, tenantry.PermInfraView)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
+		WHERE i.infrastructure_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL ORDER BY i.created_at DESC`, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tenantry.Invitation
+	for rows.Next() {
+		i, err := scanInvitation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *i)
+	}
+	return out, rows.Err()
+}
+
+func insertInfraGrant(ctx context.Context, tx *tx, infraID, userID, grantedBy string) error {
+	var by any
+	if grantedBy != "" {
+		by = grantedBy
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO infrastructure_grants (infrastructure_id, user_id, granted_by, created_at)
+		VALUES (?, ?, ?, ?)`, infraID, userID, by, ms(tx.now))
+	if isUniqueViolation(err) {
+		return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "already_delegate",
+			Message: "This person is already a delegate of this infrastructure.",
+			Fields:  map[string]string{"email": "This person is already a delegate of this infrastructure."}}
+	}
+	return err
+}
+
+// AddInfraDelegate makes email a delegate of one infrastructure (its
+// account's infra.manage): a person who has a user is granted at once; anyone
+// else gets an invitation to that infrastructure, mailed in the brand of
+// the domain where the account's users sign in. Errors: EINVALID,
+// ENOTFOUND, EFORBIDDEN, ECONFLICT (already a delegate).
+func (s *Scope) AddInfraDelegate(ctx context.Context, infraID, email string, links mail.Links) (*InviteResult, error) {
+	email = tenantry.NormalizeEmail(email)
+	if tenantry.FieldErrors(struct {
+		Email string `json:"email" validate:"required,email,max=254"`
+	}{email})["email"] != "" {
+		return nil, tenantry.Invalid(map[string]string{"email": "Enter a valid email address."})
+	}
+	out := &InviteResult{}
+	err := s.db.inTx(ctx, func(tx *tx) error {
+		in, a, err := s.ownedInfra(ctx, tx, infraID, tenantry.PermInfraManage)
+		if err != nil {
+			return err
+		}
+		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email))
+		switch {
+		case err == nil:
+			if err := insertInfraGrant(ctx, tx, in.ID, u.ID, s.actor.User.ID); err != nil {
+				return err
+			}
+			out.Granted = u
+			return s.audit(ctx, tx, a, "infrastructure.delegate_add", "infrastructure", in.ID,
+				fmt.Sprintf("made %s a delegate of infrastructure %q", u.Email, in.Name))
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		inv, token, err := s.newInvitation(ctx, tx, a, in, email, "", tenantry.InfraDelegateRole)
+		if err != nil {
+			return err
+		}
+		if err := s.mailInvitation(ctx, tx, a, inv, token, links); err != nil {
+			return err
+		}
+		out.Invitation = inv
+		return s.audit(ctx, tx, a, "invitation.create", "invitation", inv.ID,
+			fmt.Sprintf("invited %s as a delegate of infrastructure %q", email, in.Name))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RemoveInfraDelegate ends a delegate's access to one infrastructure, from
+// the next request on (its account's infra.manage). Errors: ENOTFOUND (no
+// such infrastructure or delegate), EFORBIDDEN.
+func (s *Scope) RemoveInfraDelegate(ctx context.Context, infraID, userID string) error {
+	return s.db.inTx(ctx, func(tx *tx) error {
+		in, a, err := s.ownedInfra(ctx, tx, infraID, tenantry.PermInfraManage)
+		if err != nil {
+			return err
+		}
+		var email string
+		err = tx.QueryRowContext(ctx, `DELETE FROM infrastructure_grants WHERE infrastructure_id = ? AND user_id = ?
+			RETURNING (SELECT email FROM users WHERE id = user_id)`, in.ID, userID).Scan(&email)
+		if err != nil {
+			return notFound(err)
+		}
+		return s.audit(ctx, tx, a, "infrastructure.delegate_remove", "infrastructure", in.ID,
+			fmt.Sprintf("%s is no longer a delegate of infrastructure %q", email, in.Name))
+	})
+}
+
+// LeaveInfraDelegation ends the user's own delegation to an
+// infrastructure reachable on the tenant, from the delegate's side.
+// Errors: ENOTFOUND.
+func (db *DB) LeaveInfraDelegation(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, infraID, ip string) error {
+	return db.inTx(ctx, func(tx *tx) error {
+		where, args := subtree("a.path", t.Account.Path)
+		var accountID, name string
+		err := tx.QueryRowContext(ctx, `SELECT a.id, i.name FROM infrastructure_grants g
+			JOIN infrastructures i ON i.id = g.infrastructure_id JOIN accounts a ON a.id = i.account_id
+			WHERE g.infrastructure_id = ? AND g.user_id = ? AND `+where, append([]any{infraID, u.ID}, args...)...).Scan(&accountID, &name)
+		if err != nil {
+			return notFound(err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM infrastructure_grants WHERE infrastructure_id = ? AND user_id = ?`,
+			infraID, u.ID); err != nil {
+			return err
+		}
+		a, err := accountByID(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: a, Action: "infrastructure.delegate_remove",
+			ObjectType: "infrastructure", ObjectID: infraID, Summary: fmt.Sprintf("%s stopped being a delegate of infrastructure %q", u.Email, name), IP: ip})
+	})
+}
