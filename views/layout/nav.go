@@ -31,6 +31,7 @@ func navigation(panel string) []NavItem {
 			{"settings", "Settings", "/provider/settings"},
 			{"users", "Users", "/provider/users"},
 			{"roles", "Roles", "/provider/roles"},
+			{"cost-centers", "Cost centers", "/provider/cost-centers"},
 			{"branding", "Branding", "/provider/branding"},
 			{"outbox", "Outgoing mail", "/provider/outbox"},
 			{"audit", "Audit log", "/provider/audit"},
@@ -44,6 +45,7 @@ func navigation(panel string) []NavItem {
 			{"settings", "Settings", "/reseller/settings"},
 			{"users", "Users", "/reseller/users"},
 			{"roles", "Roles", "/reseller/roles"},
+			{"cost-centers", "Cost centers", "/reseller/cost-centers"},
 			{"branding", "Branding", "/reseller/branding"},
 			{"audit", "Audit log", "/reseller/audit"},
 		}
