@@ -17,9 +17,10 @@ import (
 	"github.com/tenantry/tenantry/views/layout"
 )
 
-// Infrastructures and cost centers: the end-user panel manages its own
-// account's; a vendor's panel shows a customer's, read-only. The API
-// handlers are at the end of the file.
+// Infrastructures: the end-user panel manages its own account's; a
+// vendor's panel shows a customer's, read-only. The API handlers, cost
+// centers' included, are at the end of the file (their pages are in
+// costcenters.go).
 
 // infraRoutes adds the infrastructure pages of a panel.
 func (s *Server) infraRoutes(g *echo.Group, panel string) {
