@@ -17,9 +17,10 @@ import (
 	"github.com/tenantry/tenantry/views/layout"
 )
 
-// Infrastructures and cost centers: the end-user panel manages its own
-// account's; a vendor's panel shows a customer's, read-only. The API
-// handlers are at the end of the file.
+// Infrastructures: the end-user panel manages its own account's; a
+// vendor's panel shows a customer's, read-only. The API handlers, cost
+// centers' included, are at the end of the file (their pages are in
+// costcenters.go).
 
 // infraRoutes adds the infrastructure pages of a panel.
 func (s *Server) infraRoutes(g *echo.Group, panel string) {
@@ -34,10 +35,6 @@ func (s *Server) infraRoutes(g *echo.Group, panel string) {
 	g.GET("/infrastructures/:id", h.show)
 	g.POST("/infrastructures/:id", h.update)
 	g.POST("/infrastructures/:id/delete", h.delete)
-	g.GET("/cost-centers", h.costCenters)
-	g.POST("/cost-centers", h.createCostCenter)
-	g.POST("/cost-centers/:id", h.renameCostCenter)
-	g.POST("/cost-centers/:id/delete", h.deleteCostCenter)
 }
 
 // infraList reads the list's query (q, cost_center, cursor) and builds
@@ -110,8 +107,8 @@ func (h vendorPages) infrastructures(c echo.Context) error {
 	return render(c, http.StatusOK, accounts.AccountInfrastructures(h.panel, accounts.AccountInfraVM{Base: h.base, Account: *a, List: list}))
 }
 
-// infraPages are the end-user panel's infrastructure and cost center
-// pages: they act on the panel's account only.
+// infraPages are the end-user panel's infrastructure pages (cost centers
+// are in costcenters.go): they act on the panel's account only.
 type infraPages struct {
 	s *Server
 }
@@ -230,86 +227,6 @@ func (h infraPages) delete(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/infrastructures")
-}
-
-func (h infraPages) costCentersPage(c echo.Context, status int, vm app.CostCentersVM) error {
-	list, err := h.s.scope(c).CostCenters(c.Request().Context(), panelAccount(c).ID)
-	if err != nil {
-		return err
-	}
-	vm.Items, vm.CanManage = list, h.canManage(c)
-	return render(c, status, app.CostCenters(vm))
-}
-
-func (h infraPages) costCenters(c echo.Context) error {
-	return h.costCentersPage(c, http.StatusOK, app.CostCentersVM{})
-}
-
-func (h infraPages) createCostCenter(c echo.Context) error {
-	name := c.FormValue("name")
-	cc, err := h.s.scope(c).CreateCostCenter(c.Request().Context(), panelAccount(c).ID, tenantry.CostCenterInput{Name: name})
-	if errs := formErrors(err); errs != nil {
-		return h.costCentersPage(c, formStatus(err), app.CostCentersVM{NewName: name, NewErrors: errs})
-	}
-	if err != nil {
-		return err
-	}
-	if err := flash(c, "Cost center "+cc.Name+" created."); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/app/cost-centers")
-}
-
-// ownCostCenter loads a cost center of the panel's account; any other is
-// ENOTFOUND.
-func (h infraPages) ownCostCenter(c echo.Context) (*tenantry.CostCenter, error) {
-	list, err := h.s.scope(c).CostCenters(c.Request().Context(), panelAccount(c).ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, cc := range list {
-		if cc.ID == c.Param("id") {
-			return &cc, nil
-		}
-	}
-	return nil, tenantry.ErrNotFound
-}
-
-func (h infraPages) renameCostCenter(c echo.Context) error {
-	cc, err := h.ownCostCenter(c)
-	if err != nil {
-		return err
-	}
-	name := c.FormValue("name")
-	renamed, err := h.s.scope(c).RenameCostCenter(c.Request().Context(), cc.ID, tenantry.CostCenterInput{Name: name})
-	if errs := formErrors(err); errs != nil {
-		return h.costCentersPage(c, formStatus(err), app.CostCentersVM{EditID: cc.ID, EditName: name, EditErrors: errs})
-	}
-	if err != nil {
-		return err
-	}
-	if err := flash(c, "Cost center "+cc.Name+" renamed "+renamed.Name+"."); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/app/cost-centers")
-}
-
-func (h infraPages) deleteCostCenter(c echo.Context) error {
-	cc, err := h.ownCostCenter(c)
-	if err != nil {
-		return err
-	}
-	err = h.s.scope(c).DeleteCostCenter(c.Request().Context(), cc.ID)
-	if errs := formErrors(err); errs != nil {
-		return h.costCentersPage(c, formStatus(err), app.CostCentersVM{EditID: cc.ID, EditName: cc.Name, EditErrors: errs})
-	}
-	if err != nil {
-		return err
-	}
-	if err := flash(c, "Cost center "+cc.Name+" deleted."); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/app/cost-centers")
 }
 
 // The API (API.md "Infrastructures and usage", and cost centers under

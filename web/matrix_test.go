@@ -283,6 +283,12 @@ func matrixRows() map[string]matrixRow {
 		"POST /reseller/roles":                   r(post("/reseller/roles", "name", "Matrix role", "permissions", "account.view"), resellerList(P(tenantry.PermRolesManage, see), see)),
 		"POST /reseller/roles/:role":             r(post("/reseller/roles/{supportRole}", "name", "Support desk 2", "permissions", "account.view"), resellerPage(P(tenantry.PermRolesManage, see))),
 		"POST /reseller/roles/:role/delete":      r(post("/reseller/roles/{supportRole}/delete"), resellerPage(P(tenantry.PermRolesManage, see))),
+		// cost centers through the My Org / Customer switch, on Blue Bakery's:
+		// reading is infra.view and changing infra.manage, granted on Acme
+		"GET /reseller/cost-centers":             r(get("/reseller/cost-centers?account={bakery}"), resellerPage(P(tenantry.PermInfraView, ok))),
+		"POST /reseller/cost-centers":            r(post("/reseller/cost-centers", "account", "{bakery}", "name", "Matrix CC"), resellerPage(P(tenantry.PermInfraManage, see))),
+		"POST /reseller/cost-centers/:id":        r(post("/reseller/cost-centers/{stagingCC}", "account", "{bakery}", "name", "Staging 2"), resellerPage(P(tenantry.PermInfraManage, see))),
+		"POST /reseller/cost-centers/:id/delete": r(post("/reseller/cost-centers/{emptyCC}/delete", "account", "{bakery}"), resellerPage(P(tenantry.PermInfraManage, see))),
 		"GET /reseller/audit":                    r(get("/reseller/audit"), resellerList(P(tenantry.PermAuditView, ok), ok)),
 		"GET /reseller/audit/export":             r(get("/reseller/audit/export"), resellerList(P(tenantry.PermAuditView, ok), ok)),
 

@@ -2,12 +2,10 @@ package web
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
-	"github.com/tenantry/tenantry/store"
 	"github.com/tenantry/tenantry/views/accounts"
 	"github.com/tenantry/tenantry/views/components"
 )
@@ -15,7 +13,7 @@ import (
 // peopleRoutes lists a panel's Users and Roles pages: the people of the
 // panel's own account.
 func (s *Server) peopleRoutes(g *echo.Group, panel string) {
-	h := peoplePages{s: s, panel: panel, base: "/" + panel}
+	h := peoplePages{orgSwitch: orgSwitch{s: s, base: "/" + panel}, panel: panel}
 	g.GET("/users", h.users)
 	g.POST("/users/:user/role", h.setRole)
 	g.POST("/users/:user/remove", h.remove)
@@ -28,77 +26,11 @@ func (s *Server) peopleRoutes(g *echo.Group, panel string) {
 	g.POST("/roles/:role/delete", h.deleteRole)
 }
 
+// peoplePages are the Users and Roles pages; the switch picks the
+// account they manage.
 type peoplePages struct {
-	s     *Server
+	orgSwitch
 	panel string
-	base  string
-}
-
-// target is the account the page manages: the panel's own, or, through the
-// My Org / Customer switch (?account=), one customer below a vendor panel's
-// account. Anything else is not found.
-func (h peoplePages) target(c echo.Context) (*tenantry.Account, error) {
-	root := panelAccount(c)
-	id := c.QueryParam("account")
-	if id == "" {
-		id = c.FormValue("account")
-	}
-	if id == "" || id == root.ID {
-		return root, nil
-	}
-	a, err := h.s.scope(c).Account(c.Request().Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !root.IsAncestorOf(a) || a.Kind != tenantry.KindCustomer {
-		return nil, tenantry.ErrNotFound
-	}
-	return a, nil
-}
-
-// done leaves a flash and returns to a page of the managed account.
-func (h peoplePages) done(c echo.Context, page, msg string) error {
-	if err := flash(c, msg); err != nil {
-		return err
-	}
-	a, err := h.target(c)
-	if err != nil {
-		return err
-	}
-	return h.back(c, page, a)
-}
-
-// back returns to a page of the switch's current account.
-func (h peoplePages) back(c echo.Context, page string, a *tenantry.Account) error {
-	to := h.base + page
-	if a.ID != panelAccount(c).ID {
-		to += "?account=" + a.ID
-	}
-	return c.Redirect(http.StatusSeeOther, to)
-}
-
-// switchVM builds the My Org / Customer switch for vendor panels.
-func (h peoplePages) switchVM(c echo.Context, page string, a *tenantry.Account) (*accounts.SwitchVM, error) {
-	root := panelAccount(c)
-	if !root.Kind.IsVendor() {
-		return nil, nil // a customer's staff manage only their own
-	}
-	sw := &accounts.SwitchVM{Path: h.base + page, Q: c.QueryParam("q"), OwnName: root.Name}
-	if a.ID != root.ID {
-		sw.Current = a.ID
-	}
-	list, err := h.s.scope(c).Accounts(c.Request().Context(), store.AccountFilter{Under: root.ID,
-		Kind: tenantry.KindCustomer, Q: sw.Q, Limit: 100})
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range list.Items {
-		sw.Options = append(sw.Options, components.Option{Value: x.ID, Label: x.Name})
-	}
-	if sw.Current != "" && !slices.ContainsFunc(list.Items, func(x tenantry.Account) bool { return x.ID == a.ID }) {
-		sw.Options = append([]components.Option{{Value: a.ID, Label: a.Name}}, sw.Options...)
-	}
-	return sw, nil
 }
 
 // roleOptions are the roles a member of a may be given.

@@ -102,6 +102,7 @@ func (s *Server) routes() {
 	s.vendorAccountRoutes(provider, layout.PanelProvider)
 	s.brandingRoutes(provider, layout.PanelProvider)
 	s.peopleRoutes(provider, layout.PanelProvider)
+	s.costCenterRoutes(provider, layout.PanelProvider)
 	s.approvalRoutes(provider, layout.PanelProvider)
 	s.outboxRoutes(provider)
 	s.infraRoutes(provider, layout.PanelProvider)
@@ -112,6 +113,7 @@ func (s *Server) routes() {
 	s.vendorAccountRoutes(reseller, layout.PanelReseller)
 	s.brandingRoutes(reseller, layout.PanelReseller)
 	s.peopleRoutes(reseller, layout.PanelReseller)
+	s.costCenterRoutes(reseller, layout.PanelReseller)
 	s.approvalRoutes(reseller, layout.PanelReseller)
 	s.infraRoutes(reseller, layout.PanelReseller)
 	s.auditRoutes(reseller, layout.PanelReseller)
@@ -119,6 +121,7 @@ func (s *Server) routes() {
 	app := pages.Group("/app", requireLogin, s.openPanel(layout.PanelApp, tenantry.KindCustomer))
 	app.GET("", s.appDashboard)
 	s.infraRoutes(app, layout.PanelApp)
+	s.costCenterRoutes(app, layout.PanelApp)
 	s.auditRoutes(app, layout.PanelApp)
 	s.peopleRoutes(app, layout.PanelApp)
 }

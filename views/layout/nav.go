@@ -35,6 +35,7 @@ func navigation(panel string) []NavItem {
 			{"infrastructures", "Infrastructures", "/infrastructures"},
 			{"users", "Users", "/provider/users"},
 			{"roles", "Roles", "/provider/roles"},
+			{"cost-centers", "Cost centers", "/provider/cost-centers"},
 			{"branding", "Branding", "/provider/branding"},
 			{"outbox", "Outgoing mail", "/provider/outbox"},
 			{"audit", "Audit log", "/provider/audit"},
@@ -49,6 +50,7 @@ func navigation(panel string) []NavItem {
 			{"infrastructures", "Infrastructures", "/infrastructures"},
 			{"users", "Users", "/reseller/users"},
 			{"roles", "Roles", "/reseller/roles"},
+			{"cost-centers", "Cost centers", "/reseller/cost-centers"},
 			{"branding", "Branding", "/reseller/branding"},
 			{"audit", "Audit log", "/reseller/audit"},
 		}
