@@ -193,7 +193,8 @@ func (f *fixture) addMember(t *testing.T, accountName, email string, role tenant
 // snapshotTables are every table a scope may write to.
 var snapshotTables = []string{"accounts", "domains", "users", "memberships", "user_tokens", "sessions",
 	"api_tokens", "audit_events", "settings", "throttle_failures", "account_branding", "account_settings",
-	"metrics", "plans", "plan_prices", "plan_assignments", "outbox", "cost_centers", "infrastructures", "roles", "invitations"}
+	"metrics", "plans", "plan_prices", "plan_assignments", "outbox", "cost_centers", "infrastructures", "roles", "invitations",
+	"infrastructure_grants"}
 
 // snapshot dumps every row of every table, so that a test can tell that
 // a refused write changed nothing at all, audit log included.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -195,8 +196,9 @@ func (h reachedPages) update(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
+	// a delegate's form has no cost center: it keeps the one it has
 	updated, err := h.s.scope(c).UpdateInfrastructure(c.Request().Context(), in.ID, tenantry.InfrastructureUpdate{
-		Name: &f.Name, CostCenterID: tenantry.OptionalString{Set: true, Value: f.CostCenterID}})
+		Name: &f.Name, CostCenterID: tenantry.OptionalString{Set: c.Request().PostForm.Has("cost_center_id"), Value: f.CostCenterID}})
 	if errs := formErrors(err); errs != nil {
 		return h.s.infraPage(c, formStatus(err), "/infrastructures/"+in.ID, in, owner, &infraPageInput{Form: f, Errors: errs})
 	}
@@ -246,13 +248,31 @@ func (h reachedPages) leave(c echo.Context) error {
 }
 
 // returnTo is where a delegate form goes back to: the infrastructure's
-// page it was posted from, in the end-user panel or in the all-in-one
-// list; nothing else.
-func returnTo(c echo.Context, infraID string) string {
-	if r := c.FormValue("return"); r == "/app/infrastructures/"+infraID {
-		return r
+// page it was posted from, in the end-user panel of the account that owns
+// it (when the user has that panel) or in the all-in-one list; nothing
+// else. With the end-user panel it also frames the page in that panel, as
+// openPanel would have, for a refused form re-rendered here.
+func returnTo(c echo.Context, in *tenantry.Infrastructure, owner *tenantry.Account) string {
+	ctx := c.Request().Context()
+	if c.FormValue("return") == "/app/infrastructures/"+in.ID && hasPanelOf(ctx, owner) {
+		components.ChromeFromContext(ctx).Account = owner
+		return "/app/infrastructures/" + in.ID
 	}
-	return "/infrastructures/" + infraID
+	return "/infrastructures/" + in.ID
+}
+
+// hasPanelOf reports whether the signed-in user may open a's own panel:
+// a membership on it, or acting on its behalf.
+func hasPanelOf(ctx context.Context, a *tenantry.Account) bool {
+	if acting := actingFromContext(ctx); acting != nil && acting.ID == a.ID {
+		return true
+	}
+	for _, g := range tenantry.ActorFromContext(ctx).Grants {
+		if g.Account.ID == a.ID {
+			return true
+		}
+	}
+	return false
 }
 
 func (h reachedPages) addDelegate(c echo.Context) error {
@@ -263,23 +283,25 @@ func (h reachedPages) addDelegate(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	res, err := h.s.scope(c).AddInfraDelegate(c.Request().Context(), in.ID, email, h.s.mailLinks(c))
 	if errs := formErrors(err); errs != nil {
-		return h.s.infraPage(c, formStatus(err), returnTo(c, in.ID), in, owner, &infraPageInput{Email: email, EmailError: errs})
+		return h.s.infraPage(c, formStatus(err), returnTo(c, in, owner), in, owner, &infraPageInput{Email: email, EmailError: errs})
 	}
 	if err != nil {
 		return err
 	}
-	msg := res.Invitation.Email + " is invited: the link in their mail is valid for 7 days."
+	var msg string
 	if res.Granted != nil {
 		msg = res.Granted.Email + " is now a delegate of " + in.Name + "."
+	} else {
+		msg = res.Invitation.Email + " is invited: the link in their mail is valid for 7 days."
 	}
 	if err := flash(c, msg); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, returnTo(c, in.ID))
+	return c.Redirect(http.StatusSeeOther, returnTo(c, in, owner))
 }
 
 func (h reachedPages) removeDelegate(c echo.Context) error {
-	in, _, err := h.load(c)
+	in, owner, err := h.load(c)
 	if err != nil {
 		return err
 	}
@@ -289,30 +311,30 @@ func (h reachedPages) removeDelegate(c echo.Context) error {
 	if err := flash(c, "The delegate no longer has access to "+in.Name+"."); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, returnTo(c, in.ID))
+	return c.Redirect(http.StatusSeeOther, returnTo(c, in, owner))
 }
 
 // infraInvitation checks that the route's invitation is one to the
-// route's infrastructure.
-func (h reachedPages) infraInvitation(c echo.Context) (*tenantry.Infrastructure, error) {
-	in, _, err := h.load(c)
+// route's infrastructure, and returns that with its owner.
+func (h reachedPages) infraInvitation(c echo.Context) (*tenantry.Infrastructure, *tenantry.Account, error) {
+	in, owner, err := h.load(c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	list, err := h.s.scope(c).InfraInvitations(c.Request().Context(), in.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, inv := range list {
 		if inv.ID == c.Param("inv") {
-			return in, nil
+			return in, owner, nil
 		}
 	}
-	return nil, tenantry.ErrNotFound
+	return nil, nil, tenantry.ErrNotFound
 }
 
 func (h reachedPages) resendInvitation(c echo.Context) error {
-	in, err := h.infraInvitation(c)
+	in, owner, err := h.infraInvitation(c)
 	if err != nil {
 		return err
 	}
@@ -323,11 +345,11 @@ func (h reachedPages) resendInvitation(c echo.Context) error {
 	if err := flash(c, "The invitation of "+inv.Email+" was sent again, valid until "+inv.ExpiresAt.Format(time.DateOnly)+"."); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, returnTo(c, in.ID))
+	return c.Redirect(http.StatusSeeOther, returnTo(c, in, owner))
 }
 
 func (h reachedPages) revokeInvitation(c echo.Context) error {
-	in, err := h.infraInvitation(c)
+	in, owner, err := h.infraInvitation(c)
 	if err != nil {
 		return err
 	}
@@ -337,7 +359,7 @@ func (h reachedPages) revokeInvitation(c echo.Context) error {
 	if err := flash(c, "The invitation was revoked."); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, returnTo(c, in.ID))
+	return c.Redirect(http.StatusSeeOther, returnTo(c, in, owner))
 }
 
 // The API: GET|POST /infrastructures/{id}/delegates, DELETE

@@ -1,0 +1,206 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// MetalCloud's referral scenario through the pages: Blue Bakery's Owner
+// (on acme.localhost, where Blue Bakery is served) makes Orbit's admin a
+// delegate of web-prod only. Orbit's admin, who has no account on Acme's
+// domain, signs in there, lands on the list of what it reaches, manages
+// web-prod and nothing else; removing the delegation ends it on the next
+// request; on its own domain the delegation does not exist.
+func TestInfraDelegatePages(t *testing.T) {
+	f := newFixture(t)
+	webProd := f.infraID(t, "Blue Bakery", "web-prod")
+	dbProd := f.infraID(t, "Blue Bakery", "db-prod")
+	owner := f.browser(acmeHost)
+	owner.login("owner@bluebakery.example")
+	page := "/app/infrastructures/" + webProd
+	if _, ok := byTestID(owner.get(page).body, "delegates-empty"); !ok {
+		t.Fatal("web-prod's page has no empty Delegates section")
+	}
+
+	t.Run("BadEmailKeepsTheInput", func(t *testing.T) {
+		r := owner.submit(page, "/infrastructures/"+webProd+"/delegates", url.Values{"email": {"not an address"}, "return": {page}})
+		if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="not an address"`) {
+			t.Fatalf("bad email = %d: %s", r.Code, excerpt(r.body))
+		}
+		if _, ok := byTestID(r.body, "current-account"); !ok || !strings.Contains(r.body, "Blue Bakery") {
+			t.Error("the refused form is not re-rendered in Blue Bakery's panel")
+		}
+	})
+
+	r := owner.submit(page, "/infrastructures/"+webProd+"/delegates", url.Values{"email": {"admin@orbit.example"}, "return": {page}})
+	if r.Code != http.StatusSeeOther || r.location() != page {
+		t.Fatalf("add delegate = %d to %q: %s", r.Code, r.location(), excerpt(r.body))
+	}
+	if email, ok := byTestID(owner.get(page).body, "delegate-email"); !ok || email != "admin@orbit.example" {
+		t.Errorf("delegates list shows %q", email)
+	}
+
+	delegate := f.browser(acmeHost)
+	r = delegate.submit("/login", "/login", url.Values{"email": {"admin@orbit.example"}, "password": {"tenantry-demo"}})
+	if r.Code != http.StatusSeeOther || r.location() != "/infrastructures" {
+		t.Fatalf("the delegate's sign-in on acme = %d to %q, want /infrastructures", r.Code, r.location())
+	}
+	list := delegate.get("/infrastructures")
+	if _, ok := byTestID(list.body, "reached-row-"+webProd); !ok {
+		t.Fatalf("the delegate's list lacks web-prod: %s", excerpt(list.body))
+	}
+	if _, ok := byTestID(list.body, "reached-row-"+dbProd); ok {
+		t.Error("the delegate's list shows db-prod, which is not delegated")
+	}
+	if badge, _ := byTestID(list.body, "infra-delegated"); badge != "delegate" {
+		t.Errorf("delegate badge = %q", badge)
+	}
+	if _, ok := byTestID(list.body, "infra-form"); ok {
+		t.Error("a delegate is offered to create infrastructures")
+	}
+	for _, path := range []string{"/infrastructures/" + dbProd, "/app", "/app/infrastructures", "/app/users", "/reseller"} {
+		if r := delegate.get(path); r.Code != http.StatusNotFound {
+			t.Errorf("GET %s as the delegate = %d, want 404", path, r.Code)
+		}
+	}
+	detail := delegate.get("/infrastructures/" + webProd)
+	if detail.Code != http.StatusOK {
+		t.Fatalf("the delegate's web-prod page = %d", detail.Code)
+	}
+	for _, absent := range []string{"infra-delete-form", "delegate-form", "input-cost_center_id", "delegates-table"} {
+		if _, ok := byTestID(detail.body, absent); ok {
+			t.Errorf("the delegate's page offers %s", absent)
+		}
+	}
+	if name, _ := byTestID(detail.body, "infra-account"); name != "Blue Bakery" {
+		t.Errorf("owner shown = %q", name)
+	}
+	r = delegate.submit("/infrastructures/"+webProd, "/infrastructures/"+webProd, url.Values{"name": {"web-prod-managed"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("the delegate's rename = %d: %s", r.Code, excerpt(r.body))
+	}
+	if title, _ := byTestID(owner.get(page).body, "infra-title"); title != "web-prod-managed" {
+		t.Errorf("the owner sees %q after the delegate's rename", title)
+	}
+	if r := delegate.submit("/infrastructures/"+webProd, "/infrastructures/"+webProd+"/delete", url.Values{}); r.Code != http.StatusForbidden {
+		t.Errorf("the delegate's delete = %d, want 403", r.Code)
+	}
+	if r := delegate.get("/profile"); r.Code != http.StatusOK || !strings.Contains(r.body, "Delegated access") {
+		t.Errorf("the delegate's profile = %d", r.Code)
+	}
+
+	t.Run("API", func(t *testing.T) {
+		token := delegate.token("admin@orbit.example")
+		var reached struct {
+			Items []struct{ ID, Via, AccountName string }
+		}
+		decode(t, delegate.api(http.MethodGet, "/api/v1/infrastructures", token, nil), &reached)
+		if len(reached.Items) != 1 || reached.Items[0].ID != webProd || reached.Items[0].Via != "delegate" {
+			t.Errorf("GET /infrastructures = %+v", reached.Items)
+		}
+		if r := delegate.api(http.MethodGet, "/api/v1/infrastructures/"+webProd+"/delegates", token, nil); r.Code != http.StatusForbidden {
+			t.Errorf("the delegate lists delegates: %d, want 403", r.Code)
+		}
+		ownerToken := owner.token("owner@bluebakery.example")
+		r := owner.api(http.MethodPost, "/api/v1/infrastructures/"+dbProd+"/delegates", ownerToken, map[string]string{"email": "new@agency.example"})
+		if r.Code != http.StatusAccepted || !strings.Contains(r.body, `"granted":false`) {
+			t.Errorf("inviting a new person = %d: %s", r.Code, r.body)
+		}
+		r = owner.api(http.MethodPost, "/api/v1/infrastructures/"+dbProd+"/delegates", ownerToken, map[string]string{"email": "admin@orbit.example"})
+		if r.Code != http.StatusCreated {
+			t.Errorf("granting an existing user = %d: %s", r.Code, r.body)
+		}
+		if r := owner.api(http.MethodPost, "/api/v1/infrastructures/"+dbProd+"/delegates", ownerToken, map[string]string{"email": "admin@orbit.example"}); r.Code != http.StatusConflict {
+			t.Errorf("granting twice = %d, want 409", r.Code)
+		}
+		var ds struct {
+			Items []struct {
+				UserID string `json:"user_id"`
+			}
+		}
+		decode(t, owner.api(http.MethodGet, "/api/v1/infrastructures/"+dbProd+"/delegates", ownerToken, nil), &ds)
+		if len(ds.Items) != 1 {
+			t.Fatalf("db-prod's delegates = %+v", ds.Items)
+		}
+		if r := owner.api(http.MethodDelete, "/api/v1/infrastructures/"+dbProd+"/delegates/"+ds.Items[0].UserID, ownerToken, nil); r.Code != http.StatusNoContent {
+			t.Errorf("DELETE delegate = %d", r.Code)
+		}
+		if r := delegate.api(http.MethodGet, "/api/v1/infrastructures/"+dbProd, token, nil); r.Code != http.StatusNotFound {
+			t.Errorf("after DELETE the delegate reads db-prod: %d, want 404", r.Code)
+		}
+	})
+
+	t.Run("ForeignDomain", func(t *testing.T) {
+		home := f.browser("orbit.localhost")
+		home.login("admin@orbit.example")
+		if r := home.get("/infrastructures/" + webProd); r.Code != http.StatusNotFound {
+			t.Errorf("web-prod on orbit.localhost = %d, want 404", r.Code)
+		}
+		if _, ok := byTestID(home.get("/infrastructures").body, "reached-row-"+webProd); ok {
+			t.Error("orbit.localhost's list shows Blue Bakery's web-prod")
+		}
+	})
+
+	t.Run("RemovalEndsAccess", func(t *testing.T) {
+		body := owner.get(page).body
+		userID := ""
+		if i := strings.Index(body, `data-testid="delegate-usr_`); i >= 0 {
+			userID = strings.SplitN(body[i+len(`data-testid="delegate-`):], `"`, 2)[0]
+		}
+		if userID == "" {
+			t.Fatal("no delegate row on the owner's page")
+		}
+		r := owner.submit(page, "/infrastructures/"+webProd+"/delegates/"+userID+"/remove", url.Values{"return": {page}})
+		if r.Code != http.StatusSeeOther || r.location() != page {
+			t.Fatalf("remove = %d to %q", r.Code, r.location())
+		}
+		if r := delegate.get("/infrastructures/" + webProd); r.Code == http.StatusOK {
+			t.Errorf("after removal the delegate still opens web-prod (%d)", r.Code)
+		}
+	})
+}
+
+// A new person invited to one infrastructure sets a password through the
+// link and lands on that infrastructure alone; the link works once.
+func TestInfraDelegateInvitation(t *testing.T) {
+	f := newFixture(t)
+	sandbox := f.infraID(t, "Blue Bakery", "sandbox")
+	owner := f.browser(acmeHost)
+	owner.login("owner@bluebakery.example")
+	page := "/app/infrastructures/" + sandbox
+	r := owner.submit(page, "/infrastructures/"+sandbox+"/delegates", url.Values{"email": {"freelancer@example.test"}, "return": {page}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("invite = %d: %s", r.Code, excerpt(r.body))
+	}
+	if !strings.Contains(owner.get(page).body, `data-testid="delegate-invitation-inv_`) {
+		t.Error("the pending invitation is not listed on the infrastructure's page")
+	}
+	if strings.Contains(owner.get("/app/users").body, "freelancer@example.test") {
+		t.Error("the account's Users page lists an invitation to one infrastructure")
+	}
+	link := invitationPath.FindStringSubmatch(f.mailTo("freelancer@example.test").Text)
+	if link == nil || link[1] != "acme.localhost" {
+		t.Fatalf("invitation link = %v", link)
+	}
+	guest := f.browser(acmeHost)
+	if summary := guest.get(link[2]).body; !strings.Contains(summary, "Blue Bakery&#39;s infrastructure sandbox") {
+		t.Errorf("the invitation page does not name the infrastructure: %s", excerpt(summary))
+	}
+	form := url.Values{"name": {"Fran Lancer"}, "password": {"Sandbox-Keeper-42"}, "confirm": {"Sandbox-Keeper-42"}}
+	r = guest.submit(link[2], link[2], form)
+	if r.Code != http.StatusSeeOther || r.location() != "/infrastructures" {
+		t.Fatalf("accept = %d to %q: %s", r.Code, r.location(), excerpt(r.body))
+	}
+	list := guest.get("/infrastructures")
+	if _, ok := byTestID(list.body, "reached-row-"+sandbox); !ok {
+		t.Errorf("the new delegate's list lacks sandbox")
+	}
+	if total, _ := byTestID(list.body, "infra-total"); total != "1 infrastructure" {
+		t.Errorf("the new delegate reaches %q", total)
+	}
+	if r := f.browser(acmeHost).submit("/login", link[2], form); r.Code != http.StatusNotFound {
+		t.Errorf("the link used twice = %d, want 404", r.Code)
+	}
+}
