@@ -133,7 +133,9 @@ func (h infraPages) listPage(c echo.Context, status int, in tenantry.NewInfrastr
 	if err != nil {
 		return err
 	}
-	return render(c, status, app.Infrastructures(app.InfraListVM{List: list, CanManage: h.canManage(c), In: in, Errors: errs}))
+	// an anchor cannot get infrastructures: offer no form that always fails
+	return render(c, status, app.Infrastructures(app.InfraListVM{List: list, CanManage: h.canManage(c) && !a.IsOrganization,
+		Anchor: a.IsOrganization, In: in, Errors: errs}))
 }
 
 func (h infraPages) list(c echo.Context) error {
