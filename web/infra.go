@@ -136,8 +136,9 @@ func (h infraPages) listPage(c echo.Context, status int, in tenantry.NewInfrastr
 			delegated++
 		}
 	}
-	return render(c, status, app.Infrastructures(app.InfraListVM{List: list, CanManage: h.canManage(c), In: in, Errors: errs,
-		Delegated: delegated}))
+	// an anchor cannot get infrastructures: offer no form that always fails
+	return render(c, status, app.Infrastructures(app.InfraListVM{List: list, CanManage: h.canManage(c) && !a.IsOrganization,
+		Anchor: a.IsOrganization, In: in, Errors: errs, Delegated: delegated}))
 }
 
 func (h infraPages) list(c echo.Context) error {

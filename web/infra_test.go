@@ -547,3 +547,42 @@ func (f *fixture) infraID(t *testing.T, account, name string) string {
 	t.Fatalf("%s has no infrastructure %q", account, name)
 	return ""
 }
+
+// TestAnchorInfrastructuresReadOnly: an organization anchor's own panel
+// offers no create form (the store refuses every infrastructure on an
+// anchor, so the form could only fail) and says why; a posted form is
+// still refused.
+func TestAnchorInfrastructuresReadOnly(t *testing.T) {
+	f := newFixture(t)
+	admin := f.browser("acme.localhost")
+	tok := admin.token("admin@acme.example")
+	r := admin.api(http.MethodPost, "/api/v1/accounts", tok, map[string]any{"kind": "customer", "name": "Contoso Group",
+		"is_organization": true, "owner": map[string]string{"email": "it@contoso.example", "name": "Ivy",
+			"password": store.DemoPassword}})
+	if r.Code != http.StatusCreated {
+		t.Fatalf("create anchor: %d %s", r.Code, r.body)
+	}
+	owner := f.browser("acme.localhost")
+	owner.login("it@contoso.example")
+	page := owner.get("/app/infrastructures")
+	if page.Code != http.StatusOK {
+		t.Fatalf("GET /app/infrastructures = %d", page.Code)
+	}
+	if _, ok := byTestID(page.body, "infra-form"); ok {
+		t.Error("the anchor's Infrastructures page offers the create form")
+	}
+	if _, ok := byTestID(page.body, "infra-anchor-note"); !ok {
+		t.Error("the anchor's Infrastructures page does not say why it has none")
+	}
+	r = owner.submit("/app/infrastructures", "/app/infrastructures", url.Values{"name": {"web-prod"}})
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Errorf("posting the form anyway = %d, want 422", r.Code)
+	}
+
+	// an ordinary customer keeps its form
+	bakery := f.browser("acme.localhost")
+	bakery.login("owner@bluebakery.example")
+	if _, ok := byTestID(bakery.get("/app/infrastructures").body, "infra-form"); !ok {
+		t.Error("Blue Bakery's Infrastructures page lost its create form")
+	}
+}

@@ -143,3 +143,52 @@ func TestAccountDelegation(t *testing.T) {
 		t.Errorf("leaving twice = %d, want 404", r.Code)
 	}
 }
+
+// TestRevokedDelegateFormActsNowhere: a delegate who chose the account,
+// then lost the delegation, and submits a form still open for it, must not
+// have it applied to another account of theirs. The panel used to fall
+// back to their only other customer account, so the form created the
+// infrastructure there.
+func TestRevokedDelegateFormActsNowhere(t *testing.T) {
+	f := newFixture(t)
+	bakery, cobalt := f.accountID("Blue Bakery"), f.accountID("Cobalt Law")
+	owner := f.browser("acme.localhost")
+	owner.login("owner@bluebakery.example")
+	if r := owner.submit("/app/users", "/app/users/invite", url.Values{"email": {"owner@cobaltlaw.example"},
+		"role": {"Ops"}, "delegate": {"true"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("delegate = %d: %s", r.Code, excerpt(r.body))
+	}
+
+	ops := f.browser("acme.localhost")
+	ops.login("owner@cobaltlaw.example") // two customer accounts: the chooser
+	if r := ops.submit("/choose", "/choose", url.Values{"account_id": {bakery}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("choosing Blue Bakery = %d", r.Code)
+	}
+	csrf := ops.csrf("/app/infrastructures") // the form, open for Blue Bakery
+
+	token := ops.token("owner@cobaltlaw.example")
+	var me struct{ User struct{ ID string } }
+	decode(t, ops.api(http.MethodGet, "/api/v1/me", token, nil), &me)
+	if r := owner.submit("/app/users", "/app/users/"+me.User.ID+"/remove", url.Values{}); r.Code != http.StatusSeeOther {
+		t.Fatalf("removing the delegate = %d: %s", r.Code, excerpt(r.body))
+	}
+
+	r := ops.post("/app/infrastructures", url.Values{"_csrf": {csrf}, "name": {"late-web"}})
+	if r.Code != http.StatusSeeOther || r.location() != "/choose" {
+		t.Errorf("the form after the delegation ended = %d to %q, want 303 to /choose", r.Code, r.location())
+	}
+	for _, id := range []string{bakery, cobalt} {
+		owner := "owner@bluebakery.example"
+		if id == cobalt {
+			owner = "owner@cobaltlaw.example"
+		}
+		list := ops.api(http.MethodGet, "/api/v1/accounts/"+id+"/infrastructures", ops.token(owner), nil)
+		if strings.Contains(list.body, "late-web") {
+			t.Errorf("the form for Blue Bakery created late-web in %s", id)
+		}
+	}
+	// the stale choice is gone: the remaining account opens again
+	if r := ops.get("/app"); r.Code != http.StatusOK {
+		t.Errorf("GET /app after the chooser = %d, want 200 (Cobalt Law, the only account left)", r.Code)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -169,7 +170,8 @@ func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 // openPanel picks the account whose panel is opened: the one chosen in
 // this session if it is of the panel's kind, else the only such account
 // the user reaches here; several send the user to the chooser, none is a
-// 404 (the panel does not exist for them).
+// 404 (the panel does not exist for them). A chosen account the user no
+// longer reaches sends them to the chooser too, whatever the method.
 func (s *Server) openPanel(panel string, kind tenantry.AccountKind) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -183,6 +185,18 @@ func (s *Server) openPanel(panel string, kind tenantry.AccountKind) echo.Middlew
 				// acting on behalf opens that account's panel
 				components.ChromeFromContext(ctx).Account = a
 				return next(c)
+			}
+			// a choice this user no longer reaches (the grant was revoked,
+			// the delegation left, the account suspended) must not fall
+			// through to another of their accounts: a form posted for the
+			// chosen account would act on that other one
+			if chosen != "" && !slices.ContainsFunc(actor.Grants, func(g tenantry.Grant) bool { return g.Account.ID == chosen }) {
+				sess := sessionFromContext(ctx)
+				delete(sess.Values, keyAccountID)
+				if err := sess.Save(c.Request(), c.Response()); err != nil {
+					return err
+				}
+				return c.Redirect(http.StatusSeeOther, "/choose")
 			}
 			var match []tenantry.Account
 			for _, g := range actor.Grants {
