@@ -82,18 +82,11 @@ func (s *Scope) ReachedInfrastructures(ctx context.Context, f InfraFilter) (*Rea
 	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+from+` WHERE `+where, args...).Scan(&page.Total); err != nil {
 		return nil, err
 	}
-	if f.Cursor != "" {
-		name, id, ok := decodeNameCursor(f.Cursor)
-		if !ok {
-			return nil, errBadCursor
-		}
-		where += ` AND (lower(i.name) > ? OR (lower(i.name) = ? AND i.id > ?))`
-		args = append(args, name, name, id)
+	where, args, err := afterNameCursor(where, args, f.Cursor)
+	if err != nil {
+		return nil, err
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
+	limit := listLimit(f.Limit)
 	// the account-reach test again, as a column: true means "not only delegated"
 	cols := infraColumns + `, a.name, ` + viaAccount
 	rows, err := s.db.read.QueryContext(ctx, `SELECT `+cols+from+` WHERE `+where+`
@@ -116,11 +109,7 @@ func (s *Scope) ReachedInfrastructures(ctx context.Context, f InfraFilter) (*Rea
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = encodeNameCursor(last.Name, last.ID)
-	}
+	page.Items, page.NextCursor = cutPage(page.Items, limit, func(r ReachedInfra) tenantry.Infrastructure { return r.Infrastructure })
 	return page, nil
 }
 
@@ -188,21 +177,7 @@ func (s *Scope) InfraInvitations(ctx context.Context, infraID string) ([]tenantr
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
-		WHERE i.infrastructure_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL ORDER BY i.created_at DESC`, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tenantry.Invitation
-	for rows.Next() {
-		i, err := scanInvitation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *i)
-	}
-	return out, rows.Err()
+	return s.openInvitations(ctx, `i.infrastructure_id = ?`, in.ID)
 }
 
 func insertInfraGrant(ctx context.Context, tx *tx, infraID, userID, grantedBy string) error {
