@@ -268,9 +268,12 @@ func (h reachedPages) addDelegate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := res.Invitation.Email + " is invited: the link in their mail is valid for 7 days."
+	// exactly one of Granted and Invitation is set
+	var msg string
 	if res.Granted != nil {
 		msg = res.Granted.Email + " is now a delegate of " + in.Name + "."
+	} else {
+		msg = res.Invitation.Email + " is invited: the link in their mail is valid for 7 days."
 	}
 	if err := flash(c, msg); err != nil {
 		return err
