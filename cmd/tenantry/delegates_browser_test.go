@@ -532,3 +532,208 @@ func TestBrowserMetalCloudReferral(t *testing.T) {
 		t.Logf("the referral scenario took %s; keep it under 25s", d.Round(time.Millisecond))
 	}
 }
+
+// delegTexts reads the trimmed text of every element a CSS selector
+// matches, in page order.
+func delegTexts(t *testing.T, tab context.Context, sel string) []string {
+	t.Helper()
+	return read(t, tab, "reading "+sel, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll(`+delegJS(sel)+`)].map(e => e.textContent.trim())`))
+}
+
+// TestBrowserMetalCloudManagedWithAccess replays "reseller scenario when
+// end-users have access to infrastructures": a billing person (finance)
+// owns a customer account and makes the reseller's ops (a new Ops member
+// of Acme) an account delegate with role Ops from its Users page; the ops
+// creates each client's infrastructures in that account from its
+// all-in-one Infrastructures list and invites ops@company1 (no user yet)
+// on the two of company 1 and ops@company2 on the one of company 2; each
+// follows the links the outbox shows, sets a password, lands on
+// /infrastructures and sees exactly its own, and nothing else; a link
+// works once; and finance still sees every infrastructure and its
+// delegates.
+func TestBrowserMetalCloudManagedWithAccess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test: left out in -short mode (make test-short)")
+	}
+	start := time.Now()
+	port := startServer(t)
+	portal := "http://portal.localhost:" + port
+	browser := newBrowser(t)
+
+	const billing = "Acme Managed Clients"
+	admin := delegToken(t, port, "admin@nimbus.example", "tenantry-demo")
+	_, providerID := delegMe(t, port, admin)
+	billingID := delegCustomer(t, port, admin, providerID, billing, "finance@acme.example")
+
+	provider := browser
+	do(t, provider, "signing in as the provider's admin",
+		chromedp.Navigate(portal+"/login"), login("admin@nimbus.example", "tenantry-demo"), chromedp.WaitVisible(testid("nav")))
+	ops, opsID := delegResellerOps(t, port, portal, browser, provider)
+
+	ok := true
+	finance := newIncognito(t, browser)
+	ok = ok && t.Run("FinanceMakesOpsAnAccountDelegate", func(t *testing.T) {
+		do(t, finance, "signing in as finance",
+			chromedp.Navigate(portal+"/login"), login("finance@acme.example", delegPW), chromedp.WaitVisible(testid("account-title")))
+		if got := delegText(t, finance, `[data-testid="account-title"]`); got != billing {
+			t.Fatalf("finance signed in to %q, want %q", got, billing)
+		}
+		do(t, finance, "inviting Acme's ops as a delegate with role Ops",
+			chromedp.Click(testid("nav-users")), chromedp.WaitVisible(testid("invite-form")),
+			chromedp.SendKeys(chromedp.CSS(`[data-testid="invite-form"] [data-testid="input-email"]`), "ops@acme.example"),
+			chromedp.SetValue(chromedp.CSS(`[data-testid="invite-form"] [data-testid="input-role"]`), "Ops"),
+			chromedp.Click(testid("input-delegate")),
+			chromedp.Click(testid("invite-submit")), chromedp.WaitVisible(testid("user-"+opsID)))
+		row := `[data-testid="user-` + opsID + `"]`
+		if got := delegText(t, finance, row+` [data-testid="delegate-badge"]`); got != "delegate" {
+			t.Errorf("the Users page marks Acme's ops %q, want delegate", got)
+		}
+		role := read(t, finance, "reading the delegate's role", chromedp.Evaluate[string](
+			`(() => { const r = document.querySelector(`+delegJS(row)+`);
+				const s = r.querySelector('[data-testid="input-role"]'); return s ? s.value : r.querySelector('[data-testid="user-role"]').textContent.trim(); })()`))
+		if role != "Ops" {
+			t.Errorf("Acme's ops has role %q on %s, want Ops", role, billing)
+		}
+	})
+
+	infras := map[string]string{} // name → id
+	names := []string{"company1 infra 1", "company1 infra 2", "company2 infra 1"}
+	ok = ok && t.Run("OpsCreatesTheClientsInfrastructures", func(t *testing.T) {
+		for _, name := range names {
+			do(t, ops, "creating "+name+" from the all-in-one list",
+				chromedp.Navigate(portal+"/reseller"), chromedp.WaitVisible(testid("nav")),
+				chromedp.Click(testid("nav-infrastructures")), chromedp.WaitVisible(testid("infra-form")),
+				chromedp.SetValue(chromedp.CSS(`[data-testid="infra-form"] [data-testid="input-account_id"]`), billingID),
+				chromedp.SendKeys(chromedp.CSS(`[data-testid="infra-form"] [data-testid="input-name"]`), name),
+				chromedp.Click(testid("infra-submit")), chromedp.WaitVisible(testid("infra-title")))
+			id, found := strings.CutPrefix(delegAt(t, ops), portal+"/infrastructures/")
+			if !found || id == "" {
+				t.Fatalf("after creating %s: at %s", name, delegAt(t, ops))
+			}
+			infras[name] = id
+			if got := delegText(t, ops, `[data-testid="infra-account"]`); got != billing {
+				t.Errorf("%s belongs to %q, want %q", name, got, billing)
+			}
+		}
+	})
+
+	ok = ok && t.Run("OpsInvitesTheClients", func(t *testing.T) {
+		for _, inv := range []struct{ infra, email string }{
+			{"company1 infra 1", "ops@company1.example"},
+			{"company1 infra 2", "ops@company1.example"},
+			{"company2 infra 1", "ops@company2.example"},
+		} {
+			do(t, ops, "opening "+inv.infra, chromedp.Navigate(portal+"/infrastructures/"+infras[inv.infra]),
+				chromedp.WaitVisible(testid("delegate-form")))
+			if got := delegAdd(t, ops, inv.email); !strings.HasPrefix(got, inv.email+" is invited") {
+				t.Errorf("inviting %s to %s says %q", inv.email, inv.infra, got)
+			}
+			if got := delegTexts(t, ops, `[data-testid^="delegate-invitation-"] [data-testid="delegate-email"]`); !slices.Equal(got, []string{inv.email}) {
+				t.Errorf("open invitations on %s: %q, want %s", inv.infra, got, inv.email)
+			}
+		}
+	})
+
+	// each client's ops: who, which infrastructures they must see
+	clients := []struct {
+		email, name string
+		want        []string
+	}{
+		{"ops@company1.example", "Cora Company1", []string{"company1 infra 1", "company1 infra 2"}},
+		{"ops@company2.example", "Cole Company2", []string{"company2 infra 1"}},
+	}
+	for _, c := range clients {
+		ok = ok && t.Run("ClientFollowsTheLinks/"+c.email, func(t *testing.T) {
+			links := delegMailLinks(t, provider, portal, c.email)
+			if len(links) != len(c.want) {
+				t.Fatalf("invitation links to %s: %q, want %d", c.email, links, len(c.want))
+			}
+			slices.Reverse(links) // oldest first: the order they were sent in
+			tab := newIncognito(t, browser)
+			for i, link := range links {
+				if !strings.HasPrefix(link, portal+"/invitations/") {
+					t.Fatalf("invitation link %s, want one on %s", link, portal)
+				}
+				if i == 0 {
+					delegAcceptNew(t, tab, link, c.name)
+				} else {
+					// signed in by the first: one click joins
+					do(t, tab, "accepting the next invitation",
+						chromedp.Navigate(link), chromedp.WaitVisible(testid("invitation-accept")),
+						delegStale(), chromedp.Click(testid("invitation-accept")), chromedp.WaitVisible(delegFresh("nav")))
+				}
+				if got := delegAt(t, tab); got != portal+"/infrastructures" {
+					t.Errorf("after accepting: at %s, want %s/infrastructures", got, portal)
+				}
+				rows := delegReached(t, tab)
+				if got, want := delegNames(rows, true), c.want[:i+1]; !slices.Equal(got, want) || len(rows) != len(want) {
+					t.Errorf("after %d link(s) %s reaches %+v, want exactly %q, delegated", i+1, c.email, rows, want)
+				}
+			}
+			if got := delegTexts(t, tab, `[data-testid="nav"] a`); !slices.Equal(got, []string{"Infrastructures"}) {
+				t.Errorf("%s's navigation: %q, want Infrastructures only", c.email, got)
+			}
+			for _, link := range links {
+				if code := delegStatus(t, tab, link); code != http.StatusNotFound {
+					t.Errorf("a used invitation link = %d, want 404", code)
+				}
+				if got := delegText(t, tab, "body"); !strings.Contains(got, "already used") {
+					t.Errorf("a used invitation link says %q", got)
+				}
+			}
+			stranger := newIncognito(t, browser)
+			if code := delegStatus(t, stranger, links[0]); code != http.StatusNotFound {
+				t.Errorf("a used invitation link, signed out = %d, want 404", code)
+			}
+			paths := []string{"/app", "/app/users", "/app/infrastructures", "/reseller", "/provider"}
+			for name, id := range infras {
+				if !slices.Contains(c.want, name) {
+					paths = append(paths, "/infrastructures/"+id)
+				}
+			}
+			for _, path := range paths {
+				if code := delegStatus(t, tab, portal+path); code != http.StatusNotFound {
+					t.Errorf("GET %s as %s = %d, want 404", path, c.email, code)
+				}
+			}
+			do(t, tab, "signing out and in again",
+				chromedp.Navigate(portal+"/infrastructures"), chromedp.WaitVisible(testid("logout")),
+				chromedp.Click(testid("logout")), chromedp.WaitVisible(testid("login-form")),
+				login(c.email, delegPW), chromedp.WaitVisible(testid("nav")))
+			if got := delegAt(t, tab); got != portal+"/infrastructures" {
+				t.Errorf("%s, with delegations only, lands at %s after signing in, want %s/infrastructures", c.email, got, portal)
+			}
+		})
+	}
+
+	if !ok {
+		return
+	}
+	t.Run("FinanceSeesEverythingAndTheDelegates", func(t *testing.T) {
+		do(t, finance, "opening the infrastructures",
+			chromedp.Click(testid("nav-infrastructures")), chromedp.WaitVisible(testid("infra-table")))
+		got := delegTexts(t, finance, `[data-testid="infra-table"] [data-testid="infra-name"]`)
+		slices.Sort(got)
+		if !slices.Equal(got, names) {
+			t.Errorf("finance's infrastructures: %q, want %q", got, names)
+		}
+		for _, name := range names {
+			want := "ops@company1.example"
+			if strings.HasPrefix(name, "company2") {
+				want = "ops@company2.example"
+			}
+			do(t, finance, "opening "+name+" from the list",
+				chromedp.Click(testid("nav-infrastructures")), chromedp.WaitVisible(testid("infra-row-"+infras[name])),
+				chromedp.Click(chromedp.CSS(`[data-testid="infra-row-`+infras[name]+`"] [data-testid="infra-name"]`)),
+				chromedp.WaitVisible(testid("delegates-table")))
+			if got := delegTexts(t, finance, `[data-testid="delegates-table"] [data-testid="delegate-email"]`); !slices.Equal(got, []string{want}) {
+				t.Errorf("%s's delegates as finance sees them: %q, want %s (and no open invitation)", name, got, want)
+			}
+		}
+	})
+
+	if d := time.Since(start); d > 25*time.Second {
+		t.Logf("the managed-with-access scenario took %s; keep it under 25s", d.Round(time.Millisecond))
+	}
+}
