@@ -288,6 +288,7 @@ func (h reachedPages) addDelegate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// exactly one of Granted and Invitation is set
 	var msg string
 	if res.Granted != nil {
 		msg = res.Granted.Email + " is now a delegate of " + in.Name + "."

@@ -96,7 +96,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		title = "Error"
 	}
 	msg := e.Message
-	if status == http.StatusNotFound {
+	// the bare "Not found." explains nothing; a message written for the
+	// case (a used or expired link, say) is kept
+	if status == http.StatusNotFound && msg == tenantry.ErrNotFound.Message {
 		msg = "There is nothing at this address, or you do not have access to it."
 	}
 	if rerr := render(c, status, auth.Error(title, msg, rid)); rerr != nil {
