@@ -217,10 +217,12 @@ func TestStats(t *testing.T) {
 		account string
 		want    AccountStats
 	}{
-		{"Nimbus Cloud", AccountStats{Resellers: 3, Customers: 7, Users: 11}},
-		{"Acme Hosting", AccountStats{Resellers: 1, Customers: 3, Users: 5}},
+		// Blue Bakery has its Owner and a service user; the delegate of
+		// Delta Freight's fleet-tracker is no member anywhere
+		{"Nimbus Cloud", AccountStats{Resellers: 3, Customers: 7, Users: 12}},
+		{"Acme Hosting", AccountStats{Resellers: 1, Customers: 3, Users: 6}},
 		{"Beta Resale", AccountStats{Resellers: 0, Customers: 1, Users: 2}},
-		{"Blue Bakery", AccountStats{Resellers: 0, Customers: 0, Users: 1}},
+		{"Blue Bakery", AccountStats{Resellers: 0, Customers: 0, Users: 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.account, func(t *testing.T) {
@@ -243,8 +245,8 @@ func TestStats(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Users != 5 {
-			t.Errorf("Users = %d, want 5 (one person, two memberships)", got.Users)
+		if got.Users != 6 {
+			t.Errorf("Users = %d, want 6 (one person, two memberships)", got.Users)
 		}
 	})
 }

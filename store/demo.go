@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
 
@@ -107,6 +108,8 @@ var DemoLogins = []DemoLogin{
 	{Panel: "reseller", Host: "beta.localhost", Email: "admin@beta.example"},
 	{Panel: "reseller", Host: "orbit.localhost", Email: "admin@orbit.example"},
 	{Panel: "end user", Host: "acme.localhost", Email: "owner@bluebakery.example"},
+	{Panel: "service", Host: "acme.localhost", Email: "till@bluebakery.example"},
+	{Panel: "delegate", Host: "orbit.localhost", Email: "ops@fleetpartner.example"},
 }
 
 // demoMetrics is a realistic catalogue for a small cloud.
@@ -209,7 +212,51 @@ func loadDemoPricing(ctx context.Context, s *Scope, provider *tenantry.Account) 
 	if err := loadDemoRoles(ctx, s, byName); err != nil {
 		return err
 	}
-	return loadDemoInfrastructure(ctx, s, byName)
+	if err := loadDemoInfrastructure(ctx, s, byName); err != nil {
+		return err
+	}
+	return loadDemoAccess(ctx, s, byName)
+}
+
+// loadDemoAccess shows the two ways to reach single infrastructures: Blue
+// Bakery's service user Till has "sandbox" assigned, and Fleet Partner's
+// ops, who has no account at all, is a delegate of Delta Freight's
+// "fleet-tracker" (on orbit.localhost, where Delta Freight is served).
+func loadDemoAccess(ctx context.Context, s *Scope, byName map[string]string) error {
+	links := mail.Links{Scheme: "http"}
+	for _, p := range []struct{ email, name string }{
+		{"till@bluebakery.example", "Till Baker"}, {"ops@fleetpartner.example", "Fleet Partner Ops"},
+	} {
+		if err := s.db.demoUser(ctx, p.email, p.name); err != nil {
+			return err
+		}
+	}
+	// an existing user joins at once
+	if _, err := s.Invite(ctx, byName["Blue Bakery"], "till@bluebakery.example", tenantry.RoleService, links); err != nil {
+		return fmt.Errorf("demo service user: %w", err)
+	}
+	for _, g := range []struct{ account, infra, email string }{
+		{"Blue Bakery", "sandbox", "till@bluebakery.example"},
+		{"Delta Freight", "fleet-tracker", "ops@fleetpartner.example"},
+	} {
+		page, err := s.Infrastructures(ctx, byName[g.account], InfraFilter{Q: g.infra})
+		if err != nil || len(page.Items) != 1 {
+			return fmt.Errorf("demo infrastructure %s: %v", g.infra, err)
+		}
+		if _, err := s.AddInfraDelegate(ctx, page.Items[0].ID, g.email, links); err != nil {
+			return fmt.Errorf("demo access to %s: %w", g.infra, err)
+		}
+	}
+	return nil
+}
+
+// demoUser adds a demo person with the demo password, as if they had
+// accepted an invitation and chosen it.
+func (db *DB) demoUser(ctx context.Context, email, name string) error {
+	hash := hashPassword(DemoPassword)
+	return db.inTx(ctx, func(tx *tx) error {
+		return insertUser(ctx, tx, &tenantry.User{Email: email, Name: name, PasswordHash: hash}, "email")
+	})
 }
 
 // loadDemoRoles gives two resellers a custom role each.

@@ -309,7 +309,7 @@ func TestProviderDashboard(t *testing.T) {
 	b := f.browser("portal.localhost")
 	b.login("admin@nimbus.example")
 	r := b.get("/provider")
-	want := map[string]string{"stat-resellers": "3", "stat-customers": "7", "stat-users": "11"}
+	want := map[string]string{"stat-resellers": "3", "stat-customers": "7", "stat-users": "12"}
 	for id, v := range want {
 		if got, _ := byTestID(r.body, id); got != v {
 			t.Errorf("%s = %q, want %q", id, got, v)
