@@ -105,6 +105,38 @@ func decodeNameCursor(c string) (string, string, bool) {
 
 var errBadCursor = tenantry.Invalid(map[string]string{"cursor": "This cursor is not valid."})
 
+// afterNameCursor adds to where the condition that continues a list of
+// infrastructures (i) by name after cursor; "" adds nothing.
+func afterNameCursor(where string, args []any, cursor string) (string, []any, error) {
+	if cursor == "" {
+		return where, args, nil
+	}
+	name, id, ok := decodeNameCursor(cursor)
+	if !ok {
+		return "", nil, errBadCursor
+	}
+	return where + ` AND (lower(i.name) > ? OR (lower(i.name) = ? AND i.id > ?))`, append(args, name, name, id), nil
+}
+
+// listLimit is a list's page size: 50 unless asked.
+func listLimit(n int) int {
+	if n <= 0 {
+		return 50
+	}
+	return n
+}
+
+// cutPage keeps the first limit items of a page read with limit+1 rows,
+// and returns the cursor after the last one kept when there are more.
+func cutPage[T any](items []T, limit int, key func(T) tenantry.Infrastructure) ([]T, string) {
+	if len(items) <= limit {
+		return items, ""
+	}
+	items = items[:limit]
+	last := key(items[limit-1])
+	return items, encodeNameCursor(last.Name, last.ID)
+}
+
 // Infrastructures lists the live infrastructures of an account, by name.
 // Errors: ENOTFOUND (account out of reach), EFORBIDDEN (no infra.view),
 // EINVALID (cursor).
@@ -133,18 +165,11 @@ func (s *Scope) Infrastructures(ctx context.Context, accountID string, f InfraFi
 		args...).Scan(&page.Total); err != nil {
 		return nil, err
 	}
-	if f.Cursor != "" {
-		name, id, ok := decodeNameCursor(f.Cursor)
-		if !ok {
-			return nil, errBadCursor
-		}
-		where += ` AND (lower(i.name) > ? OR (lower(i.name) = ? AND i.id > ?))`
-		args = append(args, name, name, id)
+	where, args, err = afterNameCursor(where, args, f.Cursor)
+	if err != nil {
+		return nil, err
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
+	limit := listLimit(f.Limit)
 	rows, err := s.db.read.QueryContext(ctx, `SELECT `+infraColumns+` FROM `+infraFrom+` WHERE `+where+`
 		ORDER BY lower(i.name), i.id LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
@@ -161,11 +186,7 @@ func (s *Scope) Infrastructures(ctx context.Context, accountID string, f InfraFi
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = encodeNameCursor(last.Name, last.ID)
-	}
+	page.Items, page.NextCursor = cutPage(page.Items, limit, func(in tenantry.Infrastructure) tenantry.Infrastructure { return in })
 	return page, nil
 }
 

@@ -82,18 +82,11 @@ func (s *Scope) ReachedInfrastructures(ctx context.Context, f InfraFilter) (*Rea
 	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+from+` WHERE `+where, args...).Scan(&page.Total); err != nil {
 		return nil, err
 	}
-	if f.Cursor != "" {
-		name, id, ok := decodeNameCursor(f.Cursor)
-		if !ok {
-			return nil, errBadCursor
-		}
-		where += ` AND (lower(i.name) > ? OR (lower(i.name) = ? AND i.id > ?))`
-		args = append(args, name, name, id)
+	where, args, err := afterNameCursor(where, args, f.Cursor)
+	if err != nil {
+		return nil, err
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
+	limit := listLimit(f.Limit)
 	// the account-reach test again, as a column: true means "not only delegated"
 	cols := infraColumns + `, a.name, ` + viaAccount
 	rows, err := s.db.read.QueryContext(ctx, `SELECT `+cols+from+` WHERE `+where+`
@@ -116,11 +109,7 @@ func (s *Scope) ReachedInfrastructures(ctx context.Context, f InfraFilter) (*Rea
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = encodeNameCursor(last.Name, last.ID)
-	}
+	page.Items, page.NextCursor = cutPage(page.Items, limit, func(r ReachedInfra) tenantry.Infrastructure { return r.Infrastructure })
 	return page, nil
 }
 
@@ -128,7 +117,15 @@ func (s *Scope) ReachedInfrastructures(ctx context.Context, f InfraFilter) (*Rea
 type InfraDelegate struct {
 	User  tenantry.User
 	Since time.Time
+	// Via says who they are to the owning account: "service user" (one of
+	// its own, to whom the infrastructure is assigned), "delegate" (from
+	// outside) or "member" (staff who would reach it anyway).
+	Via string
 }
+
+// grantVia is the SQL for InfraDelegate.Via, from a membership m of the
+// grant's user on the owning account (LEFT JOINed: NULL for outsiders).
+const grantVia = `CASE WHEN m.role IS NULL THEN 'delegate' WHEN m.role = '` + string(tenantry.RoleService) + `' THEN 'service user' ELSE 'member' END`
 
 // ownedInfra loads an infrastructure and checks p on it by its owner's
 // account grants (a delegate is EFORBIDDEN), within q.
@@ -151,9 +148,10 @@ func (s *Scope) InfraDelegates(ctx context.Context, infraID string) ([]InfraDele
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT `+userColumns+`, g.created_at
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+userColumns+`, g.created_at, `+grantVia+`
 		FROM infrastructure_grants g JOIN users u ON u.id = g.user_id
-		WHERE g.infrastructure_id = ? ORDER BY u.email`, in.ID)
+		LEFT JOIN memberships m ON m.account_id = ? AND m.user_id = g.user_id
+		WHERE g.infrastructure_id = ? ORDER BY u.email`, in.AccountID, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +160,7 @@ func (s *Scope) InfraDelegates(ctx context.Context, infraID string) ([]InfraDele
 	for rows.Next() {
 		var d InfraDelegate
 		var created, since int64
-		if err := rows.Scan(&d.User.ID, &d.User.Email, &d.User.Name, &d.User.PasswordHash, &created, &since); err != nil {
+		if err := rows.Scan(&d.User.ID, &d.User.Email, &d.User.Name, &d.User.PasswordHash, &created, &since, &d.Via); err != nil {
 			return nil, err
 		}
 		d.User.CreatedAt, d.Since = fromMS(created), fromMS(since)
@@ -179,21 +177,7 @@ func (s *Scope) InfraInvitations(ctx context.Context, infraID string) ([]tenantr
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
-		WHERE i.infrastructure_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL ORDER BY i.created_at DESC`, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tenantry.Invitation
-	for rows.Next() {
-		i, err := scanInvitation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *i)
-	}
-	return out, rows.Err()
+	return s.openInvitations(ctx, `i.infrastructure_id = ?`, in.ID)
 }
 
 func insertInfraGrant(ctx context.Context, tx *tx, infraID, userID, grantedBy string) error {
@@ -236,8 +220,11 @@ func (s *Scope) AddInfraDelegate(ctx context.Context, infraID, email string, lin
 				return err
 			}
 			out.Granted = u
-			return s.audit(ctx, tx, a, "infrastructure.delegate_add", "infrastructure", in.ID,
-				fmt.Sprintf("made %s a delegate of infrastructure %q", u.Email, in.Name))
+			what := "made %s a delegate of infrastructure %q"
+			if role, err := membership(ctx, tx, a.ID, u.ID); err == nil && role == tenantry.RoleService {
+				what = "assigned infrastructure %[2]q to the service user %[1]s"
+			}
+			return s.audit(ctx, tx, a, "infrastructure.delegate_add", "infrastructure", in.ID, fmt.Sprintf(what, u.Email, in.Name))
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}

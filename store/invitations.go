@@ -201,9 +201,14 @@ func (s *Scope) Invitations(ctx context.Context, accountID string) ([]tenantry.I
 	if err != nil {
 		return nil, err
 	}
+	return s.openInvitations(ctx, `i.account_id = ? AND i.infrastructure_id IS NULL`, a.ID)
+}
+
+// openInvitations lists the open invitations matching where (over
+// invitations i), newest first.
+func (s *Scope) openInvitations(ctx context.Context, where string, args ...any) ([]tenantry.Invitation, error) {
 	rows, err := s.db.read.QueryContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
-		WHERE i.account_id = ? AND i.infrastructure_id IS NULL AND i.accepted_at IS NULL AND i.revoked_at IS NULL
-		ORDER BY i.created_at DESC`, a.ID)
+		WHERE `+where+` AND i.accepted_at IS NULL AND i.revoked_at IS NULL ORDER BY i.created_at DESC`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
@@ -209,6 +210,9 @@ func owners(ctx context.Context, q querier, accountID string) (int, error) {
 // role, or one of a's custom roles (another account's is "unknown").
 func checkRole(ctx context.Context, q querier, a *tenantry.Account, role tenantry.Role) (string, error) {
 	if role.Valid() {
+		if !slices.Contains(tenantry.RolesFor(a.Kind), role) {
+			return "", tenantry.Invalid(map[string]string{"role": "Service users belong to customer accounts: choose a staff role."})
+		}
 		return string(role), nil
 	}
 	var name string

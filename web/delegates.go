@@ -164,7 +164,7 @@ func (s *Server) infraPage(c echo.Context, status int, action string, in *tenant
 		}
 		for _, d := range delegates {
 			access.Delegates = append(access.Delegates, components.DelegateRow{UserID: d.User.ID, Email: d.User.Email, Name: d.User.Name,
-				Since: d.Since.Format("2006-01-02")})
+				Since: d.Since.Format("2006-01-02"), Via: d.Via})
 		}
 		if access.Invitations, err = sc.InfraInvitations(ctx, in.ID); err != nil {
 			return err
@@ -371,6 +371,8 @@ type delegateJSON struct {
 	Email  string `json:"email"`
 	Name   string `json:"name"`
 	Since  string `json:"since"`
+	// Via goes beyond API.md: "delegate", "service user" or "member".
+	Via string `json:"via"`
 }
 
 func (s *Server) apiInfraDelegates(c echo.Context) error {
@@ -380,14 +382,14 @@ func (s *Server) apiInfraDelegates(c echo.Context) error {
 	}
 	items := make([]delegateJSON, len(list))
 	for i, d := range list {
-		items[i] = delegateJSON{UserID: d.User.ID, Email: d.User.Email, Name: d.User.Name, Since: d.Since.Format(time.RFC3339)}
+		items[i] = delegateJSON{UserID: d.User.ID, Email: d.User.Email, Name: d.User.Name, Since: d.Since.Format(time.RFC3339), Via: d.Via}
 	}
 	if c.QueryParam("format") == "csv" {
 		rows := make([][]string, len(items))
 		for i, d := range items {
-			rows[i] = []string{d.UserID, d.Email, csvSafe(d.Name), d.Since}
+			rows[i] = []string{d.UserID, d.Email, csvSafe(d.Name), d.Since, d.Via}
 		}
-		return writeCSV(c, []string{"user_id", "email", "name", "since"}, rows)
+		return writeCSV(c, []string{"user_id", "email", "name", "since", "via"}, rows)
 	}
 	return listJSON(c, items, "")
 }

@@ -33,10 +33,10 @@ type peoplePages struct {
 	panel string
 }
 
-// roleOptions are the roles a member of a may be given.
-func roleOptions(custom []tenantry.CustomRole) []components.Option {
+// roleOptions are the roles a member of an account of kind k may be given.
+func roleOptions(k tenantry.AccountKind, custom []tenantry.CustomRole) []components.Option {
 	var out []components.Option
-	for _, r := range tenantry.BuiltinRoles {
+	for _, r := range tenantry.RolesFor(k) {
 		out = append(out, components.Option{Value: string(r), Label: string(r)})
 	}
 	for _, r := range custom {
@@ -63,7 +63,7 @@ func (h peoplePages) usersVM(c echo.Context) (accounts.UsersVM, error) {
 	if err != nil {
 		return vm, err
 	}
-	vm.Roles = roleOptions(custom)
+	vm.Roles = roleOptions(a.Kind, custom)
 	vm.InviteRole = string(tenantry.RoleViewer) // the least a new person gets unless asked
 	if vm.CanManage {
 		vm.Invitations, err = sc.Invitations(ctx, a.ID)
@@ -125,7 +125,7 @@ func (h peoplePages) rolesVM(c echo.Context, editing string, in tenantry.RoleInp
 	sc := h.s.scope(c)
 	vm := accounts.RolesVM{Base: h.base, Account: *a, Editing: editing, In: in, Errors: errs,
 		CanManage: tenantry.Authorize(sc.Actor(), tenantry.PermRolesManage, a) == nil}
-	for _, r := range tenantry.BuiltinRoles {
+	for _, r := range tenantry.RolesFor(a.Kind) {
 		vm.Builtin = append(vm.Builtin, accounts.BuiltinRoleVM{Name: string(r), Permissions: tenantry.PermissionsOf(r)})
 	}
 	if vm.Switch, err = h.switchVM(c, "/roles", a); err != nil {
@@ -309,12 +309,17 @@ func customRoleJSON(r *tenantry.CustomRole) roleJSON {
 // apiRoles lists the roles usable on the account: the built-in ones
 // (their id is their name) and its custom ones.
 func (s *Server) apiRoles(c echo.Context) error {
-	custom, err := s.scope(c).Roles(c.Request().Context(), c.Param("id"))
+	ctx := c.Request().Context()
+	custom, err := s.scope(c).Roles(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	a, err := s.scope(c).Account(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}
 	var items []roleJSON
-	for _, r := range tenantry.BuiltinRoles {
+	for _, r := range tenantry.RolesFor(a.Kind) {
 		out := roleJSON{ID: string(r), Name: string(r), Builtin: true, Permissions: []string{}}
 		for _, p := range tenantry.PermissionsOf(r) {
 			out.Permissions = append(out.Permissions, string(p))

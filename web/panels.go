@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/store"
 	"github.com/tenantry/tenantry/views/app"
 	"github.com/tenantry/tenantry/views/components"
@@ -49,11 +50,31 @@ func (s *Server) resellerDashboard(c echo.Context) error {
 
 func (s *Server) appDashboard(c echo.Context) error {
 	a := panelAccount(c)
-	members, err := s.scope(c).Members(c.Request().Context(), a.ID)
+	sc := s.scope(c)
+	if tenantry.Authorize(sc.Actor(), tenantry.PermAccountView, a) != nil {
+		return s.assignedDashboard(c, a)
+	}
+	members, err := sc.Members(c.Request().Context(), a.ID)
 	if err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, app.Dashboard(app.DashboardVM{Account: *a, Members: members}))
+}
+
+// assignedDashboard is a service user's dashboard: what is assigned to
+// them in this account, and nothing else of it.
+func (s *Server) assignedDashboard(c echo.Context, a *tenantry.Account) error {
+	page, err := s.scope(c).ReachedInfrastructures(c.Request().Context(), store.InfraFilter{Limit: 500})
+	if err != nil {
+		return err
+	}
+	vm := app.AssignedVM{Account: *a}
+	for _, r := range page.Items {
+		if r.AccountID == a.ID {
+			vm.Items = append(vm.Items, r.Infrastructure)
+		}
+	}
+	return render(c, http.StatusOK, app.Assigned(vm))
 }
 
 // cutPort splits "host:port"; ok is false when there is no port.

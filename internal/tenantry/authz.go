@@ -50,8 +50,24 @@ const (
 	RoleViewer  Role = "Viewer"
 )
 
-// BuiltinRoles lists the built-in roles, most powerful first.
+// RoleService is a customer's service user (CloudBlue): an end user of
+// the account who is no staff member. The role allows nothing on the
+// account itself; what a service user sees is only what is assigned to
+// them, infrastructure by infrastructure (grants on single
+// infrastructures, as for delegates).
+const RoleService Role = "Service user"
+
+// BuiltinRoles lists the built-in staff roles, most powerful first.
 var BuiltinRoles = []Role{RoleOwner, RoleAdmin, RoleOps, RoleBilling, RoleViewer}
+
+// RolesFor lists the built-in roles a member of an account of kind k may
+// have: the staff roles, and for a customer also RoleService.
+func RolesFor(k AccountKind) []Role {
+	if k == KindCustomer {
+		return append(slices.Clone(BuiltinRoles), RoleService)
+	}
+	return BuiltinRoles
+}
 
 var rolePermissions = map[Role][]Permission{
 	RoleOwner: AllPermissions,
@@ -59,7 +75,8 @@ var rolePermissions = map[Role][]Permission{
 	RoleOps:   {PermAccountView, PermInfraView, PermInfraManage, PermReportsView},
 	RoleBilling: {PermAccountView, PermBillingView, PermBillingManage, PermReportsView,
 		PermPlansManage},
-	RoleViewer: {PermAccountView, PermInfraView, PermBillingView, PermReportsView, PermAuditView},
+	RoleViewer:  {PermAccountView, PermInfraView, PermBillingView, PermReportsView, PermAuditView},
+	RoleService: {},
 }
 
 // Valid reports whether r is a built-in role.

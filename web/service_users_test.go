@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// CloudBlue's staff members vs service users: Blue Bakery's Owner invites
+// a service user, then assigns web-prod to them. The service user signs
+// in to the end-user panel and sees exactly what is assigned to them:
+// web-prod, and nothing else of the account (its users, its other
+// infrastructures, its audit log).
+func TestServiceUsers(t *testing.T) {
+	f := newFixture(t)
+	webProd := f.infraID(t, "Blue Bakery", "web-prod")
+	dbProd := f.infraID(t, "Blue Bakery", "db-prod")
+	owner := f.browser(acmeHost)
+	owner.login("owner@bluebakery.example")
+	if !strings.Contains(owner.get("/app/roles").body, "Service user") {
+		t.Error("Blue Bakery's Roles page does not describe the Service user role")
+	}
+	r := owner.submit("/app/users", "/app/users/invite", url.Values{"email": {"till@bluebakery.example"}, "role": {"Service user"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("invite a service user = %d: %s", r.Code, excerpt(r.body))
+	}
+	link := invitationPath.FindStringSubmatch(f.mailTo("till@bluebakery.example").Text)
+	if link == nil {
+		t.Fatal("no invitation mail")
+	}
+	till := f.browser(acmeHost)
+	pw := "Dough-Rises-Slowly-77"
+	r = till.submit(link[2], link[2], url.Values{"name": {"Till Baker"}, "password": {pw}, "confirm": {pw}})
+	if r.Code != http.StatusSeeOther || r.location() != "/app" {
+		t.Fatalf("accept = %d to %q: %s", r.Code, r.location(), excerpt(r.body))
+	}
+	if r := till.get("/app"); r.Code != http.StatusOK {
+		t.Fatalf("the service user's dashboard = %d", r.Code)
+	} else if _, ok := byTestID(r.body, "assigned-empty"); !ok {
+		t.Errorf("before any assignment the dashboard is not empty: %s", excerpt(r.body))
+	} else if strings.Contains(r.body, "owner@bluebakery.example") {
+		t.Error("the service user's dashboard lists the account's users")
+	}
+
+	page := "/app/infrastructures/" + webProd
+	r = owner.submit(page, "/infrastructures/"+webProd+"/delegates", url.Values{"email": {"till@bluebakery.example"}, "return": {page}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("assign = %d: %s", r.Code, excerpt(r.body))
+	}
+	if via, _ := byTestID(owner.get(page).body, "delegate-via"); via != "service user" {
+		t.Errorf("the assignment reads %q, want service user", via)
+	}
+
+	dash := till.get("/app").body
+	if _, ok := byTestID(dash, "assigned-"+webProd); !ok {
+		t.Errorf("the dashboard does not show web-prod: %s", excerpt(dash))
+	}
+	if _, ok := byTestID(dash, "assigned-"+dbProd); ok {
+		t.Error("the dashboard shows db-prod, which is not assigned")
+	}
+	if r := till.get(page); r.Code != http.StatusOK {
+		t.Errorf("the assigned infrastructure's page = %d", r.Code)
+	} else if _, ok := byTestID(r.body, "delegates-table"); ok {
+		t.Error("a service user sees who else has access")
+	}
+	for _, path := range []string{"/app/infrastructures/" + dbProd, "/app/users", "/app/infrastructures", "/app/audit", "/app/cost-centers"} {
+		if r := till.get(path); r.Code != http.StatusForbidden {
+			t.Errorf("GET %s as the service user = %d, want 403", path, r.Code)
+		}
+	}
+	var tok struct{ Token string }
+	decode(t, till.api(http.MethodPost, "/api/v1/auth/token", "", map[string]string{"email": "till@bluebakery.example", "password": pw}), &tok)
+	token := tok.Token
+	if r := till.api(http.MethodGet, "/api/v1/infrastructures/"+webProd, token, nil); r.Code != http.StatusOK {
+		t.Errorf("API: the assigned infrastructure = %d", r.Code)
+	}
+	if r := till.api(http.MethodGet, "/api/v1/accounts/"+f.accountID("Blue Bakery"), token, nil); r.Code != http.StatusForbidden {
+		t.Errorf("API: the account itself = %d, want 403", r.Code)
+	}
+	r = owner.api(http.MethodGet, "/api/v1/accounts/"+f.accountID("Blue Bakery")+"/roles", owner.token("owner@bluebakery.example"), nil)
+	if !strings.Contains(r.body, `"Service user"`) {
+		t.Errorf("the roles API of a customer lacks Service user: %s", excerpt(r.body))
+	}
+
+	t.Run("OnlyCustomersHaveServiceUsers", func(t *testing.T) {
+		acme := f.browser(acmeHost)
+		tok := acme.token("admin@acme.example")
+		r := acme.api(http.MethodPost, "/api/v1/accounts/"+f.accountID("Acme Hosting")+"/members", tok,
+			map[string]string{"email": "desk@acme.example", "role": "Service user"})
+		if r.Code != http.StatusUnprocessableEntity {
+			t.Errorf("a reseller's service user = %d, want 422: %s", r.Code, r.body)
+		}
+		if strings.Contains(acme.api(http.MethodGet, "/api/v1/accounts/"+f.accountID("Acme Hosting")+"/roles", tok, nil).body, "Service user") {
+			t.Error("a reseller's roles list Service user")
+		}
+	})
+}
