@@ -76,6 +76,7 @@ func TestNavigationFollowsRole(t *testing.T) {
 		auditMember{"Blue Bakery", "nav-billing@bluebakery.example", tenantry.RoleBilling},
 		auditMember{"Blue Bakery", "nav-viewer@bluebakery.example", tenantry.RoleViewer},
 		auditMember{"Blue Bakery", "nav-infra@bluebakery.example", tenantry.RoleViewer},
+		auditMember{"Blue Bakery", "nav-service@bluebakery.example", tenantry.RoleService},
 		auditMember{"Nimbus Cloud", "nav-ops@nimbus.example", tenantry.RoleOps},
 		auditMember{"Nimbus Cloud", "nav-billing@nimbus.example", tenantry.RoleBilling},
 		auditMember{"Nimbus Cloud", "nav-viewer@nimbus.example", tenantry.RoleViewer},
@@ -118,7 +119,10 @@ func TestNavigationFollowsRole(t *testing.T) {
 		{"BlueBakery/Ops", "acme.localhost", "nav-ops@bluebakery.example", "app", "/app", with(appAll, "infrastructures", "cost-centers")},
 		{"BlueBakery/Billing", "acme.localhost", "nav-billing@bluebakery.example", "app", "/app", appAll},
 		{"BlueBakery/Viewer", "acme.localhost", "nav-viewer@bluebakery.example", "app", "/app", with(appAll, "infrastructures", "cost-centers", "audit")},
-		{"BlueBakery/InfraOnly", "acme.localhost", "nav-infra@bluebakery.example", "app", "/app/infrastructures", []string{"infrastructures", "cost-centers"}},
+		{"BlueBakery/InfraOnly", "acme.localhost", "nav-infra@bluebakery.example", "app", "/app", []string{"dashboard", "infrastructures", "cost-centers"}},
+		// a service user's dashboard shows what is assigned to them; the
+		// rest of the panel is the staff's
+		{"BlueBakery/ServiceUser", "acme.localhost", "nav-service@bluebakery.example", "app", "/app", []string{"dashboard"}},
 		{"Nimbus/Owner", "portal.localhost", "admin@nimbus.example", "provider", "/provider",
 			with(providerAll, "new-account", "cost-centers", "outbox", "audit")},
 		{"Nimbus/Ops", "portal.localhost", "nav-ops@nimbus.example", "provider", "/provider", with(providerAll, "cost-centers")},

@@ -110,7 +110,9 @@ func navigation(panel string) []NavItem {
 		}
 	default:
 		return []NavItem{
-			{"dashboard", "Dashboard", "/app", view, nil},
+			// everyone in the panel: a service user, who may not view the
+			// account, gets what is assigned to them (web.appDashboard)
+			{"dashboard", "Dashboard", "/app", nil, nil},
 			{"infrastructures", "Infrastructures", "/app/infrastructures", infra, nil},
 			{"cost-centers", "Cost centers", "/app/cost-centers", infra, nil},
 			{"audit", "Audit log", "/app/audit", audit, nil},
