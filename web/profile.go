@@ -64,6 +64,8 @@ func reauthLimit(userID string) limit {
 
 // profilePanel is the panel that frames the profile: the one of the
 // account chosen in this session, else of the user's first account here.
+// It makes that account the panel's (as openPanel does on the panel's own
+// pages), so that the navigation offers what the user's role there opens.
 func profilePanel(c echo.Context) string {
 	ctx := c.Request().Context()
 	actor := tenantry.ActorFromContext(ctx)
@@ -71,15 +73,19 @@ func profilePanel(c echo.Context) string {
 	if sess := sessionFromContext(ctx); sess != nil {
 		chosen, _ = sess.Values[keyAccountID].(string)
 	}
-	for _, g := range actor.Grants {
-		if g.Account.ID == chosen {
-			return strings.TrimPrefix(panelPath(g.Account.Kind), "/")
+	if len(actor.Grants) == 0 {
+		return layout.PanelDelegate
+	}
+	g := &actor.Grants[0]
+	for i := range actor.Grants {
+		if actor.Grants[i].Account.ID == chosen {
+			g = &actor.Grants[i]
+			break
 		}
 	}
-	if len(actor.Grants) > 0 {
-		return strings.TrimPrefix(panelPath(actor.Grants[0].Account.Kind), "/")
-	}
-	return layout.PanelDelegate
+	account := g.Account
+	components.ChromeFromContext(ctx).Account = &account
+	return strings.TrimPrefix(panelPath(g.Account.Kind), "/")
 }
 
 // currentSessionID returns the secret id of the request's session.

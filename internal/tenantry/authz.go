@@ -247,9 +247,42 @@ func PermissionForKind(k AccountKind) Permission {
 // k directly below parent: the same rule as managing such an account, asked
 // about the child that does not exist yet.
 func AuthorizeCreate(a *Actor, k AccountKind, parent *Account) error {
-	child := Account{ID: "new", Kind: k, ParentID: parent.ID, Path: parent.ChildPath("new"), Depth: parent.Depth + 1}
 	if a == nil || !a.Sees(parent) {
 		return ErrNotFound
 	}
+	child := newChild(parent, k)
 	return Authorize(a, PermissionForKind(k), &child)
+}
+
+// newChild is an account of kind k directly below parent that does not
+// exist (yet): what the vendor permissions are asked about when there is
+// no real account below to ask about.
+func newChild(parent *Account, k AccountKind) Account {
+	return Account{ID: "new", Kind: k, ParentID: parent.ID, Path: parent.ChildPath("new"), Depth: parent.Depth + 1}
+}
+
+// MayOpen reports whether the actor may do every one of perms on account
+// (none: whether it sees the account at all), as Authorize decides, for
+// offering only the pages that will open. A vendor permission never
+// applies to its grant's own account, so it is asked about a new account
+// directly below, as AuthorizeCreate does.
+func MayOpen(a *Actor, account *Account, perms ...Permission) bool {
+	if a == nil || account == nil || !a.Sees(account) {
+		return false
+	}
+	for _, p := range perms {
+		target := account
+		if slices.Contains(vendorPermissions, p) {
+			kind := KindCustomer
+			if p == PermResellersManage {
+				kind = KindReseller
+			}
+			child := newChild(account, kind)
+			target = &child
+		}
+		if Authorize(a, p, target) != nil {
+			return false
+		}
+	}
+	return true
 }

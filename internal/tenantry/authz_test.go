@@ -233,6 +233,45 @@ func TestAuthorizeCreate(t *testing.T) {
 	}
 }
 
+func TestMayOpen(t *testing.T) {
+	tr := newTree()
+	grant := func(a tenantry.Account, r tenantry.Role) *tenantry.Actor {
+		return actorWith(tenantry.Grant{Account: a, Role: r})
+	}
+	custom := func(a tenantry.Account, perms ...tenantry.Permission) *tenantry.Actor {
+		return actorWith(tenantry.Grant{Account: a, Role: "rol_x", Custom: perms, RoleName: "Custom"})
+	}
+	tests := []struct {
+		name    string
+		actor   *tenantry.Actor
+		account *tenantry.Account
+		perms   []tenantry.Permission
+		want    bool
+	}{
+		{"NothingAsked", grant(tr.reseller, tenantry.RoleViewer), &tr.reseller, nil, true},
+		{"OwnRolePermission", grant(tr.reseller, tenantry.RoleViewer), &tr.reseller, []tenantry.Permission{tenantry.PermAuditView}, true},
+		{"OwnRoleLacksIt", grant(tr.reseller, tenantry.RoleOps), &tr.reseller, []tenantry.Permission{tenantry.PermAuditView}, false},
+		{"EveryOneAsked", custom(tr.reseller, tenantry.PermAuditView), &tr.reseller,
+			[]tenantry.Permission{tenantry.PermAccountView, tenantry.PermAuditView}, false},
+		// a vendor permission is asked about the account below, where the
+		// grant on the panel's account applies
+		{"VendorPermissionBelow", grant(tr.reseller, tenantry.RoleOwner), &tr.reseller, []tenantry.Permission{tenantry.PermCustomersManage}, true},
+		{"VendorPermissionRoleLacksIt", grant(tr.reseller, tenantry.RoleViewer), &tr.reseller, []tenantry.Permission{tenantry.PermCustomersManage}, false},
+		{"ResellersManage", custom(tr.reseller, tenantry.PermResellersManage), &tr.reseller, []tenantry.Permission{tenantry.PermResellersManage}, true},
+		{"ActingFromAbove", grant(tr.provider, tenantry.RoleAdmin), &tr.reseller, []tenantry.Permission{tenantry.PermAuditView, tenantry.PermCustomersManage}, true},
+		{"OutOfReach", grant(tr.reseller, tenantry.RoleOwner), &tr.sibling, nil, false},
+		{"NilActor", nil, &tr.reseller, nil, false},
+		{"NilAccount", grant(tr.reseller, tenantry.RoleOwner), nil, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tenantry.MayOpen(tt.actor, tt.account, tt.perms...); got != tt.want {
+				t.Errorf("MayOpen(%v) = %v, want %v", tt.perms, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestPermissionForKind(t *testing.T) {
 	tests := []struct {
 		kind tenantry.AccountKind
