@@ -182,28 +182,38 @@ func (s *Scope) Plans(ctx context.Context, ownerID string, f PlanFilter) ([]tena
 	return plans, nil
 }
 
-// Plan returns a plan the actor may see: one owned by an account in reach,
-// or one assigned to an account in reach (a reseller sees its wholesale
-// plan, never the rest of its vendor's plans). ENOTFOUND otherwise.
+// Plan returns a plan the actor may see: one owned by an account it may
+// view (account.view), or one assigned to such an account (a reseller
+// sees its wholesale plan, never the rest of its vendor's plans).
+// EFORBIDDEN when the owner or an assigned account is in reach but the
+// actor may not view it (a customer's service user sees nothing of its
+// account, its plan included); ENOTFOUND otherwise.
 func (s *Scope) Plan(ctx context.Context, id string) (*tenantry.Plan, error) {
 	p, err := planByID(ctx, s.db.read, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.Account(ctx, p.OwnerID); err == nil {
+	_, ownerErr := s.Account(ctx, p.OwnerID)
+	if ownerErr == nil {
 		return p, nil
 	}
-	where, args := s.reach("a.path")
-	var n int
-	err = s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_assignments pa JOIN accounts a ON a.id = pa.account_id
-		WHERE pa.plan_id = ? AND `+where, append([]any{id}, args...)...).Scan(&n)
+	assigned := func(where string, args []any) (bool, error) {
+		var n int
+		err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_assignments pa JOIN accounts a ON a.id = pa.account_id
+			WHERE pa.plan_id = ? AND `+where, append([]any{id}, args...)...).Scan(&n)
+		return n > 0, err
+	}
+	if ok, err := assigned(s.reachWith("a.path", tenantry.PermAccountView)); err != nil || ok {
+		return p, err
+	}
+	ok, err := assigned(s.reach("a.path"))
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
-		return nil, tenantry.ErrNotFound
+	if ok || tenantry.ErrorKind(ownerErr) == tenantry.EFORBIDDEN {
+		return nil, &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: tenantry.EFORBIDDEN, Message: "Your role does not allow this."}
 	}
-	return p, nil
+	return nil, tenantry.ErrNotFound
 }
 
 // ownPlan loads a plan for changing it: the actor needs plans.manage on

@@ -40,9 +40,24 @@ func (s *Scope) Actor() *tenantry.Actor { return s.actor }
 // the subtrees of the actor's grants, with its args. With no grants it
 // matches nothing.
 func (s *Scope) reach(column string) (string, []any) {
+	return s.grantsReach(column, func(*tenantry.Grant) bool { return true })
+}
+
+// reachWith is reach limited to the grants whose role includes p: SQL
+// true for the accounts on which tenantry.Authorize allows p. Not for
+// vendor permissions, which a grant gives only strictly below itself.
+func (s *Scope) reachWith(column string, p tenantry.Permission) (string, []any) {
+	return s.grantsReach(column, func(g *tenantry.Grant) bool { return g.Can(p) })
+}
+
+func (s *Scope) grantsReach(column string, keep func(*tenantry.Grant) bool) (string, []any) {
 	where, args := subtree(column, s.tenant.Account.Path)
 	var ors []string
-	for _, g := range s.actor.Grants {
+	for i := range s.actor.Grants {
+		g := &s.actor.Grants[i]
+		if !keep(g) {
+			continue
+		}
 		w, a := subtree(column, g.Account.Path)
 		ors = append(ors, "("+w+")")
 		args = append(args, a...)

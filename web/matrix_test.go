@@ -21,10 +21,12 @@ import (
 )
 
 // The route × role × tenant matrix (issue 5): every registered route, called
-// by each built-in role of the reseller Acme Hosting, by a customer-side
-// member, by an anonymous visitor and by a member of a foreign tenant, must
-// answer exactly the status in the table. A route registered without a row,
-// or a row for a route that no longer exists, fails the test.
+// by each built-in role of the reseller Acme Hosting, by each built-in role
+// of its customer Blue Bakery (the Service user included), by an anonymous
+// visitor, by a member of a foreign tenant and by the provider's staff on
+// the platform domain, must answer exactly the status in the table. A route
+// registered without a row, or a row for a route that no longer exists,
+// fails the test.
 //
 // The rules (API.md, internal/tenantry/authz.go):
 //   - 404 when the object (or the panel) is outside the caller's reach, and
@@ -36,30 +38,44 @@ import (
 
 // Subjects, in the order of the columns of the matrix.
 const (
-	sOwner   = iota // admin@acme.example, Owner of Acme Hosting, on acme.localhost
-	sAdmin          // a member of Acme with the built-in role Admin
-	sOps            // … Ops
-	sBilling        // … Billing
-	sViewer         // … Viewer
-	sCust           // owner@bluebakery.example: Owner of the customer Blue Bakery (below Acme), on acme.localhost
-	sAnon           // no session, no token, on acme.localhost
-	sForeign        // admin@orbit.example, Owner of Orbit IT, signed in on orbit.localhost, calling Acme's ids
+	sOwner    = iota // admin@acme.example, Owner of Acme Hosting, on acme.localhost
+	sAdmin           // a member of Acme with the built-in role Admin
+	sOps             // … Ops
+	sBilling         // … Billing
+	sViewer          // … Viewer
+	sCust            // owner@bluebakery.example: Owner of the customer Blue Bakery (below Acme), on acme.localhost
+	sCAdmin          // a member of Blue Bakery with the built-in role Admin, on acme.localhost
+	sCOps            // … Ops
+	sCBilling        // … Billing
+	sCViewer         // … Viewer
+	sCService        // … Service user, with web-prod (and nothing else) assigned to it
+	sAnon            // no session, no token, on acme.localhost
+	sForeign         // admin@orbit.example, Owner of Orbit IT, signed in on orbit.localhost, calling Acme's ids
+	sProvider        // admin@nimbus.example, Owner of the provider Nimbus Cloud, on portal.localhost
 	nSubjects
 )
 
-var subjectNames = [nSubjects]string{"Owner", "Admin", "Ops", "Billing", "Viewer", "Customer", "Anonymous", "Foreign"}
+var subjectNames = [nSubjects]string{"Owner", "Admin", "Ops", "Billing", "Viewer",
+	"Customer", "CustAdmin", "CustOps", "CustBilling", "CustViewer", "CustService",
+	"Anonymous", "Foreign", "Provider"}
 
 type subjectInfo struct{ host, email string }
 
 var subjects = [nSubjects]subjectInfo{
-	sOwner:   {"acme.localhost", "admin@acme.example"},
-	sAdmin:   {"acme.localhost", "mx-admin@acme.example"},
-	sOps:     {"acme.localhost", "mx-ops@acme.example"},
-	sBilling: {"acme.localhost", "mx-billing@acme.example"},
-	sViewer:  {"acme.localhost", "mx-viewer@acme.example"},
-	sCust:    {"acme.localhost", "owner@bluebakery.example"},
-	sAnon:    {"acme.localhost", ""},
-	sForeign: {"orbit.localhost", "admin@orbit.example"},
+	sOwner:    {"acme.localhost", "admin@acme.example"},
+	sAdmin:    {"acme.localhost", "mx-admin@acme.example"},
+	sOps:      {"acme.localhost", "mx-ops@acme.example"},
+	sBilling:  {"acme.localhost", "mx-billing@acme.example"},
+	sViewer:   {"acme.localhost", "mx-viewer@acme.example"},
+	sCust:     {"acme.localhost", "owner@bluebakery.example"},
+	sCAdmin:   {"acme.localhost", "mx-admin@bluebakery.example"},
+	sCOps:     {"acme.localhost", "mx-ops@bluebakery.example"},
+	sCBilling: {"acme.localhost", "mx-billing@bluebakery.example"},
+	sCViewer:  {"acme.localhost", "mx-viewer@bluebakery.example"},
+	sCService: {"acme.localhost", "mx-service@bluebakery.example"},
+	sAnon:     {"acme.localhost", ""},
+	sForeign:  {"orbit.localhost", "admin@orbit.example"},
+	sProvider: {"portal.localhost", "admin@nimbus.example"},
 }
 
 // st is one row's expected statuses, one per subject.
@@ -67,13 +83,19 @@ type st [nSubjects]int
 
 // Role permissions as API.md and authz.go document them, written out again
 // here on purpose: a change of a built-in role must show up in this test.
+// The same roles hold on Acme (sOwner…sViewer) and on Blue Bakery
+// (sCust…sCViewer); the Service user has no permission at all.
 var matrixRolePerms = map[int][]tenantry.Permission{
-	sOwner:   tenantry.AllPermissions,
-	sAdmin:   tenantry.AllPermissions,
-	sOps:     {tenantry.PermAccountView, tenantry.PermInfraView, tenantry.PermInfraManage, tenantry.PermReportsView},
-	sBilling: {tenantry.PermAccountView, tenantry.PermBillingView, tenantry.PermBillingManage, tenantry.PermReportsView, tenantry.PermPlansManage},
-	sViewer:  {tenantry.PermAccountView, tenantry.PermInfraView, tenantry.PermBillingView, tenantry.PermReportsView, tenantry.PermAuditView},
+	sOwner:    tenantry.AllPermissions,
+	sAdmin:    tenantry.AllPermissions,
+	sOps:      {tenantry.PermAccountView, tenantry.PermInfraView, tenantry.PermInfraManage, tenantry.PermReportsView},
+	sBilling:  {tenantry.PermAccountView, tenantry.PermBillingView, tenantry.PermBillingManage, tenantry.PermReportsView, tenantry.PermPlansManage},
+	sViewer:   {tenantry.PermAccountView, tenantry.PermInfraView, tenantry.PermBillingView, tenantry.PermReportsView, tenantry.PermAuditView},
+	sCService: {},
 }
+
+// vendorPerms come only from a grant strictly above the target.
+var vendorPerms = []tenantry.Permission{tenantry.PermCustomersManage, tenantry.PermResellersManage, tenantry.PermActAs}
 
 // acme gives the five Acme roles' statuses for an action needing p on an
 // object Acme's staff see (Acme itself or an account below it): ok when the
@@ -90,36 +112,118 @@ func acme(p tenantry.Permission, ok int) (out [5]int) {
 	return out
 }
 
-// row builds a row's statuses from the five Acme roles and the rest.
-func row(roles [5]int, cust, anon, foreign int) st {
-	return st{roles[0], roles[1], roles[2], roles[3], roles[4], cust, anon, foreign}
+// cust is the six Blue Bakery roles (Owner, Admin, Ops, Billing, Viewer,
+// Service user), in the order of their columns.
+type cust [6]int
+
+// bakery gives Blue Bakery's roles' statuses for an action needing p on
+// Blue Bakery itself or one of its objects: ok when the role has p, else
+// 403 (they all see their own account, the Service user included: its
+// membership is a grant on it, with no permission). A vendor permission on
+// Blue Bakery comes only from above it: 403 for all of them.
+func bakery(p tenantry.Permission, ok int) (out cust) {
+	for r := sCust; r <= sCService; r++ {
+		role := r - sCust + sOwner
+		if r == sCService {
+			role = sCService
+		}
+		out[r-sCust] = http.StatusForbidden
+		if slices.Contains(matrixRolePerms[role], p) && !slices.Contains(vendorPerms, p) {
+			out[r-sCust] = ok
+		}
+	}
+	return out
+}
+
+// assigned is bakery for an action on web-prod, the infrastructure
+// assigned to the Service user: its grant on that infrastructure alone
+// allows infra.view and infra.manage (tenantry.AuthorizeInfra).
+func assigned(p tenantry.Permission, ok int) cust {
+	out := bakery(p, ok)
+	if p == tenantry.PermInfraView || p == tenantry.PermInfraManage {
+		out[sCService-sCust] = ok
+	}
+	return out
+}
+
+// withService overrides the Service user's status.
+func withService(c cust, s int) cust {
+	c[sCService-sCust] = s
+	return c
+}
+
+// vendorOf: a customer's staff never reach their vendor (Acme, its plans,
+// its members, its other customers): 404 for all of them.
+var vendorOf = all6(404)
+
+// row builds a row's statuses from the five Acme roles, the six Blue
+// Bakery roles and the rest.
+func row(roles [5]int, c cust, anon, foreign, provider int) st {
+	return st{roles[0], roles[1], roles[2], roles[3], roles[4], c[0], c[1], c[2], c[3], c[4], c[5], anon, foreign, provider}
 }
 
 // all5 is the same status for the five Acme roles.
 func all5(s int) [5]int { return [5]int{s, s, s, s, s} }
 
+// all6 is the same status for the six Blue Bakery roles.
+func all6(s int) cust { return cust{s, s, s, s, s, s} }
+
+// everyone is the same status for every subject.
+func everyone(s int) (out st) {
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+// signedIn is s for everyone signed in, and what the anonymous visitor
+// gets (303 to /login for pages behind a session).
+func signedIn(s, anon int) st {
+	out := everyone(s)
+	out[sAnon] = anon
+	return out
+}
+
 // Page groups. A page without a session redirects to /login (303); the
 // foreign user, signed in on orbit.localhost, gets 404 for every id of
-// Acme's subtree; the customer's Owner has no reseller panel (404).
-func resellerPage(roles [5]int) st { return row(roles, 404, 303, 404) }
+// Acme's subtree; Blue Bakery's members have no reseller panel, and on
+// portal.localhost neither has the provider's staff (404: openPanel finds
+// no reseller among their grants). Their /provider twin is in the row's
+// twin.
+func resellerPage(roles [5]int) st { return row(roles, vendorOf, 303, 404, 404) }
 
 // resellerList is a /reseller page naming no object: the foreign user gets
 // its own (Orbit's) page.
-func resellerList(roles [5]int, foreign int) st { return row(roles, 404, 303, foreign) }
+func resellerList(roles [5]int, foreign int) st { return row(roles, vendorOf, 303, foreign, 404) }
 
-// providerPage: no Acme member, customer or Orbit member has a provider
-// grant, so the provider panel does not exist for them (404).
-var providerPage = st{404, 404, 404, 404, 404, 404, 303, 404}
+// providerPage: only the provider's staff have the provider panel; for
+// everyone else it does not exist (404).
+func providerPage(provider int) st { return row(all5(404), vendorOf, 303, 404, provider) }
 
 // appPage is an end-user page on Blue Bakery's objects: Acme's staff have
-// no customer panel (404; they act through act-as), the customer's Owner
-// may; the foreign user has no customer panel.
-func appPage(cust int) st { return st{404, 404, 404, 404, 404, cust, 303, 404} }
+// no customer panel (404; they act through act-as), Blue Bakery's members
+// get what their role allows; the foreign user and the provider's staff
+// have no customer panel.
+func appPage(c cust) st { return row(all5(404), c, 303, 404, 404) }
 
 // apiRow: the API without a token is 401; the foreign user's token belongs
-// to orbit.localhost, where Acme's ids do not exist (404); the customer's
-// Owner does not see Acme or its other customers (404) unless the row says.
-func apiRow(roles [5]int, cust, foreign int) st { return row(roles, cust, 401, foreign) }
+// to orbit.localhost, where Acme's ids do not exist (404). The provider's
+// Owner is above everything Acme is, so where the row does not say
+// otherwise it gets what Acme's Owner gets.
+func apiRow(roles [5]int, c cust, foreign int) st { return row(roles, c, 401, foreign, roles[0]) }
+
+// onAcme is s for the subjects on acme.localhost, and elsewhere for the
+// foreign user and the provider's staff, signed in on other domains.
+func onAcme(s st, elsewhere int) st {
+	s[sForeign], s[sProvider] = elsewhere, elsewhere
+	return s
+}
+
+// asProvider overrides the provider admin's status in a row.
+func asProvider(s st, provider int) st {
+	s[sProvider] = provider
+	return s
+}
 
 // ids are the demo objects the paths name.
 
@@ -152,6 +256,9 @@ type matrixRow struct {
 	want st
 	// own, when set, builds the call per subject (their own credentials).
 	own func(subj int, email string) call
+	// twin, on a /reseller row, is the provider admin's status on the
+	// /provider twin when it is not the one Acme's Owner gets here.
+	twin int
 }
 
 // matrixSkip lists routes the matrix leaves out, with the reason.
@@ -170,60 +277,71 @@ func matrixRows() map[string]matrixRow {
 	P := func(p tenantry.Permission, s int) [5]int { return acme(p, s) }
 	own := func(f func(subj int, email string) call, want st) matrixRow { return matrixRow{own: f, want: want} }
 	r := func(c call, want st) matrixRow { return matrixRow{call: c, want: want} }
+	// rt is a /reseller row whose /provider twin answers twin to the
+	// provider's Owner
+	rt := func(c call, want st, twin int) matrixRow { return matrixRow{call: c, want: want, twin: twin} }
 
 	m := map[string]matrixRow{
 		// ---- public and session pages: they name no object of Acme's, so
-		// the foreign user gets them on its own domain like anyone else.
-		"GET /":      r(get("/"), st{see, see, see, see, see, see, see, see}),
-		"GET /login": r(get("/login"), st{see, see, see, see, see, see, ok, see}),
+		// the foreign user and the provider's staff get them on their own
+		// domain like anyone else.
+		"GET /":      r(get("/"), everyone(see)),
+		"GET /login": r(get("/login"), signedIn(see, ok)),
 		"POST /login": own(func(subj int, email string) call {
 			if email == "" {
 				email = "admin@acme.example"
 			}
 			return post("/login", "email", email, "password", store.DemoPassword)
-		}, st{see, see, see, see, see, see, see, see}),
-		"POST /logout": r(post("/logout"), st{see, see, see, see, see, see, see, see}),
+		}, everyone(see)),
+		"POST /logout": r(post("/logout"), everyone(see)),
 		// unknown one-time tokens name nothing: 404 for everyone
-		"GET /set-password/:token":   r(get("/set-password/no-such-token"), st{404, 404, 404, 404, 404, 404, 404, 404}),
-		"POST /set-password/:token":  r(post("/set-password/no-such-token", "password", "matrix-secret-42", "confirm", "matrix-secret-42"), st{404, 404, 404, 404, 404, 404, 404, 404}),
-		"GET /verify/:token":         r(get("/verify/no-such-token"), st{404, 404, 404, 404, 404, 404, 404, 404}),
-		"POST /verify/:token":        r(post("/verify/no-such-token"), st{404, 404, 404, 404, 404, 404, 404, 404}),
-		"GET /reset-password/:token": r(get("/reset-password/no-such-token"), st{404, 404, 404, 404, 404, 404, 404, 404}),
-		"POST /reset-password/:token": r(post("/reset-password/no-such-token", "password", "matrix-secret-42", "confirm", "matrix-secret-42"),
-			st{404, 404, 404, 404, 404, 404, 404, 404}),
-		// a pending invitation to Acme: its link exists on acme.localhost only
-		"GET /invitations/:token": r(get("/invitations/{inviteToken}"), st{ok, ok, ok, ok, ok, ok, ok, 404}),
+		"GET /set-password/:token":    r(get("/set-password/no-such-token"), everyone(404)),
+		"POST /set-password/:token":   r(post("/set-password/no-such-token", "password", "matrix-secret-42", "confirm", "matrix-secret-42"), everyone(404)),
+		"GET /verify/:token":          r(get("/verify/no-such-token"), everyone(404)),
+		"POST /verify/:token":         r(post("/verify/no-such-token"), everyone(404)),
+		"GET /reset-password/:token":  r(get("/reset-password/no-such-token"), everyone(404)),
+		"POST /reset-password/:token": r(post("/reset-password/no-such-token", "password", "matrix-secret-42", "confirm", "matrix-secret-42"), everyone(404)),
+		// a pending invitation to Acme: its link exists on acme.localhost
+		// only (invitations are bound to the tenant that sent them), not on
+		// orbit.localhost nor on portal.localhost
+		"GET /invitations/:token": r(get("/invitations/{inviteToken}"), onAcme(everyone(ok), 404)),
 		"POST /invitations/:token": r(post("/invitations/{inviteToken}", "name", "Matrix Guest", "password", "matrix-secret-42", "confirm", "matrix-secret-42"),
 			// the invitation is someone else's: a signed-in user may not take it
-			st{403, 403, 403, 403, 403, 403, see, 404}),
-		"GET /signup":           r(get("/signup"), st{ok, ok, ok, ok, ok, ok, ok, ok}),
-		"POST /signup":          r(post("/signup", "company", "Matrix Co", "name", "Mia Matrix", "email", "mia@matrix.example", "password", "matrix-secret-42", "accept_terms", "on"), st{ok, ok, ok, ok, ok, ok, ok, ok}), // "check your mail"
-		"GET /forgot-password":  r(get("/forgot-password"), st{ok, ok, ok, ok, ok, ok, ok, ok}),
-		"POST /forgot-password": r(post("/forgot-password", "email", "admin@acme.example"), st{ok, ok, ok, ok, ok, ok, ok, ok}),
+			onAcme(signedIn(403, see), 404)),
+		"GET /signup":           r(get("/signup"), everyone(ok)),
+		"POST /signup":          r(post("/signup", "company", "Matrix Co", "name", "Mia Matrix", "email", "mia@matrix.example", "password", "matrix-secret-42", "accept_terms", "on"), everyone(ok)), // "check your mail"
+		"GET /forgot-password":  r(get("/forgot-password"), everyone(ok)),
+		"POST /forgot-password": r(post("/forgot-password", "email", "admin@acme.example"), everyone(ok)),
 		// every signed-in user here has exactly one account: /choose shows it
-		"GET /choose": r(get("/choose"), st{ok, ok, ok, ok, ok, ok, see, ok}),
+		"GET /choose": r(get("/choose"), signedIn(ok, see)),
 		"POST /choose": own(func(subj int, _ string) call {
-			a := map[int]string{sCust: "{bakery}", sForeign: "{orbit}"}[subj]
-			if a == "" {
-				a = "{acme}"
+			a := "{acme}"
+			switch {
+			case subj >= sCust && subj <= sCService:
+				a = "{bakery}"
+			case subj == sForeign:
+				a = "{orbit}"
+			case subj == sProvider:
+				a = "{nimbus}"
 			}
 			return post("/choose", "account_id", a)
-		}, st{see, see, see, see, see, see, see, see}),
+		}, everyone(see)),
 
 		// ---- profile: always the caller's own; ids that are not the caller's
 		// are 404.
-		"GET /profile":                         r(get("/profile"), st{ok, ok, ok, ok, ok, ok, see, ok}),
-		"POST /profile/name":                   r(post("/profile/name", "name", "Matrix Name"), st{see, see, see, see, see, see, see, see}),
-		"POST /profile/email":                  r(post("/profile/email", "email", "new-address@matrix.example", "email_password", store.DemoPassword), st{see, see, see, see, see, see, see, see}),
-		"GET /profile/email/:token":            r(get("/profile/email/no-such-token"), st{404, 404, 404, 404, 404, 404, see, 404}),
-		"POST /profile/email/:token":           r(post("/profile/email/no-such-token"), st{404, 404, 404, 404, 404, 404, see, 404}),
-		"POST /profile/password":               r(post("/profile/password", "current_password", store.DemoPassword, "password", "matrix-secret-42", "confirm", "matrix-secret-42"), st{see, see, see, see, see, see, see, see}),
-		"POST /profile/sessions/revoke-others": r(post("/profile/sessions/revoke-others"), st{see, see, see, see, see, see, see, see}),
-		"POST /profile/sessions/:id/revoke":    r(post("/profile/sessions/no-such-session/revoke"), st{404, 404, 404, 404, 404, 404, see, 404}),
-		"POST /profile/tokens":                 r(post("/profile/tokens", "token_name", "matrix", "token_password", store.DemoPassword), st{ok, ok, ok, ok, ok, ok, see, ok}), // shows the new token once
-		"POST /profile/tokens/:id/revoke":      r(post("/profile/tokens/no-such-token/revoke"), st{404, 404, 404, 404, 404, 404, see, 404}),
+		"GET /profile":                         r(get("/profile"), signedIn(ok, see)),
+		"POST /profile/name":                   r(post("/profile/name", "name", "Matrix Name"), everyone(see)),
+		"POST /profile/email":                  r(post("/profile/email", "email", "new-address@matrix.example", "email_password", store.DemoPassword), everyone(see)),
+		"GET /profile/email/:token":            r(get("/profile/email/no-such-token"), signedIn(404, see)),
+		"POST /profile/email/:token":           r(post("/profile/email/no-such-token"), signedIn(404, see)),
+		"POST /profile/password":               r(post("/profile/password", "current_password", store.DemoPassword, "password", "matrix-secret-42", "confirm", "matrix-secret-42"), everyone(see)),
+		"POST /profile/sessions/revoke-others": r(post("/profile/sessions/revoke-others"), everyone(see)),
+		"POST /profile/sessions/:id/revoke":    r(post("/profile/sessions/no-such-session/revoke"), signedIn(404, see)),
+		"POST /profile/tokens":                 r(post("/profile/tokens", "token_name", "matrix", "token_password", store.DemoPassword), signedIn(ok, see)), // shows the new token once
+		"POST /profile/tokens/:id/revoke":      r(post("/profile/tokens/no-such-token/revoke"), signedIn(404, see)),
 		// leaving a delegation: nobody here is a delegate of Blue Bakery
-		"POST /profile/delegations/:account/leave": r(post("/profile/delegations/{bakery}/leave"), st{404, 404, 404, 404, 404, 404, see, 404}),
+		// (its own members are members, not delegates)
+		"POST /profile/delegations/:account/leave": r(post("/profile/delegations/{bakery}/leave"), signedIn(404, see)),
 
 		// ---- the reseller panel of Acme
 		"GET /reseller":                      r(get("/reseller"), resellerList(all(ok), ok)),
@@ -240,9 +358,8 @@ func matrixRows() map[string]matrixRow {
 		"POST /reseller/accounts/:id/convert": r(post("/reseller/accounts/{bakery}/convert"), resellerPage(P(tenantry.PermResellersManage, 422))),
 		// act on behalf: act_as from a grant above the account, then its panel
 		"POST /reseller/accounts/:id/act-as": r(post("/reseller/accounts/{bakery}/act-as", "reason", "matrix check"), resellerPage(P(tenantry.PermActAs, see))),
-		"POST /provider/accounts/:id/act-as": r(post("/provider/accounts/{bakery}/act-as", "reason", "matrix check"), providerPage),
 		// leaving is always possible, acting or not: back to one's landing page
-		"POST /act-as/exit": r(post("/act-as/exit"), st{see, see, see, see, see, see, see, see}),
+		"POST /act-as/exit": r(post("/act-as/exit"), everyone(see)),
 		// reading a reseller's domains and depth is account.view, as GET
 		// /api/v1/accounts/:id/domains
 		// the service page is where a vendor manages a reseller: resellers.manage
@@ -253,15 +370,19 @@ func matrixRows() map[string]matrixRow {
 		"POST /reseller/accounts/:id/depth":          r(post("/reseller/accounts/{beta}/depth", "max_reseller_depth", "0"), resellerPage(P(tenantry.PermResellersManage, see))),
 		"POST /reseller/accounts/:id/approve":        r(post("/reseller/accounts/{bakery}/approve"), resellerPage(P(tenantry.PermCustomersManage, see))),
 		"GET /reseller/accounts/:id/infrastructures": r(get("/reseller/accounts/{bakery}/infrastructures"), resellerPage(P(tenantry.PermInfraView, ok))),
-		// reading plans is account.view; changing them plans.manage
+		// reading plans is account.view; changing them plans.manage. The
+		// provider panel's Plans, Users and Roles pages are the provider's
+		// own: Acme's plan, member, invitation and role are not found there
+		// (twin 404), though the provider's Owner reaches them through the
+		// API or by acting as Acme
 		"GET /reseller/plans": r(get("/reseller/plans"), resellerList(all(ok), ok)),
 		// a form for what the role may not do is refused
 		"GET /reseller/plans/new":         r(get("/reseller/plans/new"), resellerList(P(tenantry.PermPlansManage, ok), ok)),
 		"POST /reseller/plans/new":        r(post("/reseller/plans/new", "name", "Matrix Plan", "currency", "USD", "audience", "customers", "markup_percent", "10", "prices.instance.small", "0.020"), resellerList(P(tenantry.PermPlansManage, see), see)),
-		"GET /reseller/plans/:id":         r(get("/reseller/plans/{retailPlan}"), resellerPage(all(ok))),
-		"POST /reseller/plans/:id":        r(post("/reseller/plans/{retailPlan}", "name", "Acme Retail 2", "currency", "USD", "audience", "customers", "markup_percent", "25", "prices.instance.small", "0.018"), resellerPage(P(tenantry.PermPlansManage, see))),
-		"POST /reseller/plans/:id/copy":   r(post("/reseller/plans/{retailPlan}/copy", "name", "Acme Retail copy"), resellerPage(P(tenantry.PermPlansManage, see))),
-		"POST /reseller/plans/:id/status": r(post("/reseller/plans/{retailPlan}/status", "status", "archived"), resellerPage(P(tenantry.PermPlansManage, see))),
+		"GET /reseller/plans/:id":         rt(get("/reseller/plans/{retailPlan}"), resellerPage(all(ok)), 404),
+		"POST /reseller/plans/:id":        rt(post("/reseller/plans/{retailPlan}", "name", "Acme Retail 2", "currency", "USD", "audience", "customers", "markup_percent", "25", "prices.instance.small", "0.018"), resellerPage(P(tenantry.PermPlansManage, see)), 404),
+		"POST /reseller/plans/:id/copy":   rt(post("/reseller/plans/{retailPlan}/copy", "name", "Acme Retail copy"), resellerPage(P(tenantry.PermPlansManage, see)), 404),
+		"POST /reseller/plans/:id/status": rt(post("/reseller/plans/{retailPlan}/status", "status", "archived"), resellerPage(P(tenantry.PermPlansManage, see)), 404),
 		"GET /reseller/settings":          r(get("/reseller/settings"), resellerList(all(ok), ok)),
 		"POST /reseller/settings":         r(post("/reseller/settings", "signup_enabled", "true", "currency", "USD", "tax_rate_percent", "20", "invoice_prefix", "ACME-", "support_email", "support@acme.example", "terms_url", "https://example.com/terms"), resellerList(P(tenantry.PermAccountManage, see), see)),
 		// reading the branding is account.view (store.Branding, GET
@@ -275,14 +396,14 @@ func matrixRows() map[string]matrixRow {
 		"POST /reseller/branding/favicon/remove": r(post("/reseller/branding/favicon/remove"), resellerList(P(tenantry.PermBrandingManage, see), see)),
 		"GET /reseller/users":                    r(get("/reseller/users"), resellerList(all(ok), ok)),
 		"POST /reseller/users/invite":            r(post("/reseller/users/invite", "email", "hire@matrix.example", "role", "Viewer"), resellerList(P(tenantry.PermUsersManage, see), see)),
-		"POST /reseller/users/:user/role":        r(post("/reseller/users/{target}/role", "role", "Ops"), resellerPage(P(tenantry.PermUsersManage, see))),
-		"POST /reseller/users/:user/remove":      r(post("/reseller/users/{target}/remove"), resellerPage(P(tenantry.PermUsersManage, see))),
-		"POST /reseller/invitations/:id/resend":  r(post("/reseller/invitations/{acmeInvite}/resend"), resellerPage(P(tenantry.PermUsersManage, see))),
-		"POST /reseller/invitations/:id/revoke":  r(post("/reseller/invitations/{acmeInvite}/revoke"), resellerPage(P(tenantry.PermUsersManage, see))),
+		"POST /reseller/users/:user/role":        rt(post("/reseller/users/{target}/role", "role", "Ops"), resellerPage(P(tenantry.PermUsersManage, see)), 404),
+		"POST /reseller/users/:user/remove":      rt(post("/reseller/users/{target}/remove"), resellerPage(P(tenantry.PermUsersManage, see)), 404),
+		"POST /reseller/invitations/:id/resend":  rt(post("/reseller/invitations/{acmeInvite}/resend"), resellerPage(P(tenantry.PermUsersManage, see)), 404),
+		"POST /reseller/invitations/:id/revoke":  rt(post("/reseller/invitations/{acmeInvite}/revoke"), resellerPage(P(tenantry.PermUsersManage, see)), 404),
 		"GET /reseller/roles":                    r(get("/reseller/roles"), resellerList(all(ok), ok)),
 		"POST /reseller/roles":                   r(post("/reseller/roles", "name", "Matrix role", "permissions", "account.view"), resellerList(P(tenantry.PermRolesManage, see), see)),
-		"POST /reseller/roles/:role":             r(post("/reseller/roles/{supportRole}", "name", "Support desk 2", "permissions", "account.view"), resellerPage(P(tenantry.PermRolesManage, see))),
-		"POST /reseller/roles/:role/delete":      r(post("/reseller/roles/{supportRole}/delete"), resellerPage(P(tenantry.PermRolesManage, see))),
+		"POST /reseller/roles/:role":             rt(post("/reseller/roles/{supportRole}", "name", "Support desk 2", "permissions", "account.view"), resellerPage(P(tenantry.PermRolesManage, see)), 404),
+		"POST /reseller/roles/:role/delete":      rt(post("/reseller/roles/{supportRole}/delete"), resellerPage(P(tenantry.PermRolesManage, see)), 404),
 		// cost centers through the My Org / Customer switch, on Blue Bakery's:
 		// reading is infra.view and changing infra.manage, granted on Acme
 		"GET /reseller/cost-centers":             r(get("/reseller/cost-centers?account={bakery}"), resellerPage(P(tenantry.PermInfraView, ok))),
@@ -293,140 +414,158 @@ func matrixRows() map[string]matrixRow {
 		"GET /reseller/audit/export":             r(get("/reseller/audit/export"), resellerList(P(tenantry.PermAuditView, ok), ok)),
 
 		// ---- the end-user panel, on Blue Bakery's objects
-		"GET /app": r(get("/app"), appPage(ok)),
+		"GET /app": r(get("/app"), appPage(all6(ok))), // the Service user's lists what is assigned to it
 		// the all-in-one list names no object: everyone signed in has one
-		"GET /infrastructures":  r(get("/infrastructures"), st{ok, ok, ok, ok, ok, ok, see, ok}),
-		"POST /infrastructures": r(post("/infrastructures", "account_id", "{bakery}", "name", "matrix-infra"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
+		"GET /infrastructures":  r(get("/infrastructures"), signedIn(ok, see)),
+		"POST /infrastructures": r(post("/infrastructures", "account_id", "{bakery}", "name", "matrix-infra"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
 		// an infrastructure's page: seeing it is infra.view; Billing sees
-		// the account but not its infrastructures
-		"GET /infrastructures/:id":         r(get("/infrastructures/{webProd}"), row(P(tenantry.PermInfraView, ok), ok, see, 404)),
-		"POST /infrastructures/:id":        r(post("/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
-		"POST /infrastructures/:id/delete": r(post("/infrastructures/{sandbox}/delete"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
-		// nobody in the matrix is a delegate of it: there is nothing to leave
-		"POST /infrastructures/:id/leave":                   r(post("/infrastructures/{webProd}/leave"), row(P(tenantry.PermInfraView, 404), 404, see, 404)),
-		"POST /infrastructures/:id/delegates":               r(post("/infrastructures/{webProd}/delegates", "email", "mx-new@delegate.example"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
-		"POST /infrastructures/:id/delegates/:user/remove":  r(post("/infrastructures/{webProd}/delegates/{target}/remove"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
-		"POST /infrastructures/:id/invitations/:inv/resend": r(post("/infrastructures/{webProd}/invitations/{infraInvite}/resend"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
-		"POST /infrastructures/:id/invitations/:inv/revoke": r(post("/infrastructures/{webProd}/invitations/{infraInvite}/revoke"), row(P(tenantry.PermInfraManage, see), see, see, 404)),
-		"GET /app/infrastructures":                          r(get("/app/infrastructures"), appPage(ok)),
-		"POST /app/infrastructures":                         r(post("/app/infrastructures", "name", "matrix-infra"), appPage(see)),
-		"GET /app/infrastructures/:id":                      r(get("/app/infrastructures/{webProd}"), appPage(ok)),
-		"POST /app/infrastructures/:id":                     r(post("/app/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), appPage(see)),
-		"POST /app/infrastructures/:id/delete":              r(post("/app/infrastructures/{sandbox}/delete"), appPage(see)),
-		"GET /app/cost-centers":                             r(get("/app/cost-centers"), appPage(ok)),
-		"POST /app/cost-centers":                            r(post("/app/cost-centers", "name", "Matrix CC"), appPage(see)),
-		"POST /app/cost-centers/:id":                        r(post("/app/cost-centers/{stagingCC}", "name", "Staging 2"), appPage(see)),
-		"POST /app/cost-centers/:id/delete":                 r(post("/app/cost-centers/{emptyCC}/delete"), appPage(see)),
-		"GET /app/audit":                                    r(get("/app/audit"), appPage(ok)),
-		"GET /app/audit/export":                             r(get("/app/audit/export"), appPage(ok)),
-		"GET /app/users":                                    r(get("/app/users"), appPage(ok)),
-		"POST /app/users/invite":                            r(post("/app/users/invite", "email", "hire@matrix.example", "role", "Viewer"), appPage(see)),
-		"POST /app/users/:user/role":                        r(post("/app/users/{bakeryTarget}/role", "role", "Ops"), appPage(see)),
-		"POST /app/users/:user/remove":                      r(post("/app/users/{bakeryTarget}/remove"), appPage(see)),
-		"POST /app/invitations/:id/resend":                  r(post("/app/invitations/{bakeryInvite}/resend"), appPage(see)),
-		"POST /app/invitations/:id/revoke":                  r(post("/app/invitations/{bakeryInvite}/revoke"), appPage(see)),
-		"GET /app/roles":                                    r(get("/app/roles"), appPage(ok)),
-		"POST /app/roles":                                   r(post("/app/roles", "name", "Matrix role", "permissions", "account.view"), appPage(see)),
-		"POST /app/roles/:role":                             r(post("/app/roles/{bakeryRole}", "name", "Bakery role 2", "permissions", "account.view"), appPage(see)),
-		"POST /app/roles/:role/delete":                      r(post("/app/roles/{bakeryRole}/delete"), appPage(see)),
+		// the account but not its infrastructures; web-prod is assigned to
+		// the Service user
+		"GET /infrastructures/:id":  r(get("/infrastructures/{webProd}"), row(P(tenantry.PermInfraView, ok), assigned(tenantry.PermInfraView, ok), see, 404, ok)),
+		"POST /infrastructures/:id": r(post("/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), row(P(tenantry.PermInfraManage, see), assigned(tenantry.PermInfraManage, see), see, 404, see)),
+		// deleting one stays with its owner's staff (AuthorizeInfraOwner)
+		"POST /infrastructures/:id/delete": r(post("/infrastructures/{sandbox}/delete"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
+		// only the Service user has a grant on web-prod to leave (its
+		// assignment): for the others there is nothing to leave (404), once
+		// they see web-prod at all (Billing does not: 403)
+		"POST /infrastructures/:id/leave": r(post("/infrastructures/{webProd}/leave"), row(P(tenantry.PermInfraView, 404), withService(bakery(tenantry.PermInfraView, 404), see), see, 404, 404)),
+		// letting others in stays with the owner's staff (AuthorizeInfraOwner)
+		"POST /infrastructures/:id/delegates":               r(post("/infrastructures/{webProd}/delegates", "email", "mx-new@delegate.example"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
+		"POST /infrastructures/:id/delegates/:user/remove":  r(post("/infrastructures/{webProd}/delegates/{target}/remove"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
+		"POST /infrastructures/:id/invitations/:inv/resend": r(post("/infrastructures/{webProd}/invitations/{infraInvite}/resend"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
+		"POST /infrastructures/:id/invitations/:inv/revoke": r(post("/infrastructures/{webProd}/invitations/{infraInvite}/revoke"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
+		"GET /app/infrastructures":                          r(get("/app/infrastructures"), appPage(bakery(tenantry.PermInfraView, ok))),
+		"POST /app/infrastructures":                         r(post("/app/infrastructures", "name", "matrix-infra"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"GET /app/infrastructures/:id":                      r(get("/app/infrastructures/{webProd}"), appPage(assigned(tenantry.PermInfraView, ok))),
+		"POST /app/infrastructures/:id":                     r(post("/app/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), appPage(assigned(tenantry.PermInfraManage, see))),
+		"POST /app/infrastructures/:id/delete":              r(post("/app/infrastructures/{sandbox}/delete"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"GET /app/cost-centers":                             r(get("/app/cost-centers"), appPage(bakery(tenantry.PermInfraView, ok))),
+		"POST /app/cost-centers":                            r(post("/app/cost-centers", "name", "Matrix CC"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"POST /app/cost-centers/:id":                        r(post("/app/cost-centers/{stagingCC}", "name", "Staging 2"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"POST /app/cost-centers/:id/delete":                 r(post("/app/cost-centers/{emptyCC}/delete"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"GET /app/audit":                                    r(get("/app/audit"), appPage(bakery(tenantry.PermAuditView, ok))),
+		"GET /app/audit/export":                             r(get("/app/audit/export"), appPage(bakery(tenantry.PermAuditView, ok))),
+		// the people of Blue Bakery: reading them is account.view
+		"GET /app/users":                   r(get("/app/users"), appPage(bakery(tenantry.PermAccountView, ok))),
+		"POST /app/users/invite":           r(post("/app/users/invite", "email", "hire@matrix.example", "role", "Viewer"), appPage(bakery(tenantry.PermUsersManage, see))),
+		"POST /app/users/:user/role":       r(post("/app/users/{bakeryTarget}/role", "role", "Ops"), appPage(bakery(tenantry.PermUsersManage, see))),
+		"POST /app/users/:user/remove":     r(post("/app/users/{bakeryTarget}/remove"), appPage(bakery(tenantry.PermUsersManage, see))),
+		"POST /app/invitations/:id/resend": r(post("/app/invitations/{bakeryInvite}/resend"), appPage(bakery(tenantry.PermUsersManage, see))),
+		"POST /app/invitations/:id/revoke": r(post("/app/invitations/{bakeryInvite}/revoke"), appPage(bakery(tenantry.PermUsersManage, see))),
+		"GET /app/roles":                   r(get("/app/roles"), appPage(bakery(tenantry.PermAccountView, ok))),
+		"POST /app/roles":                  r(post("/app/roles", "name", "Matrix role", "permissions", "account.view"), appPage(bakery(tenantry.PermRolesManage, see))),
+		"POST /app/roles/:role":            r(post("/app/roles/{bakeryRole}", "name", "Bakery role 2", "permissions", "account.view"), appPage(bakery(tenantry.PermRolesManage, see))),
+		"POST /app/roles/:role/delete":     r(post("/app/roles/{bakeryRole}/delete"), appPage(bakery(tenantry.PermRolesManage, see))),
 
-		// ---- the provider panel: nobody in the matrix has a provider grant
-		"GET /provider":                     r(get("/provider"), providerPage),
-		"GET /provider/metrics":             r(get("/provider/metrics"), providerPage),
-		"POST /provider/metrics":            r(post("/provider/metrics", "key", "matrix.metric", "name", "M", "unit", "hour"), providerPage),
-		"POST /provider/metrics/:key":       r(post("/provider/metrics/instance.small", "name", "M", "unit", "hour"), providerPage),
-		"POST /provider/settings/resellers": r(post("/provider/settings/resellers", "resellers_enabled", "false"), providerPage),
-		"GET /provider/outbox":              r(get("/provider/outbox"), providerPage),
-		"GET /provider/outbox/:id":          r(get("/provider/outbox/no-such-mail"), providerPage),
-		"GET /provider/outbox/:id/html":     r(get("/provider/outbox/no-such-mail/html"), providerPage),
+		// ---- the provider panel: only the provider's staff have it; the
+		// pages it shares with the reseller panel are added below
+		"GET /provider/metrics":             r(get("/provider/metrics"), providerPage(ok)),
+		"POST /provider/metrics":            r(post("/provider/metrics", "key", "matrix.metric", "name", "M", "unit", "hour"), providerPage(see)),
+		"POST /provider/metrics/:key":       r(post("/provider/metrics/instance.small", "name", "M", "unit", "hour"), providerPage(see)),
+		"POST /provider/settings/resellers": r(post("/provider/settings/resellers", "resellers_enabled", "false"), providerPage(see)),
+		"GET /provider/outbox":              r(get("/provider/outbox"), providerPage(ok)),
+		"GET /provider/outbox/:id":          r(get("/provider/outbox/no-such-mail"), providerPage(404)),
+		"GET /provider/outbox/:id/html":     r(get("/provider/outbox/no-such-mail/html"), providerPage(404)),
 
-		// ---- the API. The customer's Owner sees Blue Bakery only.
+		// ---- the API. Blue Bakery's members see Blue Bakery only.
 		"POST /api/v1/auth/token": own(func(subj int, email string) call {
 			if email == "" {
 				email = "admin@acme.example"
 			}
 			return apiCall(http.MethodPost, "/auth/token", map[string]string{"email": email, "password": store.DemoPassword})
-		}, st{created, created, created, created, created, created, created, created}),
-		"GET /api/v1/me":               r(apiCall(http.MethodGet, "/me", nil), apiRow(all(ok), ok, ok)),
-		"GET /api/v1/me/tokens":        r(apiCall(http.MethodGet, "/me/tokens", nil), apiRow(all(ok), ok, ok)),
-		"GET /api/v1/me/sessions":      r(apiCall(http.MethodGet, "/me/sessions", nil), apiRow(all(ok), ok, ok)),
-		"DELETE /api/v1/me/tokens/:id": r(apiCall(http.MethodDelete, "/me/tokens/no-such-token", nil), apiRow(all(404), 404, 404)),
-		"GET /api/v1/permissions":      r(apiCall(http.MethodGet, "/permissions", nil), apiRow(all(ok), ok, ok)),
-		"GET /api/v1/metrics":          r(apiCall(http.MethodGet, "/metrics", nil), apiRow(all(ok), ok, ok)),
-		// provider only: the metric catalogue is not visible to anyone else
-		"POST /api/v1/metrics":     r(apiCall(http.MethodPost, "/metrics", map[string]string{"key": "matrix.metric", "name": "M", "unit": "hour"}), apiRow(all(404), 404, 404)),
-		"PUT /api/v1/metrics/:key": r(apiCall(http.MethodPut, "/metrics/instance.small", map[string]string{"name": "M", "unit": "hour"}), apiRow(all(404), 404, 404)),
-		"GET /api/v1/accounts":     r(apiCall(http.MethodGet, "/accounts", nil), apiRow(all(ok), ok, ok)),
-		// parent_id names Acme: invisible to the customer's Owner and to the
+		}, everyone(created)),
+		"GET /api/v1/me":               r(apiCall(http.MethodGet, "/me", nil), apiRow(all(ok), all6(ok), ok)),
+		"GET /api/v1/me/tokens":        r(apiCall(http.MethodGet, "/me/tokens", nil), apiRow(all(ok), all6(ok), ok)),
+		"GET /api/v1/me/sessions":      r(apiCall(http.MethodGet, "/me/sessions", nil), apiRow(all(ok), all6(ok), ok)),
+		"DELETE /api/v1/me/tokens/:id": r(apiCall(http.MethodDelete, "/me/tokens/no-such-token", nil), apiRow(all(404), all6(404), 404)),
+		"GET /api/v1/permissions":      r(apiCall(http.MethodGet, "/permissions", nil), apiRow(all(ok), all6(ok), ok)),
+		"GET /api/v1/metrics":          r(apiCall(http.MethodGet, "/metrics", nil), apiRow(all(ok), all6(ok), ok)),
+		// provider only: changing the metric catalogue is not visible to anyone else
+		"POST /api/v1/metrics":     r(apiCall(http.MethodPost, "/metrics", map[string]string{"key": "matrix.metric", "name": "M", "unit": "hour"}), asProvider(apiRow(all(404), all6(404), 404), created)),
+		"PUT /api/v1/metrics/:key": r(apiCall(http.MethodPut, "/metrics/instance.small", map[string]string{"name": "M", "unit": "hour"}), asProvider(apiRow(all(404), all6(404), 404), ok)),
+		"GET /api/v1/accounts":     r(apiCall(http.MethodGet, "/accounts", nil), apiRow(all(ok), all6(ok), ok)),
+		// parent_id names Acme: invisible to Blue Bakery's members and to the
 		// foreign user, so 404 (API.md: "404 absent or not visible")
 		"POST /api/v1/accounts": r(apiCall(http.MethodPost, "/accounts", map[string]any{"parent_id": "{acme}", "kind": "customer", "name": "Matrix Customer",
-			"contact_email": "c@matrix.example", "owner": map[string]string{"email": "moe@matrix.example", "name": "Moe"}}), apiRow(P(tenantry.PermCustomersManage, created), 404, 404)),
-		"GET /api/v1/accounts/:id":   r(apiCall(http.MethodGet, "/accounts/{bakery}", nil), apiRow(all(ok), ok, 404)),
-		"PATCH /api/v1/accounts/:id": r(apiCall(http.MethodPatch, "/accounts/{bakery}", map[string]string{"contact_email": "new@bluebakery.example"}), apiRow(P(tenantry.PermCustomersManage, ok), ok, 404)),
+			"contact_email": "c@matrix.example", "owner": map[string]string{"email": "moe@matrix.example", "name": "Moe"}}), apiRow(P(tenantry.PermCustomersManage, created), vendorOf, 404)),
+		// Blue Bakery's own staff edit its record with account.manage, its
+		// vendor's with customers.manage from above
+		"GET /api/v1/accounts/:id":   r(apiCall(http.MethodGet, "/accounts/{bakery}", nil), apiRow(all(ok), bakery(tenantry.PermAccountView, ok), 404)),
+		"PATCH /api/v1/accounts/:id": r(apiCall(http.MethodPatch, "/accounts/{bakery}", map[string]string{"contact_email": "new@bluebakery.example"}), apiRow(P(tenantry.PermCustomersManage, ok), bakery(tenantry.PermAccountManage, ok), 404)),
 		"POST /api/v1/accounts/:id/act-as": r(apiCall(http.MethodPost, "/accounts/{bakery}/act-as", map[string]string{"reason": "matrix check"}),
-			apiRow(P(tenantry.PermActAs, 204), 404, 404)), // its own account is not below the customer's Owner
-		"POST /api/v1/accounts/:id/convert":         r(apiCall(http.MethodPost, "/accounts/{bakery}/convert", nil), apiRow(P(tenantry.PermResellersManage, 422), 403, 404)), // 422: see the page
-		"GET /api/v1/accounts/:id/domains":          r(apiCall(http.MethodGet, "/accounts/{beta}/domains", nil), apiRow(all(ok), 404, 404)),
-		"POST /api/v1/accounts/:id/domains":         r(apiCall(http.MethodPost, "/accounts/{beta}/domains", map[string]string{"fqdn": "alias.beta.localhost"}), apiRow(P(tenantry.PermResellersManage, created), 404, 404)),
-		"DELETE /api/v1/accounts/:id/domains/:fqdn": r(apiCall(http.MethodDelete, "/accounts/{beta}/domains/beta.localhost", nil), apiRow(P(tenantry.PermResellersManage, noContent), 404, 404)),
-		"GET /api/v1/accounts/:id/settings":         r(apiCall(http.MethodGet, "/accounts/{acme}/settings", nil), apiRow(all(ok), 404, 404)),
-		"PUT /api/v1/accounts/:id/settings":         r(apiCall(http.MethodPut, "/accounts/{acme}/settings", map[string]string{"invoice_prefix": "ACM-"}), apiRow(P(tenantry.PermAccountManage, ok), 404, 404)),
-		"GET /api/v1/accounts/:id/branding":         r(apiCall(http.MethodGet, "/accounts/{acme}/branding", nil), apiRow(all(ok), 404, 404)),
-		"PUT /api/v1/accounts/:id/branding":         r(apiCall(http.MethodPut, "/accounts/{acme}/branding", map[string]string{"footer_text": "matrix"}), apiRow(P(tenantry.PermBrandingManage, ok), 404, 404)),
+			apiRow(P(tenantry.PermActAs, 204), all6(404), 404)), // its own account is not below any of Blue Bakery's members (API.md: 404)
+		// 422: see the page; the provider's Owner too: Blue Bakery is not its direct customer
+		"POST /api/v1/accounts/:id/convert":         r(apiCall(http.MethodPost, "/accounts/{bakery}/convert", nil), apiRow(P(tenantry.PermResellersManage, 422), bakery(tenantry.PermResellersManage, 422), 404)),
+		"GET /api/v1/accounts/:id/domains":          r(apiCall(http.MethodGet, "/accounts/{beta}/domains", nil), apiRow(all(ok), vendorOf, 404)),
+		"POST /api/v1/accounts/:id/domains":         r(apiCall(http.MethodPost, "/accounts/{beta}/domains", map[string]string{"fqdn": "alias.beta.localhost"}), apiRow(P(tenantry.PermResellersManage, created), vendorOf, 404)),
+		"DELETE /api/v1/accounts/:id/domains/:fqdn": r(apiCall(http.MethodDelete, "/accounts/{beta}/domains/beta.localhost", nil), apiRow(P(tenantry.PermResellersManage, noContent), vendorOf, 404)),
+		"GET /api/v1/accounts/:id/settings":         r(apiCall(http.MethodGet, "/accounts/{acme}/settings", nil), apiRow(all(ok), vendorOf, 404)),
+		"PUT /api/v1/accounts/:id/settings":         r(apiCall(http.MethodPut, "/accounts/{acme}/settings", map[string]string{"invoice_prefix": "ACM-"}), apiRow(P(tenantry.PermAccountManage, ok), vendorOf, 404)),
+		"GET /api/v1/accounts/:id/branding":         r(apiCall(http.MethodGet, "/accounts/{acme}/branding", nil), apiRow(all(ok), vendorOf, 404)),
+		"PUT /api/v1/accounts/:id/branding":         r(apiCall(http.MethodPut, "/accounts/{acme}/branding", map[string]string{"footer_text": "matrix"}), apiRow(P(tenantry.PermBrandingManage, ok), vendorOf, 404)),
 		"PUT /api/v1/accounts/:id/branding/logo": r(call{method: http.MethodPut, path: "/api/v1/accounts/{acme}/branding/logo", body: "{logo}", ctype: "image/png"},
-			apiRow(P(tenantry.PermBrandingManage, ok), 404, 404)),
-		"GET /api/v1/accounts/:id/members":             r(apiCall(http.MethodGet, "/accounts/{acme}/members", nil), apiRow(all(ok), 404, 404)),
-		"POST /api/v1/accounts/:id/members":            r(apiCall(http.MethodPost, "/accounts/{acme}/members", map[string]string{"email": "hire@matrix.example", "role": "Viewer"}), apiRow(P(tenantry.PermUsersManage, created), 404, 404)),
-		"PATCH /api/v1/accounts/:id/members/:user_id":  r(apiCall(http.MethodPatch, "/accounts/{acme}/members/{target}", map[string]string{"role": "Ops"}), apiRow(P(tenantry.PermUsersManage, noContent), 404, 404)),
-		"DELETE /api/v1/accounts/:id/members/:user_id": r(apiCall(http.MethodDelete, "/accounts/{acme}/members/{target}", nil), apiRow(P(tenantry.PermUsersManage, noContent), 404, 404)),
-		"GET /api/v1/accounts/:id/invitations":         r(apiCall(http.MethodGet, "/accounts/{acme}/invitations", nil), apiRow(all(ok), 404, 404)), // as the Users page lists them
-		"POST /api/v1/accounts/:id/invitations":        r(apiCall(http.MethodPost, "/accounts/{acme}/invitations", map[string]string{"email": "hire@matrix.example", "role": "Viewer"}), apiRow(P(tenantry.PermUsersManage, created), 404, 404)),
-		"DELETE /api/v1/invitations/:id":               r(apiCall(http.MethodDelete, "/invitations/{acmeInvite}", nil), apiRow(P(tenantry.PermUsersManage, noContent), 404, 404)),
-		"GET /api/v1/accounts/:id/roles":               r(apiCall(http.MethodGet, "/accounts/{acme}/roles", nil), apiRow(all(ok), 404, 404)),
-		"POST /api/v1/accounts/:id/roles":              r(apiCall(http.MethodPost, "/accounts/{acme}/roles", map[string]any{"name": "Matrix role", "permissions": []string{"account.view"}}), apiRow(P(tenantry.PermRolesManage, created), 404, 404)),
-		"GET /api/v1/accounts/:id/plans":               r(apiCall(http.MethodGet, "/accounts/{acme}/plans", nil), apiRow(all(ok), 404, 404)),
+			apiRow(P(tenantry.PermBrandingManage, ok), vendorOf, 404)),
+		"GET /api/v1/accounts/:id/members":             r(apiCall(http.MethodGet, "/accounts/{acme}/members", nil), apiRow(all(ok), vendorOf, 404)),
+		"POST /api/v1/accounts/:id/members":            r(apiCall(http.MethodPost, "/accounts/{acme}/members", map[string]string{"email": "hire@matrix.example", "role": "Viewer"}), apiRow(P(tenantry.PermUsersManage, created), vendorOf, 404)),
+		"PATCH /api/v1/accounts/:id/members/:user_id":  r(apiCall(http.MethodPatch, "/accounts/{acme}/members/{target}", map[string]string{"role": "Ops"}), apiRow(P(tenantry.PermUsersManage, noContent), vendorOf, 404)),
+		"DELETE /api/v1/accounts/:id/members/:user_id": r(apiCall(http.MethodDelete, "/accounts/{acme}/members/{target}", nil), apiRow(P(tenantry.PermUsersManage, noContent), vendorOf, 404)),
+		"GET /api/v1/accounts/:id/invitations":         r(apiCall(http.MethodGet, "/accounts/{acme}/invitations", nil), apiRow(all(ok), vendorOf, 404)), // as the Users page lists them
+		"POST /api/v1/accounts/:id/invitations":        r(apiCall(http.MethodPost, "/accounts/{acme}/invitations", map[string]string{"email": "hire@matrix.example", "role": "Viewer"}), apiRow(P(tenantry.PermUsersManage, created), vendorOf, 404)),
+		"DELETE /api/v1/invitations/:id":               r(apiCall(http.MethodDelete, "/invitations/{acmeInvite}", nil), apiRow(P(tenantry.PermUsersManage, noContent), vendorOf, 404)),
+		"GET /api/v1/accounts/:id/roles":               r(apiCall(http.MethodGet, "/accounts/{acme}/roles", nil), apiRow(all(ok), vendorOf, 404)),
+		"POST /api/v1/accounts/:id/roles":              r(apiCall(http.MethodPost, "/accounts/{acme}/roles", map[string]any{"name": "Matrix role", "permissions": []string{"account.view"}}), apiRow(P(tenantry.PermRolesManage, created), vendorOf, 404)),
+		"GET /api/v1/accounts/:id/plans":               r(apiCall(http.MethodGet, "/accounts/{acme}/plans", nil), apiRow(all(ok), vendorOf, 404)),
 		"POST /api/v1/accounts/:id/plans": r(apiCall(http.MethodPost, "/accounts/{acme}/plans", map[string]any{"name": "Matrix Plan", "currency": "USD", "audience": "customers",
-			"markup_percent": "10", "prices": []map[string]string{{"metric": "instance.small", "unit_price": "0.02"}}}), apiRow(P(tenantry.PermPlansManage, created), 404, 404)),
-		// Blue Bakery is on Acme Retail: its Owner sees the plan it pays
-		// (200) but may not change or copy it (403)
-		"GET /api/v1/plans/:plan_id":       r(apiCall(http.MethodGet, "/plans/{retailPlan}", nil), apiRow(all(ok), ok, 404)),
-		"PUT /api/v1/plans/:plan_id":       r(apiCall(http.MethodPut, "/plans/{retailPlan}", map[string]string{"name": "Acme Retail 2"}), apiRow(P(tenantry.PermPlansManage, ok), 403, 404)),
-		"POST /api/v1/plans/:plan_id/copy": r(apiCall(http.MethodPost, "/plans/{retailPlan}/copy", map[string]string{"name": "Acme Retail copy"}), apiRow(P(tenantry.PermPlansManage, created), 403, 404)),
+			"markup_percent": "10", "prices": []map[string]string{{"metric": "instance.small", "unit_price": "0.02"}}}), apiRow(P(tenantry.PermPlansManage, created), vendorOf, 404)),
+		// Blue Bakery is on Acme Retail: its staff see the plan it pays
+		// (account.view on Blue Bakery) but none may change or copy it
+		// (403): plans.manage on Blue Bakery is not on Acme, the plan's owner
+		"GET /api/v1/plans/:plan_id":       r(apiCall(http.MethodGet, "/plans/{retailPlan}", nil), apiRow(all(ok), bakery(tenantry.PermAccountView, ok), 404)),
+		"PUT /api/v1/plans/:plan_id":       r(apiCall(http.MethodPut, "/plans/{retailPlan}", map[string]string{"name": "Acme Retail 2"}), apiRow(P(tenantry.PermPlansManage, ok), all6(403), 404)),
+		"POST /api/v1/plans/:plan_id/copy": r(apiCall(http.MethodPost, "/plans/{retailPlan}/copy", map[string]string{"name": "Acme Retail copy"}), apiRow(P(tenantry.PermPlansManage, created), all6(403), 404)),
 		// a customer's current plan: part of its account (account.view);
 		// assigning one is the vendor's (customers.manage from above)
-		"GET /api/v1/accounts/:id/plan":             r(apiCall(http.MethodGet, "/accounts/{bakery}/plan", nil), apiRow(all(ok), ok, 404)),
-		"PUT /api/v1/accounts/:id/plan":             r(apiCall(http.MethodPut, "/accounts/{bakery}/plan", map[string]string{"plan_id": "{retailPlan}"}), apiRow(P(tenantry.PermCustomersManage, ok), 403, 404)),
-		"GET /api/v1/accounts/:id/audit":            r(apiCall(http.MethodGet, "/accounts/{bakery}/audit", nil), apiRow(P(tenantry.PermAuditView, ok), ok, 404)),
-		"GET /api/v1/accounts/:id/infrastructures":  r(apiCall(http.MethodGet, "/accounts/{bakery}/infrastructures", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
-		"POST /api/v1/accounts/:id/infrastructures": r(apiCall(http.MethodPost, "/accounts/{bakery}/infrastructures", map[string]string{"name": "matrix-infra"}), apiRow(P(tenantry.PermInfraManage, created), created, 404)),
-		"GET /api/v1/infrastructures/:id":           r(apiCall(http.MethodGet, "/infrastructures/{webProd}", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
-		"PATCH /api/v1/infrastructures/:id":         r(apiCall(http.MethodPatch, "/infrastructures/{webProd}", map[string]string{"name": "web-prod-2"}), apiRow(P(tenantry.PermInfraManage, ok), ok, 404)),
-		"DELETE /api/v1/infrastructures/:id":        r(apiCall(http.MethodDelete, "/infrastructures/{sandbox}", nil), apiRow(P(tenantry.PermInfraManage, noContent), noContent, 404)),
-		// the all-in-one infrastructure list and the delegates of one
-		"GET /api/v1/infrastructures":                           r(apiCall(http.MethodGet, "/infrastructures", nil), apiRow(all(ok), ok, ok)),
-		"GET /api/v1/infrastructures/:id/delegates":             r(apiCall(http.MethodGet, "/infrastructures/{webProd}/delegates", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
-		"POST /api/v1/infrastructures/:id/delegates":            r(apiCall(http.MethodPost, "/infrastructures/{webProd}/delegates", map[string]string{"email": "mx-new@delegate.example"}), apiRow(P(tenantry.PermInfraManage, http.StatusAccepted), http.StatusAccepted, 404)),
-		"DELETE /api/v1/infrastructures/:id/delegates/:user_id": r(apiCall(http.MethodDelete, "/infrastructures/{webProd}/delegates/{target}", nil), apiRow(P(tenantry.PermInfraManage, noContent), noContent, 404)),
-		"GET /api/v1/accounts/:id/cost-centers":                 r(apiCall(http.MethodGet, "/accounts/{bakery}/cost-centers", nil), apiRow(P(tenantry.PermInfraView, ok), ok, 404)),
-		"POST /api/v1/accounts/:id/cost-centers":                r(apiCall(http.MethodPost, "/accounts/{bakery}/cost-centers", map[string]string{"name": "Matrix CC"}), apiRow(P(tenantry.PermInfraManage, created), created, 404)),
-		"PATCH /api/v1/cost-centers/:id":                        r(apiCall(http.MethodPatch, "/cost-centers/{stagingCC}", map[string]string{"name": "Staging 2"}), apiRow(P(tenantry.PermInfraManage, ok), ok, 404)),
-		"DELETE /api/v1/cost-centers/:id":                       r(apiCall(http.MethodDelete, "/cost-centers/{emptyCC}", nil), apiRow(P(tenantry.PermInfraManage, noContent), noContent, 404)),
+		"GET /api/v1/accounts/:id/plan":             r(apiCall(http.MethodGet, "/accounts/{bakery}/plan", nil), apiRow(all(ok), bakery(tenantry.PermAccountView, ok), 404)),
+		"PUT /api/v1/accounts/:id/plan":             r(apiCall(http.MethodPut, "/accounts/{bakery}/plan", map[string]string{"plan_id": "{retailPlan}"}), apiRow(P(tenantry.PermCustomersManage, ok), bakery(tenantry.PermCustomersManage, ok), 404)),
+		"GET /api/v1/accounts/:id/audit":            r(apiCall(http.MethodGet, "/accounts/{bakery}/audit", nil), apiRow(P(tenantry.PermAuditView, ok), bakery(tenantry.PermAuditView, ok), 404)),
+		"GET /api/v1/accounts/:id/infrastructures":  r(apiCall(http.MethodGet, "/accounts/{bakery}/infrastructures", nil), apiRow(P(tenantry.PermInfraView, ok), bakery(tenantry.PermInfraView, ok), 404)),
+		"POST /api/v1/accounts/:id/infrastructures": r(apiCall(http.MethodPost, "/accounts/{bakery}/infrastructures", map[string]string{"name": "matrix-infra"}), apiRow(P(tenantry.PermInfraManage, created), bakery(tenantry.PermInfraManage, created), 404)),
+		"GET /api/v1/infrastructures/:id":           r(apiCall(http.MethodGet, "/infrastructures/{webProd}", nil), apiRow(P(tenantry.PermInfraView, ok), assigned(tenantry.PermInfraView, ok), 404)),
+		"PATCH /api/v1/infrastructures/:id":         r(apiCall(http.MethodPatch, "/infrastructures/{webProd}", map[string]string{"name": "web-prod-2"}), apiRow(P(tenantry.PermInfraManage, ok), assigned(tenantry.PermInfraManage, ok), 404)),
+		"DELETE /api/v1/infrastructures/:id":        r(apiCall(http.MethodDelete, "/infrastructures/{sandbox}", nil), apiRow(P(tenantry.PermInfraManage, noContent), bakery(tenantry.PermInfraManage, noContent), 404)),
+		// the all-in-one infrastructure list and the delegates of one: who
+		// else has access stays with the owner's staff (AuthorizeInfraOwner)
+		"GET /api/v1/infrastructures":                           r(apiCall(http.MethodGet, "/infrastructures", nil), apiRow(all(ok), all6(ok), ok)),
+		"GET /api/v1/infrastructures/:id/delegates":             r(apiCall(http.MethodGet, "/infrastructures/{webProd}/delegates", nil), apiRow(P(tenantry.PermInfraView, ok), bakery(tenantry.PermInfraView, ok), 404)),
+		"POST /api/v1/infrastructures/:id/delegates":            r(apiCall(http.MethodPost, "/infrastructures/{webProd}/delegates", map[string]string{"email": "mx-new@delegate.example"}), apiRow(P(tenantry.PermInfraManage, http.StatusAccepted), bakery(tenantry.PermInfraManage, http.StatusAccepted), 404)),
+		"DELETE /api/v1/infrastructures/:id/delegates/:user_id": r(apiCall(http.MethodDelete, "/infrastructures/{webProd}/delegates/{target}", nil), apiRow(P(tenantry.PermInfraManage, noContent), bakery(tenantry.PermInfraManage, noContent), 404)),
+		"GET /api/v1/accounts/:id/cost-centers":                 r(apiCall(http.MethodGet, "/accounts/{bakery}/cost-centers", nil), apiRow(P(tenantry.PermInfraView, ok), bakery(tenantry.PermInfraView, ok), 404)),
+		"POST /api/v1/accounts/:id/cost-centers":                r(apiCall(http.MethodPost, "/accounts/{bakery}/cost-centers", map[string]string{"name": "Matrix CC"}), apiRow(P(tenantry.PermInfraManage, created), bakery(tenantry.PermInfraManage, created), 404)),
+		"PATCH /api/v1/cost-centers/:id":                        r(apiCall(http.MethodPatch, "/cost-centers/{stagingCC}", map[string]string{"name": "Staging 2"}), apiRow(P(tenantry.PermInfraManage, ok), bakery(tenantry.PermInfraManage, ok), 404)),
+		"DELETE /api/v1/cost-centers/:id":                       r(apiCall(http.MethodDelete, "/cost-centers/{emptyCC}", nil), apiRow(P(tenantry.PermInfraManage, noContent), bakery(tenantry.PermInfraManage, noContent), 404)),
 	}
-	// The provider panel shares the vendor pages with the reseller panel;
-	// for everyone in the matrix it does not exist.
-	for k := range m {
+	// The provider panel shares the vendor pages with the reseller panel:
+	// each /reseller row has a /provider twin, which only the provider's
+	// staff have. Its Owner, whose grant is above Acme's and everything
+	// below, gets there what Acme's Owner gets on the reseller page, unless
+	// the row's twin says otherwise (objects of Acme's own that the
+	// provider panel, the provider's own people and roles, does not list).
+	for k, rw := range m {
 		p, ok := strings.CutPrefix(k, "GET /reseller")
-		if ok && !strings.HasPrefix(p, "/accounts/:id/infrastructures") {
-			m["GET /provider"+p] = matrixRow{call: get(strings.Replace(m[k].call.path, "/reseller", "/provider", 1)), want: providerPage}
+		if !ok {
+			p, ok = strings.CutPrefix(k, "POST /reseller")
 		}
-		p, ok = strings.CutPrefix(k, "POST /reseller")
-		if ok && m[k].own == nil {
-			c := m[k].call
-			c.path = strings.Replace(c.path, "/reseller", "/provider", 1)
-			m["POST /provider"+p] = matrixRow{call: c, want: providerPage}
+		if !ok || rw.own != nil {
+			continue
 		}
+		twin := rw.twin
+		if twin == 0 {
+			twin = rw.want[sOwner]
+		}
+		c := rw.call
+		c.path = strings.Replace(c.path, "/reseller", "/provider", 1)
+		m[strings.SplitN(k, " ", 2)[0]+" /provider"+p] = matrixRow{call: c, want: providerPage(twin)}
 	}
-	m["GET /provider/accounts/:id/infrastructures"] = matrixRow{call: get("/provider/accounts/{bakery}/infrastructures"), want: providerPage}
 	return m
 }
 
@@ -492,11 +631,17 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 		// the member whose role the users pages change or remove
 		auditMember{"Acme Hosting", "mx-target@acme.example", tenantry.RoleViewer},
 		auditMember{"Blue Bakery", "mx-baker@bluebakery.example", tenantry.RoleViewer},
+		// Blue Bakery's staff by role, and a service user
+		auditMember{"Blue Bakery", "mx-admin@bluebakery.example", tenantry.RoleAdmin},
+		auditMember{"Blue Bakery", "mx-ops@bluebakery.example", tenantry.RoleOps},
+		auditMember{"Blue Bakery", "mx-billing@bluebakery.example", tenantry.RoleBilling},
+		auditMember{"Blue Bakery", "mx-viewer@bluebakery.example", tenantry.RoleViewer},
+		auditMember{"Blue Bakery", "mx-service@bluebakery.example", tenantry.RoleService},
 	)
 	env := &matrixEnv{ids: map[string]string{}}
 	id := env.ids
 	for k, name := range map[string]string{"acme": "Acme Hosting", "beta": "Beta Resale", "bakery": "Blue Bakery",
-		"cobalt": "Cobalt Law", "orbit": "Orbit IT", "delta": "Delta Freight"} {
+		"cobalt": "Cobalt Law", "orbit": "Orbit IT", "delta": "Delta Freight", "nimbus": "Nimbus Cloud"} {
 		id[k] = f.accountID(name)
 	}
 	acmeAdmin := f.scope("acme.localhost", "admin@acme.example")
@@ -561,6 +706,10 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 		t.Fatalf("invite a delegate of web-prod: %+v %v", inv, err)
 	}
 	id["infraInvite"] = inv.Invitation.ID
+	// web-prod, and nothing else, is assigned to the service user
+	if res, err := bakeryOwner.AddInfraDelegate(ctx, id["webProd"], "mx-service@bluebakery.example", links); err != nil || res.Granted == nil {
+		t.Fatalf("assign web-prod to the service user: %+v %v", res, err)
+	}
 	id["logo"] = string(pngImage(t, 64, 64, false))
 
 	for s := range nSubjects {
@@ -736,6 +885,9 @@ func TestRouteMatrix(t *testing.T) {
 					f = env.fixture(t)
 				}
 				r := env.do(env.who(f, sb.s, sb.here), c)
+				if f != reads {
+					f.db.Close()
+				}
 				want := rw.want[sb.s]
 				if r.Code != want {
 					body := r.body
@@ -747,9 +899,6 @@ func TestRouteMatrix(t *testing.T) {
 				}
 				if want == http.StatusSeeOther && sb.s == sAnon && needsLogin(c.path) && !strings.HasPrefix(r.location(), "/login") {
 					t.Errorf("%s as %s: redirects to %q, want /login", k, sb.name, r.location())
-				}
-				if f != reads {
-					f.db.Close()
 				}
 			}
 		})

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
 )
 
 // CloudBlue's staff members vs service users: Blue Bakery's Owner invites
@@ -95,4 +97,39 @@ func TestServiceUsers(t *testing.T) {
 			t.Error("a reseller's roles list Service user")
 		}
 	})
+}
+
+// A service user has no permission on its account, so the plan its
+// account pays is none of its business either: GET /api/v1/plans/:id is
+// 403 for it, as GET /api/v1/accounts/:id/plan is, while any staff role
+// of the customer (account.view) still reads it.
+func TestServiceUserDoesNotReadThePlan(t *testing.T) {
+	f := newFixtureWithMembers(t,
+		auditMember{"Blue Bakery", "till@bluebakery.example", tenantry.RoleService},
+		auditMember{"Blue Bakery", "ops@bluebakery.example", tenantry.RoleOps})
+	retail := planID(t, f, "acme.localhost", "admin@acme.example", "Acme Hosting", "Acme Retail")
+	bakery := f.accountID("Blue Bakery")
+	for _, c := range []struct {
+		email string
+		want  int
+	}{
+		{"till@bluebakery.example", http.StatusForbidden},
+		{"ops@bluebakery.example", http.StatusOK},
+		{"owner@bluebakery.example", http.StatusOK},
+	} {
+		t.Run(c.email, func(t *testing.T) {
+			b := f.browser(acmeHost)
+			tok := b.token(c.email)
+			if r := b.api(http.MethodGet, "/api/v1/plans/"+retail, tok, nil); r.Code != c.want {
+				t.Errorf("GET the plan = %d, want %d: %s", r.Code, c.want, excerpt(r.body))
+			}
+			if r := b.api(http.MethodGet, "/api/v1/accounts/"+bakery+"/plan", tok, nil); r.Code != c.want {
+				t.Errorf("GET the account's plan = %d, want %d: %s", r.Code, c.want, excerpt(r.body))
+			}
+			// changing it is nobody's here: the plan is Acme's
+			if r := b.api(http.MethodPut, "/api/v1/plans/"+retail, tok, map[string]string{"name": "Mine"}); r.Code != http.StatusForbidden {
+				t.Errorf("PUT the plan = %d, want 403", r.Code)
+			}
+		})
+	}
 }

@@ -418,3 +418,19 @@ func TestNewID(t *testing.T) {
 		}
 	})
 }
+
+// A custom role may not take a built-in role's name, the customer-only
+// Service user's included: the Roles page and the role pickers would list
+// two "Service user" roles with different permissions.
+func TestRoleInputRefusesBuiltinNames(t *testing.T) {
+	for _, name := range []string{"Owner", "viewer", "Service user", "SERVICE USER"} {
+		in := tenantry.RoleInput{Name: name, Permissions: []string{"account.view"}}
+		if _, _, err := in.Parse(); tenantry.ErrorKind(err) != tenantry.EINVALID {
+			t.Errorf("a custom role named %q: err = %v, want EINVALID", name, err)
+		}
+	}
+	in := tenantry.RoleInput{Name: "Service desk", Permissions: []string{"account.view"}}
+	if _, _, err := in.Parse(); err != nil {
+		t.Errorf("a custom role named Service desk: %v", err)
+	}
+}

@@ -30,7 +30,7 @@ func (in *RoleInput) Parse() (string, []Permission, error) {
 	switch {
 	case name == "" || len(name) > 60 || HasControl(name):
 		fields["name"] = "Give a name of 1 to 60 characters, on one line."
-	case slices.ContainsFunc(BuiltinRoles, func(r Role) bool { return strings.EqualFold(string(r), name) }):
+	case slices.ContainsFunc(append(slices.Clone(BuiltinRoles), RoleService), func(r Role) bool { return strings.EqualFold(string(r), name) }):
 		fields["name"] = "This is a built-in role's name: choose another."
 	}
 	var perms []Permission
