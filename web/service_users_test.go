@@ -105,7 +105,7 @@ func TestServiceUsers(t *testing.T) {
 // of the customer (account.view) still reads it.
 func TestServiceUserDoesNotReadThePlan(t *testing.T) {
 	f := newFixtureWithMembers(t,
-		auditMember{"Blue Bakery", "till@bluebakery.example", tenantry.RoleService},
+		auditMember{"Blue Bakery", "plan-reader@bluebakery.example", tenantry.RoleService},
 		auditMember{"Blue Bakery", "ops@bluebakery.example", tenantry.RoleOps})
 	retail := planID(t, f, "acme.localhost", "admin@acme.example", "Acme Hosting", "Acme Retail")
 	bakery := f.accountID("Blue Bakery")
@@ -113,7 +113,7 @@ func TestServiceUserDoesNotReadThePlan(t *testing.T) {
 		email string
 		want  int
 	}{
-		{"till@bluebakery.example", http.StatusForbidden},
+		{"plan-reader@bluebakery.example", http.StatusForbidden},
 		{"ops@bluebakery.example", http.StatusOK},
 		{"owner@bluebakery.example", http.StatusOK},
 	} {
