@@ -35,33 +35,14 @@ type ReachedInfraPage struct {
 	NextCursor string
 }
 
-// infraReach returns SQL true for the infrastructures the actor reaches
-// through its account grants that include infra.view, on the tenant; with
-// no such grant it matches nothing.
-func (s *Scope) infraReach(column string) (string, []any) {
-	var ors []string
-	var args []any
-	for _, g := range s.actor.Grants {
-		if !g.Can(tenantry.PermInfraView) {
-			continue
-		}
-		w, a := subtree(column, g.Account.Path)
-		ors = append(ors, "("+w+")")
-		args = append(args, a...)
-	}
-	if len(ors) == 0 {
-		return "0", nil
-	}
-	return "(" + strings.Join(ors, " OR ") + ")", args
-}
-
 // ReachedInfrastructures lists, in one place, every live infrastructure
 // the actor reaches on this tenant: those of its own accounts and of the
 // accounts below them (where its role includes infra.view), and those
 // delegated to it. Only f.Q, f.Cursor and f.Limit apply. Errors: EINVALID
 // (cursor).
 func (s *Scope) ReachedInfrastructures(ctx context.Context, f InfraFilter) (*ReachedInfraPage, error) {
-	viaAccount, accArgs := s.infraReach("a.path")
+	// through a role with infra.view on the account or above it
+	viaAccount, accArgs := s.reachWith("a.path", tenantry.PermInfraView)
 	delegated := make([]any, len(s.actor.Infras))
 	for i, g := range s.actor.Infras {
 		delegated[i] = g.InfraID

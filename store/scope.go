@@ -125,10 +125,11 @@ type AccountPage struct {
 	NextCursor string
 }
 
-// Accounts lists the accounts the actor sees on this tenant, in tree order.
-// A ParentID or Under outside the actor's reach is ENOTFOUND.
+// Accounts lists the accounts the actor may view on this tenant (through
+// a role with account.view: a service user lists none), in tree order. A
+// ParentID or Under outside the actor's reach is ENOTFOUND.
 func (s *Scope) Accounts(ctx context.Context, f AccountFilter) (*AccountPage, error) {
-	where, args := s.reach("a.path")
+	where, args := s.reachWith("a.path", tenantry.PermAccountView)
 	conds := []string{where}
 	for _, id := range []string{f.Under, f.ParentID} {
 		if id == "" {

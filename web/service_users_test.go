@@ -80,6 +80,11 @@ func TestServiceUsers(t *testing.T) {
 	if r := cashier.api(http.MethodGet, "/api/v1/accounts/"+f.accountID("Blue Bakery"), token, nil); r.Code != http.StatusForbidden {
 		t.Errorf("API: the account itself = %d, want 403", r.Code)
 	}
+	var listed struct{ Items []struct{ ID string } }
+	decode(t, cashier.api(http.MethodGet, "/api/v1/accounts", token, nil), &listed)
+	if len(listed.Items) != 0 {
+		t.Errorf("API: the service user lists accounts %+v, want none (it may view none)", listed.Items)
+	}
 	r = owner.api(http.MethodGet, "/api/v1/accounts/"+f.accountID("Blue Bakery")+"/roles", owner.token("owner@bluebakery.example"), nil)
 	if !strings.Contains(r.body, `"Service user"`) {
 		t.Errorf("the roles API of a customer lacks Service user: %s", excerpt(r.body))
