@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
 
@@ -222,42 +221,44 @@ func loadDemoPricing(ctx context.Context, s *Scope, provider *tenantry.Account) 
 // Bakery's service user Till has "sandbox" assigned, and Fleet Partner's
 // ops, who has no account at all, is a delegate of Delta Freight's
 // "fleet-tracker" (on orbit.localhost, where Delta Freight is served).
+// Both are recorded as if they had accepted invitations and chosen the
+// demo password.
 func loadDemoAccess(ctx context.Context, s *Scope, byName map[string]string) error {
-	links := mail.Links{Scheme: "http"}
-	for _, p := range []struct{ email, name string }{
-		{"till@bluebakery.example", "Till Baker"}, {"ops@fleetpartner.example", "Fleet Partner Ops"},
-	} {
-		if err := s.db.demoUser(ctx, p.email, p.name); err != nil {
+	sandbox, err := demoInfraID(ctx, s, byName["Blue Bakery"], "sandbox")
+	if err != nil {
+		return err
+	}
+	tracker, err := demoInfraID(ctx, s, byName["Delta Freight"], "fleet-tracker")
+	if err != nil {
+		return err
+	}
+	hash := hashPassword(DemoPassword)
+	return s.db.inTx(ctx, func(tx *tx) error {
+		till := &tenantry.User{Email: "till@bluebakery.example", Name: "Till Baker", PasswordHash: hash}
+		ops := &tenantry.User{Email: "ops@fleetpartner.example", Name: "Fleet Partner Ops", PasswordHash: hash}
+		for _, u := range []*tenantry.User{till, ops} {
+			if err := insertUser(ctx, tx, u, "email"); err != nil {
+				return err
+			}
+		}
+		if err := insertMembership(ctx, tx, byName["Blue Bakery"], till.ID, tenantry.RoleService); err != nil {
 			return err
 		}
-	}
-	// an existing user joins at once
-	if _, err := s.Invite(ctx, byName["Blue Bakery"], "till@bluebakery.example", tenantry.RoleService, links); err != nil {
-		return fmt.Errorf("demo service user: %w", err)
-	}
-	for _, g := range []struct{ account, infra, email string }{
-		{"Blue Bakery", "sandbox", "till@bluebakery.example"},
-		{"Delta Freight", "fleet-tracker", "ops@fleetpartner.example"},
-	} {
-		page, err := s.Infrastructures(ctx, byName[g.account], InfraFilter{Q: g.infra})
-		if err != nil || len(page.Items) != 1 {
-			return fmt.Errorf("demo infrastructure %s: %v", g.infra, err)
+		if err := insertInfraGrant(ctx, tx, sandbox, till.ID, ""); err != nil {
+			return err
 		}
-		if _, err := s.AddInfraDelegate(ctx, page.Items[0].ID, g.email, links); err != nil {
-			return fmt.Errorf("demo access to %s: %w", g.infra, err)
-		}
-	}
-	return nil
-}
-
-// demoUser adds a demo person with the demo password, as if they had
-// accepted an invitation and chosen it.
-func (db *DB) demoUser(ctx context.Context, email, name string) error {
-	hash := hashPassword(DemoPassword)
-	return db.inTx(ctx, func(tx *tx) error {
-		return insertUser(ctx, tx, &tenantry.User{Email: email, Name: name, PasswordHash: hash}, "email")
+		return insertInfraGrant(ctx, tx, tracker, ops.ID, "")
 	})
 }
+
+func demoInfraID(ctx context.Context, s *Scope, accountID, name string) (string, error) {
+	page, err := s.Infrastructures(ctx, accountID, InfraFilter{Q: name})
+	if err != nil || len(page.Items) != 1 {
+		return "", fmt.Errorf("demo infrastructure %s: %v", name, err)
+	}
+	return page.Items[0].ID, nil
+}
+
 
 // loadDemoRoles gives two resellers a custom role each.
 func loadDemoRoles(ctx context.Context, s *Scope, byName map[string]string) error {

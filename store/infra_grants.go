@@ -177,10 +177,12 @@ func insertInfraGrant(ctx context.Context, tx *tx, infraID, userID, grantedBy st
 }
 
 // AddInfraDelegate makes email a delegate of one infrastructure (its
-// account's infra.manage): a person who has a user is granted at once; anyone
-// else gets an invitation to that infrastructure, mailed in the brand of
-// the domain where the account's users sign in. Errors: EINVALID,
-// ENOTFOUND, EFORBIDDEN, ECONFLICT (already a delegate).
+// account's infra.manage): a person who already signs in where the
+// account is served is granted at once; anyone else gets an invitation to
+// that infrastructure, mailed in the brand of that domain. Someone whose
+// role there reaches the infrastructure anyway needs no grant. Errors:
+// EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT (already a delegate, or
+// reaches it by role).
 func (s *Scope) AddInfraDelegate(ctx context.Context, infraID, email string, links mail.Links) (*InviteResult, error) {
 	email = tenantry.NormalizeEmail(email)
 	if tenantry.FieldErrors(struct {
@@ -195,8 +197,21 @@ func (s *Scope) AddInfraDelegate(ctx context.Context, infraID, email string, lin
 			return err
 		}
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email))
+		if err == nil {
+			there, err := s.signsInWhereServed(ctx, tx, a, u)
+			if err != nil {
+				return err
+			}
+			if there == nil {
+				u = nil // invited like anyone new; they accept with their password
+			} else if tenantry.Authorize(there, tenantry.PermInfraView, a) == nil {
+				return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "already_reaches",
+					Message: "This person already reaches this infrastructure through their role.",
+					Fields:  map[string]string{"email": "This person already reaches this infrastructure through their role."}}
+			}
+		}
 		switch {
-		case err == nil:
+		case err == nil && u != nil:
 			if err := insertInfraGrant(ctx, tx, in.ID, u.ID, s.actor.User.ID); err != nil {
 				return err
 			}
@@ -206,7 +221,7 @@ func (s *Scope) AddInfraDelegate(ctx context.Context, infraID, email string, lin
 				what = "assigned infrastructure %[2]q to the service user %[1]s"
 			}
 			return s.audit(ctx, tx, a, "infrastructure.delegate_add", "infrastructure", in.ID, fmt.Sprintf(what, u.Email, in.Name))
-		case !errors.Is(err, sql.ErrNoRows):
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
 		inv, token, err := s.newInvitation(ctx, tx, a, in, email, "", tenantry.InfraDelegateRole)

@@ -36,6 +36,27 @@ func loginTenant(ctx context.Context, q querier, a *tenantry.Account) (*tenantry
 	return t, host, err
 }
 
+// signsInWhereServed returns what user u reaches on the domain where
+// account a's users sign in (its own, or its nearest vendor's with one),
+// or nil when u has nothing there. Someone who could not sign in there is
+// invited rather than granted at once: a grant would show their name to
+// the account (a provider's staff to a reseller's customer, say) and take
+// effect where they have no login.
+func (s *Scope) signsInWhereServed(ctx context.Context, q querier, a *tenantry.Account, u *tenantry.User) (*tenantry.Actor, error) {
+	t, _, err := loginTenant(ctx, q, a)
+	if err != nil {
+		return nil, err
+	}
+	actor, err := s.db.ActorFor(ctx, &tenantry.Tenant{Account: *t}, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if actor = actor.ActiveOnly(); !actor.Reaches() {
+		return nil, nil
+	}
+	return actor, nil
+}
+
 // InviteResult says what Invite did: granted an existing user at once, or
 // mailed an invitation.
 type InviteResult struct {
@@ -44,7 +65,8 @@ type InviteResult struct {
 }
 
 // Invite adds email to the account with role (users.manage): a person who
-// already has a user is granted at once; anyone else gets an invitation
+// already signs in where the account is served is granted at once;
+// anyone else gets an invitation
 // mailed through the outbox, on the domain where the account's members
 // sign in and in that tenant's brand. Inviting again replaces an open
 // invitation. Errors: EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT (already
@@ -82,12 +104,21 @@ func (s *Scope) invite(ctx context.Context, accountID, email string, role tenant
 			return errOwnersOnly
 		}
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email))
-		switch {
-		case err == nil:
+		if err == nil {
 			if _, err := membership(ctx, tx, a.ID, u.ID); err == nil {
 				return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "already_member", Message: "This person is already a member.",
 					Fields: map[string]string{"email": "This person is already a member."}}
 			}
+			there, err := s.signsInWhereServed(ctx, tx, a, u)
+			if err != nil {
+				return err
+			}
+			if there == nil {
+				u = nil // invited like anyone new; they accept with their password
+			}
+		}
+		switch {
+		case err == nil && u != nil:
 			if err := insertGrant(ctx, tx, a.ID, u.ID, role, delegate); err != nil {
 				return err
 			}
@@ -97,7 +128,7 @@ func (s *Scope) invite(ctx context.Context, accountID, email string, role tenant
 				what = "added %s as delegate with role %s"
 			}
 			return s.audit(ctx, tx, a, "membership.create", "user", u.ID, fmt.Sprintf(what, u.Email, roleName))
-		case !errors.Is(err, sql.ErrNoRows):
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
 		inv, token, err := s.newInvitation(ctx, tx, a, nil, email, role, roleName)

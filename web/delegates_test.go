@@ -9,10 +9,11 @@ import (
 
 // MetalCloud's referral scenario through the pages: Blue Bakery's Owner
 // (on acme.localhost, where Blue Bakery is served) makes Orbit's admin a
-// delegate of web-prod only. Orbit's admin, who has no account on Acme's
-// domain, signs in there, lands on the list of what it reaches, manages
-// web-prod and nothing else; removing the delegation ends it on the next
-// request; on its own domain the delegation does not exist.
+// delegate of web-prod only. Orbit's admin has no login on Acme's domain,
+// so it is invited (its name stays unknown to Blue Bakery until then),
+// accepts with its own password, lands on the list of what it reaches,
+// manages web-prod and nothing else; removing the delegation ends it on
+// the next request; on its own domain the delegation does not exist.
 func TestInfraDelegatePages(t *testing.T) {
 	f := newFixture(t)
 	webProd := f.infraID(t, "Blue Bakery", "web-prod")
@@ -38,14 +39,31 @@ func TestInfraDelegatePages(t *testing.T) {
 	if r.Code != http.StatusSeeOther || r.location() != page {
 		t.Fatalf("add delegate = %d to %q: %s", r.Code, r.location(), excerpt(r.body))
 	}
-	if email, ok := byTestID(owner.get(page).body, "delegate-email"); !ok || email != "admin@orbit.example" {
+	invited := owner.get(page).body
+	if email, ok := byTestID(invited, "delegate-email"); !ok || email != "admin@orbit.example" {
 		t.Errorf("delegates list shows %q", email)
+	}
+	if !strings.Contains(invited, `data-testid="delegate-invitation-inv_`) || strings.Contains(invited, "Owner of Orbit IT") {
+		t.Error("Orbit's admin, who has no login here, is not merely invited")
 	}
 
 	delegate := f.browser(acmeHost)
-	r = delegate.submit("/login", "/login", url.Values{"email": {"admin@orbit.example"}, "password": {"tenantry-demo"}})
+	if r := delegate.submit("/login", "/login", url.Values{"email": {"admin@orbit.example"}, "password": {"tenantry-demo"}}); r.Code != http.StatusUnauthorized {
+		t.Fatalf("before accepting, Orbit's admin signs in on acme: %d", r.Code)
+	}
+	link := invitationPath.FindStringSubmatch(f.mailTo("admin@orbit.example").Text)
+	if link == nil || link[1] != "acme.localhost" {
+		t.Fatalf("invitation link = %v", link)
+	}
+	if _, ok := byTestID(delegate.get(link[2]).body, "invitation-has-user"); !ok {
+		t.Error("the invitation page does not ask someone with a login for its password")
+	}
+	if r := delegate.submit(link[2], link[2], url.Values{"password": {"not-my-password-1"}}); r.Code != http.StatusUnprocessableEntity {
+		t.Errorf("a wrong password accepts the invitation: %d", r.Code)
+	}
+	r = delegate.submit(link[2], link[2], url.Values{"password": {"tenantry-demo"}})
 	if r.Code != http.StatusSeeOther || r.location() != "/infrastructures" {
-		t.Fatalf("the delegate's sign-in on acme = %d to %q, want /infrastructures", r.Code, r.location())
+		t.Fatalf("accepting with the password = %d to %q, want /infrastructures: %s", r.Code, r.location(), excerpt(r.body))
 	}
 	list := delegate.get("/infrastructures")
 	if _, ok := byTestID(list.body, "reached-row-"+webProd); !ok {
@@ -230,7 +248,8 @@ func TestAddInfraDelegateForm(t *testing.T) {
 	tests := []struct {
 		name, email, flash string
 	}{
-		{"ExistingUserGranted", "admin@orbit.example", "admin@orbit.example is now a delegate of web-prod."},
+		// Cobalt Law's owner signs in on acme.localhost: granted at once
+		{"ExistingUserGranted", "owner@cobaltlaw.example", "owner@cobaltlaw.example is now a delegate of web-prod."},
 		{"NewPersonInvited", "someone@new.example", "someone@new.example is invited"},
 	}
 	for _, tt := range tests {

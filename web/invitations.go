@@ -112,6 +112,12 @@ func (s *Server) invitationVM(c echo.Context) (auth.InvitationVM, error) {
 	vm := auth.InvitationVM{Token: c.Param("token"), Email: inv.Email, Account: inv.Target(account), Role: inv.RoleName}
 	if a := tenantry.ActorFromContext(ctx); a != nil {
 		vm.SignedInAs = a.User.Email
+	} else if _, err := s.db.UserByEmail(ctx, inv.Email); err == nil {
+		// someone with a login elsewhere: the link proves the address, the
+		// password proves the person
+		vm.HasUser = true
+	} else if tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		return vm, err
 	}
 	return vm, nil
 }
@@ -134,8 +140,19 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 	}
 	t := tenantry.TenantFromContext(ctx)
 	var userID, hash string
+	signedIn := false
 	if a := tenantry.ActorFromContext(ctx); a != nil {
-		userID = a.User.ID
+		userID, signedIn = a.User.ID, true
+	} else if vm.HasUser {
+		u, err := s.invitedUser(c, vm.Email, c.FormValue("password"))
+		if errs := formErrors(err); errs != nil {
+			vm.Errors = errs
+			return render(c, http.StatusUnprocessableEntity, auth.Invitation(vm))
+		}
+		if err != nil {
+			return err
+		}
+		userID = u.ID
 	} else {
 		vm.Name = strings.TrimSpace(c.FormValue("name"))
 		pw, confirm := c.FormValue("password"), c.FormValue("confirm")
@@ -170,7 +187,7 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 		return err
 	}
 	actor = actor.ActiveOnly()
-	if userID == "" {
+	if !signedIn {
 		if err := s.startSession(c, actor); err != nil {
 			return err
 		}
@@ -179,6 +196,28 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
 	return c.Redirect(http.StatusSeeOther, landing(actor))
+}
+
+// invitedUser checks the password of the invited person who already has
+// a user, throttled like a sign-in. Errors: ETHROTTLED, EINVALID on
+// password.
+func (s *Server) invitedUser(c echo.Context, email, pw string) (*tenantry.User, error) {
+	ctx := c.Request().Context()
+	limits := loginLimits(ctx, email, c.RealIP())
+	if err := s.checkLimits(c, "failed sign-ins", limits...); err != nil {
+		return nil, err
+	}
+	u, err := s.db.UserByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	if !password.Verify(u.PasswordHash, pw) {
+		if err := s.countLimits(ctx, limits...); err != nil {
+			return nil, err
+		}
+		return nil, tenantry.Invalid(map[string]string{"password": "This is not the password of " + email + "."})
+	}
+	return u, nil
 }
 
 // API: inviting and invitations.

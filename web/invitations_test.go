@@ -81,7 +81,7 @@ func TestAPIInvite(t *testing.T) {
 	if r.Code != http.StatusCreated || !strings.Contains(r.body, `"granted":true`) {
 		t.Errorf("grant = %d %s", r.Code, r.body)
 	}
-	if r := acme.api(http.MethodPost, "/api/v1/accounts/"+bakery+"/members", token, map[string]any{"email": "owner@gamma.example", "role": "Ops", "delegate": true}); r.Code != http.StatusCreated || !strings.Contains(r.body, `"via":"delegate"`) {
+	if r := acme.api(http.MethodPost, "/api/v1/accounts/"+bakery+"/members", token, map[string]any{"email": "admin@beta.example", "role": "Ops", "delegate": true}); r.Code != http.StatusCreated || !strings.Contains(r.body, `"via":"delegate"`) {
 		t.Errorf("delegate = %d %s, want 201 via delegate", r.Code, r.body)
 	}
 	var list struct{ Items []struct{ ID, Email string } }
@@ -190,5 +190,41 @@ func TestRevokedDelegateFormActsNowhere(t *testing.T) {
 	// the stale choice is gone: the remaining account opens again
 	if r := ops.get("/app"); r.Code != http.StatusOK {
 		t.Errorf("GET /app after the chooser = %d, want 200 (Cobalt Law, the only account left)", r.Code)
+	}
+}
+
+// Someone whose login is elsewhere (here the provider's own admin, whom a
+// reseller's customer must never learn about) is invited, not granted:
+// the customer's Users page shows an address and no name until that
+// person accepts, on the customer's domain, with their own password.
+func TestInviteSomeoneFromElsewhere(t *testing.T) {
+	f := newFixture(t)
+	owner := f.browser("acme.localhost")
+	owner.login("owner@bluebakery.example")
+	r := owner.submit("/app/users", "/app/users/invite", url.Values{"email": {"admin@nimbus.example"}, "role": {"Viewer"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("invite = %d: %s", r.Code, excerpt(r.body))
+	}
+	users := owner.get("/app/users").body
+	if strings.Contains(users, "Nora Nimbus") || !strings.Contains(users, "admin@nimbus.example") {
+		t.Errorf("the Users page names the provider's admin, or does not list the invitation: %s", excerpt(users))
+	}
+	link := invitationPath.FindStringSubmatch(f.mailTo("admin@nimbus.example").Text)
+	if link == nil || link[1] != "acme.localhost" {
+		t.Fatalf("invitation link = %v", link)
+	}
+	nimbus := f.browser("acme.localhost")
+	if _, ok := byTestID(nimbus.get(link[2]).body, "invitation-has-user"); !ok {
+		t.Fatal("the invitation page does not ask for the existing login's password")
+	}
+	if r := nimbus.submit(link[2], link[2], url.Values{"password": {"wrong-password-42"}}); r.Code != http.StatusUnprocessableEntity {
+		t.Errorf("wrong password = %d, want 422", r.Code)
+	}
+	r = nimbus.submit(link[2], link[2], url.Values{"password": {"tenantry-demo"}})
+	if r.Code != http.StatusSeeOther || r.location() != "/app" {
+		t.Fatalf("accept = %d to %q: %s", r.Code, r.location(), excerpt(r.body))
+	}
+	if title, _ := byTestID(nimbus.get("/app").body, "account-title"); title != "Blue Bakery" {
+		t.Errorf("after accepting: %q", title)
 	}
 }

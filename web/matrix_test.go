@@ -431,7 +431,7 @@ func matrixRows() map[string]matrixRow {
 		"POST /infrastructures/:id/leave": r(post("/infrastructures/{webProd}/leave"), row(P(tenantry.PermInfraView, 404), withService(bakery(tenantry.PermInfraView, 404), see), see, 404, 404)),
 		// letting others in stays with the owner's staff (AuthorizeInfraOwner)
 		"POST /infrastructures/:id/delegates":               r(post("/infrastructures/{webProd}/delegates", "email", "mx-new@delegate.example"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
-		"POST /infrastructures/:id/delegates/:user/remove":  r(post("/infrastructures/{webProd}/delegates/{target}/remove"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
+		"POST /infrastructures/:id/delegates/:user/remove":  r(post("/infrastructures/{webProd}/delegates/{delegate}/remove"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
 		"POST /infrastructures/:id/invitations/:inv/resend": r(post("/infrastructures/{webProd}/invitations/{infraInvite}/resend"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
 		"POST /infrastructures/:id/invitations/:inv/revoke": r(post("/infrastructures/{webProd}/invitations/{infraInvite}/revoke"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
 		"GET /app/infrastructures":                          r(get("/app/infrastructures"), appPage(bakery(tenantry.PermInfraView, ok))),
@@ -538,7 +538,7 @@ func matrixRows() map[string]matrixRow {
 		"GET /api/v1/infrastructures":                           r(apiCall(http.MethodGet, "/infrastructures", nil), apiRow(all(ok), all6(ok), ok)),
 		"GET /api/v1/infrastructures/:id/delegates":             r(apiCall(http.MethodGet, "/infrastructures/{webProd}/delegates", nil), apiRow(P(tenantry.PermInfraView, ok), bakery(tenantry.PermInfraView, ok), 404)),
 		"POST /api/v1/infrastructures/:id/delegates":            r(apiCall(http.MethodPost, "/infrastructures/{webProd}/delegates", map[string]string{"email": "mx-new@delegate.example"}), apiRow(P(tenantry.PermInfraManage, http.StatusAccepted), bakery(tenantry.PermInfraManage, http.StatusAccepted), 404)),
-		"DELETE /api/v1/infrastructures/:id/delegates/:user_id": r(apiCall(http.MethodDelete, "/infrastructures/{webProd}/delegates/{target}", nil), apiRow(P(tenantry.PermInfraManage, noContent), bakery(tenantry.PermInfraManage, noContent), 404)),
+		"DELETE /api/v1/infrastructures/:id/delegates/:user_id": r(apiCall(http.MethodDelete, "/infrastructures/{webProd}/delegates/{delegate}", nil), apiRow(P(tenantry.PermInfraManage, noContent), bakery(tenantry.PermInfraManage, noContent), 404)),
 		"GET /api/v1/accounts/:id/cost-centers":                 r(apiCall(http.MethodGet, "/accounts/{bakery}/cost-centers", nil), apiRow(P(tenantry.PermInfraView, ok), bakery(tenantry.PermInfraView, ok), 404)),
 		"POST /api/v1/accounts/:id/cost-centers":                r(apiCall(http.MethodPost, "/accounts/{bakery}/cost-centers", map[string]string{"name": "Matrix CC"}), apiRow(P(tenantry.PermInfraManage, created), bakery(tenantry.PermInfraManage, created), 404)),
 		"PATCH /api/v1/cost-centers/:id":                        r(apiCall(http.MethodPatch, "/cost-centers/{stagingCC}", map[string]string{"name": "Staging 2"}), apiRow(P(tenantry.PermInfraManage, ok), bakery(tenantry.PermInfraManage, ok), 404)),
@@ -663,7 +663,8 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 	id["sandbox"] = f.infraID(t, "Blue Bakery", "sandbox")
 	id["prodCC"] = f.costCenterID(t, "Blue Bakery", "Production")
 	id["stagingCC"] = f.costCenterID(t, "Blue Bakery", "Staging")
-	for k, email := range map[string]string{"target": "mx-target@acme.example", "bakeryTarget": "mx-baker@bluebakery.example"} {
+	for k, email := range map[string]string{"target": "mx-target@acme.example", "bakeryTarget": "mx-baker@bluebakery.example",
+		"delegate": "admin@beta.example"} {
 		u, err := f.db.UserByEmail(ctx, email)
 		if err != nil {
 			t.Fatal(err)
@@ -697,8 +698,9 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 		t.Fatal(err)
 	}
 	id["emptyCC"] = cc.ID
-	// Acme's mx-target is a delegate of web-prod; someone new is invited to it
-	if _, err := bakeryOwner.AddInfraDelegate(ctx, id["webProd"], "mx-target@acme.example", links); err != nil {
+	// Beta's admin (who signs in on acme.localhost) is a delegate of
+	// web-prod; someone new is invited to it
+	if _, err := bakeryOwner.AddInfraDelegate(ctx, id["webProd"], "admin@beta.example", links); err != nil {
 		t.Fatal(err)
 	}
 	inv, err = bakeryOwner.AddInfraDelegate(ctx, id["webProd"], "pending-delegate@matrix.example", links)
