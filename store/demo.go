@@ -259,7 +259,6 @@ func demoInfraID(ctx context.Context, s *Scope, accountID, name string) (string,
 	return page.Items[0].ID, nil
 }
 
-
 // loadDemoRoles gives two resellers a custom role each.
 func loadDemoRoles(ctx context.Context, s *Scope, byName map[string]string) error {
 	for _, r := range []struct {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,9 +24,11 @@ import (
 type ReachedInfra struct {
 	tenantry.Infrastructure
 	AccountName string
-	// Delegated is true when only a grant on this infrastructure reaches
-	// it, false when the actor's role on its account (or above) does.
-	Delegated bool
+	// Via is "role" when the actor's role on its account (or above)
+	// reaches it; otherwise only a grant on this infrastructure does:
+	// "assigned" for a member of the account (a service user),
+	// "delegate" for someone from outside.
+	Via string
 }
 
 // ReachedInfraPage is one page of ReachedInfrastructures, by name.
@@ -84,7 +87,15 @@ func (s *Scope) ReachedInfrastructures(ctx context.Context, f InfraFilter) (*Rea
 			&created, &updated, &r.AccountName, &byAccount); err != nil {
 			return nil, err
 		}
-		r.CreatedAt, r.UpdatedAt, r.Delegated = fromMS(created), fromMS(updated), !byAccount
+		r.CreatedAt, r.UpdatedAt = fromMS(created), fromMS(updated)
+		switch {
+		case byAccount:
+			r.Via = "role"
+		case slices.ContainsFunc(s.actor.Grants, func(g tenantry.Grant) bool { return g.Account.ID == r.AccountID }):
+			r.Via = "assigned"
+		default:
+			r.Via = "delegate"
+		}
 		page.Items = append(page.Items, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -47,7 +47,7 @@ func TestInfraDelegates(t *testing.T) {
 		delegated := map[string]bool{}
 		ownRole := 0
 		for _, r := range page.Items {
-			if r.Delegated {
+			if r.Via == "delegate" {
 				delegated[r.Name] = true
 				if r.AccountName != "Harbor Health" {
 					t.Errorf("%s's account = %q", r.Name, r.AccountName)

@@ -157,6 +157,9 @@ func (s *Server) loginPage(c echo.Context) error {
 	if c.QueryParam("signed_out") != "" {
 		vm.Notice = "You are signed out."
 	}
+	if c.QueryParam("left") != "" {
+		vm.Notice = "You left your last delegation here: there is nothing left for you to sign in to on this site."
+	}
 	if c.QueryParam("ended") != "" {
 		vm.Notice = "You were signed out because your account is no longer active. Sign in again to see why."
 	}

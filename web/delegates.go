@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,7 @@ func (h reachedPages) listPage(c echo.Context, status int, f reachedForm, errs m
 	}
 	vm := app.ReachedVM{Panel: profilePanel(c), Total: page.Total, Q: filter.Q, AccountID: f.AccountID, Name: f.Name, Errors: errs}
 	for _, r := range page.Items {
-		vm.Items = append(vm.Items, app.ReachedRow{Infra: r.Infrastructure, Account: r.AccountName, Delegated: r.Delegated})
+		vm.Items = append(vm.Items, app.ReachedRow{Infra: r.Infrastructure, Account: r.AccountName, Via: r.Via})
 	}
 	if page.NextCursor != "" {
 		vm.NextURL = withQuery("/infrastructures", q, "cursor", page.NextCursor)
@@ -76,7 +77,8 @@ func (h reachedPages) listPage(c echo.Context, status int, f reachedForm, errs m
 
 // creatable lists the accounts the user may create infrastructures in:
 // active customers (not organization anchors) where their role includes
-// infra.manage, by name, at most 200.
+// infra.manage, by name (at most 200), after a "choose" placeholder; none
+// at all when there is no such account.
 func (h reachedPages) creatable(c echo.Context) ([]components.Option, error) {
 	sc := h.s.scope(c)
 	no := false
@@ -91,7 +93,13 @@ func (h reachedPages) creatable(c echo.Context) ([]components.Option, error) {
 			out = append(out, components.Option{Value: a.ID, Label: a.Name})
 		}
 	}
-	return out, nil
+	if len(out) == 0 {
+		return nil, nil
+	}
+	slices.SortFunc(out, func(x, y components.Option) int {
+		return strings.Compare(strings.ToLower(x.Label), strings.ToLower(y.Label))
+	})
+	return append([]components.Option{{Value: "", Label: "Choose an account…"}}, out...), nil
 }
 
 func (h reachedPages) list(c echo.Context) error {
@@ -135,13 +143,21 @@ func (s *Server) infraPage(c echo.Context, status int, action string, in *tenant
 	ctx := c.Request().Context()
 	sc := s.scope(c)
 	actor := sc.Actor()
+	granted := actor.InfraGrant(in.ID) != nil
+	member := slices.ContainsFunc(actor.Grants, func(g tenantry.Grant) bool { return g.Account.ID == owner.ID })
 	vm := app.InfraVM{Infra: *in, Action: action, Panel: layout.PanelApp, BackURL: "/app/infrastructures", BackLabel: "Infrastructures",
+		OwnerName: owner.Name,
 		CanManage: tenantry.AuthorizeInfra(actor, tenantry.PermInfraManage, owner, in.ID) == nil,
 		CanOwn:    tenantry.AuthorizeInfraOwner(actor, tenantry.PermInfraManage, owner, in.ID) == nil,
-		Delegated: actor.InfraGrant(in.ID) != nil,
-		Name:      in.Name, CostCenterID: in.CostCenterID}
-	if !strings.HasPrefix(action, "/app/") {
+		Delegated: granted && !member, Assigned: granted && member,
+		Name: in.Name, CostCenterID: in.CostCenterID}
+	switch {
+	case !strings.HasPrefix(action, "/app/"):
 		vm.Panel, vm.BackURL, vm.BackLabel, vm.Owner = profilePanel(c), "/infrastructures", "All infrastructures", owner.Name
+	case tenantry.Authorize(actor, tenantry.PermInfraView, owner) != nil:
+		// a service user has no list of the account's infrastructures:
+		// what is assigned to it is on its dashboard
+		vm.BackURL, vm.BackLabel = "/app", "Dashboard"
 	}
 	if input == nil {
 		input = &infraPageInput{}
@@ -240,6 +256,21 @@ func (h reachedPages) leave(c echo.Context) error {
 	actor := tenantry.ActorFromContext(ctx)
 	if err := h.s.db.LeaveInfraDelegation(ctx, tenantry.TenantFromContext(ctx), &actor.User, in.ID, c.RealIP()); err != nil {
 		return err
+	}
+	// with nothing left on this site, the session ends here and the
+	// sign-in page says why, rather than a bare sign-in form
+	t := tenantry.TenantFromContext(ctx)
+	left, err := h.s.db.ActorFor(ctx, t, actor.User.ID)
+	if err != nil {
+		return err
+	}
+	if !left.ActiveOnly().Reaches() {
+		if sess := sessionFromContext(ctx); sess != nil {
+			if err := h.s.sessions.destroy(c, sess); err != nil {
+				return err
+			}
+		}
+		return c.Redirect(http.StatusSeeOther, "/login?left=1")
 	}
 	if err := flash(c, "You are no longer a delegate of "+in.Name+"."); err != nil {
 		return err
@@ -442,10 +473,7 @@ func (s *Server) apiReachedInfrastructures(c echo.Context) error {
 	items := make([]reachedJSON, len(page.Items))
 	for i := range page.Items {
 		r := &page.Items[i]
-		items[i] = reachedJSON{infraJSON: toInfraJSON(&r.Infrastructure), AccountName: r.AccountName, Via: "member"}
-		if r.Delegated {
-			items[i].Via = "delegate"
-		}
+		items[i] = reachedJSON{infraJSON: toInfraJSON(&r.Infrastructure), AccountName: r.AccountName, Via: r.Via}
 	}
 	if c.QueryParam("format") == "csv" {
 		rows := make([][]string, len(items))

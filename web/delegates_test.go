@@ -107,6 +107,8 @@ func TestInfraDelegatePages(t *testing.T) {
 	}
 	if r := delegate.get("/profile"); r.Code != http.StatusOK || !strings.Contains(r.body, "Delegated access") {
 		t.Errorf("the delegate's profile = %d", r.Code)
+	} else if _, ok := byTestID(r.body, "infra-delegation-"+webProd); !ok {
+		t.Error("the delegate's profile does not list its delegation")
 	}
 
 	t.Run("API", func(t *testing.T) {
@@ -266,5 +268,45 @@ func TestAddInfraDelegateForm(t *testing.T) {
 				t.Errorf("the Delegates section does not list %s", tt.email)
 			}
 		})
+	}
+}
+
+// The demo's Fleet Partner ops reaches nothing on orbit.localhost but
+// Delta Freight's fleet-tracker: leaving it ends the session, and the
+// sign-in page says why.
+func TestLeaveLastDelegation(t *testing.T) {
+	f := newFixture(t)
+	tracker := f.infraID(t, "Delta Freight", "fleet-tracker")
+	ops := f.browser("orbit.localhost")
+	ops.login("ops@fleetpartner.example")
+	page := "/infrastructures/" + tracker
+	if _, ok := byTestID(ops.get(page).body, "infra-leave-form"); !ok {
+		t.Fatal("the delegate's page offers no way to leave")
+	}
+	r := ops.submit(page, page+"/leave", url.Values{})
+	if r.Code != http.StatusSeeOther || r.location() != "/login?left=1" {
+		t.Fatalf("leave = %d to %q", r.Code, r.location())
+	}
+	if !strings.Contains(ops.get("/login?left=1").body, "You left your last delegation here") {
+		t.Error("the sign-in page does not say why")
+	}
+	if r := ops.get(page); r.Code != http.StatusSeeOther {
+		t.Errorf("after leaving, the page = %d, want a redirect to sign in", r.Code)
+	}
+}
+
+// The all-in-one list's create form starts on no account, and says so
+// when submitted that way.
+func TestReachedCreateNeedsAnAccount(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(acmeHost)
+	b.login("admin@acme.example")
+	body := b.get("/infrastructures").body
+	if !strings.Contains(body, `<option value="" selected>Choose an account…</option>`) {
+		t.Errorf("the account select does not start on a placeholder: %s", excerpt(body[strings.Index(body, "account_id"):]))
+	}
+	r := b.submit("/infrastructures", "/infrastructures", url.Values{"account_id": {""}, "name": {"orphan"}})
+	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Choose the account that owns it.") || !strings.Contains(r.body, `value="orphan"`) {
+		t.Errorf("no account = %d: %s", r.Code, excerpt(r.body))
 	}
 }

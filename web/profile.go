@@ -113,6 +113,17 @@ func (s *Server) profileVM(c echo.Context) (profile.VM, error) {
 			vm.Delegations = append(vm.Delegations, profile.DelegationVM{AccountID: g.Account.ID, Account: g.Account.Name, Role: g.Name()})
 		}
 	}
+	if len(tenantry.ActorFromContext(ctx).Infras) > 0 {
+		reached, err := s.scope(c).ReachedInfrastructures(ctx, store.InfraFilter{Limit: 500})
+		if err != nil {
+			return vm, err
+		}
+		for _, r := range reached.Items {
+			if r.Via == "delegate" {
+				vm.InfraDelegations = append(vm.InfraDelegations, profile.InfraDelegationVM{ID: r.ID, Name: r.Name, Account: r.AccountName})
+			}
+		}
+	}
 	sessions, err := s.db.UserSessions(ctx, t.Account.ID, userID, currentSessionID(c))
 	if err != nil {
 		return vm, err

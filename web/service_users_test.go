@@ -63,8 +63,19 @@ func TestServiceUsers(t *testing.T) {
 	}
 	if r := cashier.get(page); r.Code != http.StatusOK {
 		t.Errorf("the assigned infrastructure's page = %d", r.Code)
-	} else if _, ok := byTestID(r.body, "delegates-table"); ok {
-		t.Error("a service user sees who else has access")
+	} else {
+		if _, ok := byTestID(r.body, "delegates-table"); ok {
+			t.Error("a service user sees who else has access")
+		}
+		if badge, _ := byTestID(r.body, "infra-assigned"); badge != "assigned to you" {
+			t.Errorf("access badge = %q, want assigned to you", badge)
+		}
+		if _, ok := byTestID(r.body, "infra-leave-form"); ok {
+			t.Error("a service user is offered to leave as if a delegate")
+		}
+		if !strings.Contains(r.body, `href="/app">← Dashboard`) {
+			t.Error("the back link does not lead to the service user's dashboard")
+		}
 	}
 	for _, path := range []string{"/app/infrastructures/" + dbProd, "/app/users", "/app/infrastructures", "/app/audit", "/app/cost-centers"} {
 		if r := cashier.get(path); r.Code != http.StatusForbidden {
