@@ -208,11 +208,22 @@ func (db *DB) infraGrantsOf(ctx context.Context, t *tenantry.Tenant, userID stri
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// A delegate of many infrastructures has them in many customers of
+	// few vendors: whether a customer is served on this domain depends on
+	// its vendors only, so it is decided once per vendor.
+	usable := map[string]bool{}
 	var out []tenantry.InfraGrant
 	for _, g := range all {
-		ok, err := usableOn(ctx, db.read, &g.Account, t)
-		if err != nil {
-			return nil, err
+		key := g.Account.ID
+		if g.Account.Kind == tenantry.KindCustomer {
+			key = "below:" + g.Account.ParentID
+		}
+		ok, seen := usable[key]
+		if !seen {
+			if ok, err = usableOn(ctx, db.read, &g.Account, t); err != nil {
+				return nil, err
+			}
+			usable[key] = ok
 		}
 		if ok {
 			out = append(out, g)

@@ -129,3 +129,63 @@ func TestSubtreeQueriesUseTheIndex(t *testing.T) {
 		t.Errorf("query plan = %q, want a range search on the path index", got)
 	}
 }
+
+// BenchmarkDelegateSignedIn is what every request of a busy delegate costs
+// (MetalCloud's referral scenario at scale): Acme's admin on the platform
+// domain, delegate of 500 infrastructures of 100 customers in a platform of
+// 10,000 accounts, is loaded as an actor and lists the first page of
+// everything it reaches.
+func BenchmarkDelegateSignedIn(b *testing.B) {
+	db, reseller := bigTree(b, 50, 200)
+	ctx := context.Background()
+	ops, err := db.UserByEmail(ctx, "admin@acme.example")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM accounts WHERE parent_id = ? ORDER BY id LIMIT 100`, reseller)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var customers []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			b.Fatal(err)
+		}
+		customers = append(customers, id)
+	}
+	rows.Close()
+	err = db.inTx(ctx, func(tx *tx) error {
+		for _, c := range customers {
+			for i := range 5 {
+				id := tenantry.NewID("inf")
+				if _, err := tx.ExecContext(ctx, `INSERT INTO infrastructures (id, account_id, name, status, created_at, updated_at)
+					VALUES (?, ?, ?, 'active', 0, 0)`, id, c, fmt.Sprintf("infra-%d", i)); err != nil {
+					return err
+				}
+				if err := insertInfraGrant(ctx, tx, id, ops.ID, ""); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	t, err := db.TenantByHost(ctx, "portal.localhost")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		a, err := db.ActorFor(ctx, t, ops.ID)
+		if err != nil || len(a.Infras) != 500 {
+			b.Fatalf("actor = %d grants, %v", len(a.Infras), err)
+		}
+		page, err := db.Scope(t, a, testIP).ReachedInfrastructures(ctx, InfraFilter{Limit: 50})
+		if err != nil || page.Total < 500 {
+			b.Fatalf("page = %+v, %v", page, err)
+		}
+	}
+}

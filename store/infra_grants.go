@@ -44,20 +44,27 @@ type ReachedInfraPage struct {
 // delegated to it. Only f.Q, f.Cursor and f.Limit apply. Errors: EINVALID
 // (cursor).
 func (s *Scope) ReachedInfrastructures(ctx context.Context, f InfraFilter) (*ReachedInfraPage, error) {
-	// through a role with infra.view on the account or above it
+	// Two indexed branches rather than one walk through the tenant's
+	// whole subtree (the platform domain's is everything): what a role
+	// with infra.view reaches, by the grants' subtrees, and the delegated
+	// infrastructures no such role reaches, by id.
 	viaAccount, accArgs := s.reachWith("a.path", tenantry.PermInfraView)
-	delegated := make([]any, len(s.actor.Infras))
-	for i, g := range s.actor.Infras {
-		delegated[i] = g.InfraID
+	branches := `SELECT i.id AS id, 1 AS by_role FROM infrastructures i JOIN accounts a ON a.id = i.account_id
+		WHERE i.status = 'active' AND ` + viaAccount
+	args := append([]any{}, accArgs...)
+	if len(s.actor.Infras) > 0 {
+		ids := make([]any, len(s.actor.Infras))
+		for i, g := range s.actor.Infras {
+			ids[i] = g.InfraID
+		}
+		tenantWhere, tenantArgs := subtree("a.path", s.tenant.Account.Path)
+		branches += ` UNION ALL SELECT i.id, 0 FROM infrastructures i JOIN accounts a ON a.id = i.account_id
+			WHERE i.id IN (` + placeholders(len(ids)) + `) AND i.status = 'active' AND ` + tenantWhere + ` AND NOT (` + viaAccount + `)`
+		args = append(append(append(args, ids...), tenantArgs...), accArgs...)
 	}
-	inDelegated := "0"
-	if len(delegated) > 0 {
-		inDelegated = `i.id IN (` + placeholders(len(delegated)) + `)`
-	}
-	tenantWhere, tenantArgs := subtree("a.path", s.tenant.Account.Path)
-	where := `i.status = 'active' AND ` + tenantWhere + ` AND (` + viaAccount + ` OR ` + inDelegated + `)`
-	args := append(append(append([]any{}, tenantArgs...), accArgs...), delegated...)
-	from := ` FROM ` + infraFrom + ` JOIN accounts a ON a.id = i.account_id`
+	from := ` FROM (` + branches + `) r JOIN infrastructures i ON i.id = r.id
+		LEFT JOIN cost_centers cc ON cc.id = i.cost_center_id JOIN accounts a ON a.id = i.account_id`
+	where := `1`
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where += ` AND (instr(lower(i.name), lower(?)) > 0 OR instr(lower(a.name), lower(?)) > 0)`
 		args = append(args, q, q)
@@ -71,10 +78,8 @@ func (s *Scope) ReachedInfrastructures(ctx context.Context, f InfraFilter) (*Rea
 		return nil, err
 	}
 	limit := listLimit(f.Limit)
-	// the account-reach test again, as a column: true means "not only delegated"
-	cols := infraColumns + `, a.name, ` + viaAccount
-	rows, err := s.db.read.QueryContext(ctx, `SELECT `+cols+from+` WHERE `+where+`
-		ORDER BY lower(i.name), i.id LIMIT ?`, append(append(append([]any{}, accArgs...), args...), limit+1)...)
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+infraColumns+`, a.name, r.by_role`+from+` WHERE `+where+`
+		ORDER BY lower(i.name), i.id LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, err
 	}

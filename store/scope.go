@@ -50,9 +50,13 @@ func (s *Scope) reachWith(column string, p tenantry.Permission) (string, []any) 
 	return s.grantsReach(column, func(g *tenantry.Grant) bool { return g.Can(p) })
 }
 
+// grantsReach is reach through the grants keep keeps. The grants' ranges
+// come first: SQLite walks the path index by the first range it finds,
+// and a grant's subtree is the narrower one (on the platform domain the
+// tenant's is the whole tree).
 func (s *Scope) grantsReach(column string, keep func(*tenantry.Grant) bool) (string, []any) {
-	where, args := subtree(column, s.tenant.Account.Path)
 	var ors []string
+	var args []any
 	for i := range s.actor.Grants {
 		g := &s.actor.Grants[i]
 		if !keep(g) {
@@ -65,7 +69,8 @@ func (s *Scope) grantsReach(column string, keep func(*tenantry.Grant) bool) (str
 	if len(ors) == 0 {
 		return "0", nil
 	}
-	return where + " AND (" + strings.Join(ors, " OR ") + ")", args
+	where, targs := subtree(column, s.tenant.Account.Path)
+	return "(" + strings.Join(ors, " OR ") + ") AND " + where, append(args, targs...)
 }
 
 func (s *Scope) audit(ctx context.Context, tx *tx, account *tenantry.Account, action, objType, objID, summary string) error {
