@@ -270,6 +270,7 @@ func (s *Server) metricsPage(c echo.Context, status int, vm provider.MetricsVM) 
 		return err
 	}
 	vm.Metrics = list
+	vm.CanManage = tenantry.Authorize(s.scope(c).Actor(), tenantry.PermPlansManage, panelAccount(c)) == nil
 	if vm.New.Unit == "" {
 		vm.New.Unit = "hour"
 	}

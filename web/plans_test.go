@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/tenantry/tenantry/internal/tenantry"
 )
 
 type planBody struct {
@@ -515,4 +517,26 @@ func TestQAFindings(t *testing.T) {
 			t.Error("orbit (depth 0) is offered resellers")
 		}
 	})
+}
+
+// The metric catalogue is readable by every provider staff member; its
+// forms are for those who may change it (plans.manage).
+func TestMetricsReadOnlyWithoutPlansManage(t *testing.T) {
+	f := newFixtureWithMembers(t, auditMember{"Nimbus Cloud", "viewer@nimbus.example", tenantry.RoleViewer})
+	for _, c := range []struct {
+		email    string
+		readOnly bool
+	}{{"viewer@nimbus.example", true}, {"admin@nimbus.example", false}} {
+		b := f.browser("portal.localhost")
+		b.login(c.email)
+		r := b.get("/provider/metrics")
+		if r.Code != http.StatusOK {
+			t.Fatalf("%s: metrics = %d", c.email, r.Code)
+		}
+		_, form := byTestID(r.body, "metric-form")
+		_, note := byTestID(r.body, "metrics-read-only")
+		if form == c.readOnly || note != c.readOnly || strings.Contains(r.body, `action="/provider/metrics/`) == c.readOnly {
+			t.Errorf("%s: add form %v, read-only note %v, want read-only %v", c.email, form, note, c.readOnly)
+		}
+	}
 }
