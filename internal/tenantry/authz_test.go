@@ -434,3 +434,55 @@ func TestRoleInputRefusesBuiltinNames(t *testing.T) {
 		t.Errorf("a custom role named Service desk: %v", err)
 	}
 }
+
+// A grant on one infrastructure allows seeing and managing that one only;
+// what stays with the owner's staff is forbidden (the delegate sees the
+// infrastructure), and anything else of the owner is not found.
+func TestAuthorizeInfra(t *testing.T) {
+	tr := newTree()
+	delegate := &tenantry.Actor{User: tenantry.User{ID: "usr_d"},
+		Grants: []tenantry.Grant{{Account: tr.sibling, Role: tenantry.RoleOwner}},
+		Infras: []tenantry.InfraGrant{{InfraID: "inf_1", Account: tr.customer}}}
+	service := actorWith(tenantry.Grant{Account: tr.customer, Role: tenantry.RoleService})
+	service.Infras = []tenantry.InfraGrant{{InfraID: "inf_1", Account: tr.customer}}
+	ops := actorWith(tenantry.Grant{Account: tr.customer, Role: tenantry.RoleOps})
+	tests := []struct {
+		name  string
+		actor *tenantry.Actor
+		check func(*tenantry.Actor, tenantry.Permission, *tenantry.Account, string) error
+		p     tenantry.Permission
+		infra string
+		want  string // "" allowed, else the error kind
+	}{
+		{"DelegateViews", delegate, tenantry.AuthorizeInfra, tenantry.PermInfraView, "inf_1", ""},
+		{"DelegateManages", delegate, tenantry.AuthorizeInfra, tenantry.PermInfraManage, "inf_1", ""},
+		{"DelegateNoBilling", delegate, tenantry.AuthorizeInfra, tenantry.PermBillingView, "inf_1", tenantry.EFORBIDDEN},
+		{"DelegateOtherInfra", delegate, tenantry.AuthorizeInfra, tenantry.PermInfraView, "inf_2", tenantry.ENOTFOUND},
+		{"DelegateCannotOwn", delegate, tenantry.AuthorizeInfraOwner, tenantry.PermInfraManage, "inf_1", tenantry.EFORBIDDEN},
+		{"DelegateOtherInfraOwner", delegate, tenantry.AuthorizeInfraOwner, tenantry.PermInfraManage, "inf_2", tenantry.ENOTFOUND},
+		{"ServiceUserAssigned", service, tenantry.AuthorizeInfra, tenantry.PermInfraManage, "inf_1", ""},
+		{"ServiceUserNotAssigned", service, tenantry.AuthorizeInfra, tenantry.PermInfraView, "inf_2", tenantry.EFORBIDDEN},
+		{"ServiceUserCannotOwn", service, tenantry.AuthorizeInfraOwner, tenantry.PermInfraManage, "inf_1", tenantry.EFORBIDDEN},
+		{"StaffOwns", ops, tenantry.AuthorizeInfraOwner, tenantry.PermInfraManage, "inf_2", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.check(tt.actor, tt.p, &tr.customer, tt.infra)
+			got := ""
+			if err != nil {
+				got = tenantry.ErrorKind(err)
+			}
+			if got != tt.want {
+				t.Errorf("error kind = %q (%v), want %q", got, err, tt.want)
+			}
+		})
+	}
+	t.Run("SuspendedOwnerDropsTheGrant", func(t *testing.T) {
+		suspended := tr.customer
+		suspended.Status = tenantry.StatusSuspended
+		a := &tenantry.Actor{Infras: []tenantry.InfraGrant{{InfraID: "inf_1", Account: suspended}}}
+		if a.ActiveOnly().Reaches() {
+			t.Error("a delegate still reaches a suspended account's infrastructure")
+		}
+	})
+}
