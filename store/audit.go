@@ -132,9 +132,21 @@ func (s *Scope) AuditEvents(ctx context.Context, accountID string, f AuditFilter
 		conds = append(conds, `(e.action = ? OR substr(e.action, 1, length(?) + 1) = ? || '.')`)
 		args = append(args, v, v, v)
 	}
+	// An event made by someone from above the tenant (its vendor chain:
+	// no membership inside the tenant's subtree) is shown without their
+	// identity on a reseller's domain: the provider behind the brand is
+	// never named there, not even by what a filter on it matches.
+	inside, insideArgs := subtree("ma.path", s.tenant.Account.Path)
+	fromInside := `(e.actor_user_id IS NULL OR EXISTS (SELECT 1 FROM memberships m JOIN accounts ma ON ma.id = m.account_id
+		WHERE m.user_id = e.actor_user_id AND ` + inside + `))`
 	if v := strings.TrimSpace(f.Actor); v != "" {
-		conds = append(conds, `instr(lower(e.actor_email), lower(?)) > 0`)
-		args = append(args, v)
+		if s.tenant.IsPlatform() {
+			conds = append(conds, `instr(lower(e.actor_email), lower(?)) > 0`)
+			args = append(args, v)
+		} else {
+			conds = append(conds, `instr(lower(CASE WHEN `+fromInside+` THEN e.actor_email ELSE ? END), lower(?)) > 0`)
+			args = append(append(args, insideArgs...), VendorStaff, v)
+		}
 	}
 	if v := strings.TrimSpace(f.ObjectType); v != "" {
 		conds = append(conds, `e.object_type = ?`)
@@ -158,16 +170,9 @@ func (s *Scope) AuditEvents(ctx context.Context, accountID string, f AuditFilter
 	if limit <= 0 {
 		limit = 50
 	}
-	// An event made by someone from above the tenant (its vendor chain:
-	// no membership inside the tenant's subtree) is shown without their
-	// identity on a reseller's domain: the provider behind the brand is
-	// never named there.
-	inside, insideArgs := subtree("ma.path", s.tenant.Account.Path)
 	rows, err := s.db.read.QueryContext(ctx, `SELECT e.id, e.at, COALESCE(e.actor_user_id, ''), e.actor_email,
 			COALESCE(e.acting_as_account_id, ''), COALESCE(aa.name, ''), COALESCE(e.account_id, ''), COALESCE(a.name, ''),
-			e.action, e.object_type, e.object_id, e.summary, e.ip,
-			e.actor_user_id IS NULL OR EXISTS (SELECT 1 FROM memberships m JOIN accounts ma ON ma.id = m.account_id
-				WHERE m.user_id = e.actor_user_id AND `+inside+`)
+			e.action, e.object_type, e.object_id, e.summary, e.ip, `+fromInside+`
 		FROM audit_events e
 		LEFT JOIN accounts a ON a.id = e.account_id
 		LEFT JOIN accounts aa ON aa.id = e.acting_as_account_id

@@ -159,6 +159,29 @@ func TestAuditEventsSubtree(t *testing.T) {
 		})
 	}
 
+	// the actor filter matches what is shown: on a reseller's domain the
+	// masked vendor staff are found by the label, never by their address
+	for _, tt := range []struct {
+		name, host, actor string
+		want              int
+	}{
+		{"AcmeByProviderEmail", "acme.localhost", "nimbus", 0},
+		{"AcmeByProviderFullEmail", "acme.localhost", "admin@nimbus.example", 0},
+		{"AcmeByLabel", "acme.localhost", "vendor's staff", 1},
+		{"AcmeByOwnStaff", "acme.localhost", "admin@acme", 2},
+		{"PlatformByProviderEmail", "portal.localhost", "nimbus", 1},
+	} {
+		t.Run("ActorFilter/"+tt.name, func(t *testing.T) {
+			page, err := l.scope(t, tt.host, "admin@acme.example").AuditEvents(ctx, l.id(t, "Acme Hosting"), AuditFilter{Actor: tt.actor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != len(page.Items) || page.Total != tt.want {
+				t.Errorf("actor %q on %s: total %d, items %q; want %d", tt.actor, tt.host, page.Total, auditKeys(page.Items), tt.want)
+			}
+		})
+	}
+
 	t.Run("EventFields", func(t *testing.T) {
 		page, err := l.acme(t).AuditEvents(ctx, l.id(t, "Gamma Labs"), AuditFilter{})
 		if err != nil {
