@@ -34,7 +34,7 @@ func (h planPages) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm := accounts.PlanListVM{Base: h.base}
+	vm := accounts.PlanListVM{Base: h.base, CanManage: tenantry.Authorize(sc.Actor(), tenantry.PermPlansManage, owner) == nil}
 	for _, p := range plans {
 		vm.Plans = append(vm.Plans, accounts.PlanRowVM{Plan: p, Accounts: usage[p.ID]})
 	}
@@ -72,6 +72,7 @@ func (h planPages) editorVM(c echo.Context, plan *tenantry.Plan, in tenantry.Pla
 		return accounts.PlanEditorVM{}, err
 	}
 	vm := accounts.PlanEditorVM{Base: h.base, Plan: plan, In: in, Errors: errs,
+		CanManage: tenantry.Authorize(sc.Actor(), tenantry.PermPlansManage, owner) == nil,
 		Audiences: []components.Option{{Value: tenantry.AudienceCustomers, Label: "Customers (retail)"},
 			{Value: tenantry.AudienceResellers, Label: "Resellers (wholesale)"}}}
 	if plan != nil {

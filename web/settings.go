@@ -23,7 +23,8 @@ func (h settingsPages) vm(c echo.Context, st *tenantry.Settings, tax string, err
 	ctx := c.Request().Context()
 	owner := panelAccount(c)
 	vm := accounts.SettingsVM{Base: h.base, Settings: *st, Tax: tax, Errors: errs,
-		Plans: []components.Option{{Value: "", Label: "No plan"}}}
+		Plans:     []components.Option{{Value: "", Label: "No plan"}},
+		CanManage: tenantry.Authorize(h.s.scope(c).Actor(), tenantry.PermAccountManage, owner) == nil}
 	plans, err := h.s.scope(c).Plans(ctx, owner.ID, store.PlanFilter{Audience: tenantry.AudienceCustomers, Status: tenantry.PlanActive})
 	if err != nil {
 		return vm, err

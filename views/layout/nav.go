@@ -138,6 +138,18 @@ func allowedNavigation(ctx context.Context, panel string) []NavItem {
 	return out
 }
 
+// Offers reports whether the panel's navigation offers the item key to
+// the signed-in user: for the buttons on pages that lead where the item
+// does (New account on a dashboard, say), so they follow the same rule.
+func Offers(ctx context.Context, panel, key string) bool {
+	for _, item := range allowedNavigation(ctx, panel) {
+		if item.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 func panelTitle(panel string) string {
 	switch panel {
 	case PanelProvider:
