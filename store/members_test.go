@@ -37,6 +37,9 @@ func TestCustomRoles(t *testing.T) {
 		wantField(t, err, tenantry.EINVALID, "name")
 		_, err = acme.CreateRole(ctx, f.id(t, "Acme Hosting"), tenantry.RoleInput{Name: "Plan editor", Permissions: []string{"account.view"}})
 		wantField(t, err, tenantry.ECONFLICT, "name")
+		// "plan EDITOR" would read as the same role in a select
+		_, err = acme.CreateRole(ctx, f.id(t, "Acme Hosting"), tenantry.RoleInput{Name: "plan EDITOR", Permissions: []string{"account.view"}})
+		wantField(t, err, tenantry.ECONFLICT, "name")
 	})
 	t.Run("AnotherAccountsRoleIsUnknown", func(t *testing.T) {
 		orbitRole := victimRoleID(ctx, acme, f.acc(t, "Orbit IT"))

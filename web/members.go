@@ -106,7 +106,7 @@ func (h peoplePages) setRole(c echo.Context) error {
 		return err
 	}
 	err = h.s.scope(c).SetMemberRole(c.Request().Context(), a.ID, c.Param("user"), tenantry.Role(c.FormValue("role")))
-	return h.change(c, err, "Role changed.")
+	return h.change(c, err, "Role saved.")
 }
 
 func (h peoplePages) remove(c echo.Context) error {
