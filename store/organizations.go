@@ -27,6 +27,11 @@ var errOrganizationPermanent = &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "
 var errAnchorNoInfra = &tenantry.Error{Kind: tenantry.EINVALID, Code: "organization_anchor",
 	Message: "An organization anchor holds no infrastructures or usage."}
 
+// errAnchorNoPlan refuses a plan for an anchor: it is never invoiced.
+var errAnchorNoPlan = &tenantry.Error{Kind: tenantry.EINVALID, Code: "organization_anchor",
+	Message: "An organization anchor is never invoiced, so it takes no plan: give one to the customers that belong to it.",
+	Fields:  map[string]string{"plan_id": "An organization anchor is never invoiced, so it takes no plan."}}
+
 // organizationAnchor returns the anchor id for a customer of vendorID: an
 // active customer of that same vendor, marked as an organization, within
 // the scope's reach. Anything else is errNoSuchOrganization.

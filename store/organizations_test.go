@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
@@ -241,6 +242,16 @@ func TestOrganizationAnchorHoldsNoInfrastructure(t *testing.T) {
 	e := wantKind(t, err, tenantry.EINVALID)
 	if e.Code != "organization_anchor" || e.Message != "An organization anchor holds no infrastructures or usage." {
 		t.Errorf("error = %+v", e)
+	}
+	f.assertUnchanged(t, before)
+	// nor a plan: it is never invoiced
+	plans, err := acme.Plans(ctx, f.id(t, "Acme Hosting"), PlanFilter{Audience: tenantry.AudienceCustomers})
+	if err != nil || len(plans) == 0 {
+		t.Fatalf("Acme's retail plans: %v %v", plans, err)
+	}
+	_, err = acme.AssignPlan(ctx, anchor.ID, plans[0].ID, time.Time{})
+	if e := wantKind(t, err, tenantry.EINVALID); e.Code != "organization_anchor" || e.Fields["plan_id"] == "" {
+		t.Errorf("plan for an anchor: %+v", e)
 	}
 	f.assertUnchanged(t, before)
 

@@ -467,6 +467,9 @@ func (s *Scope) AssignPlan(ctx context.Context, accountID, planID string, from t
 		if err := tenantry.Authorize(s.actor, tenantry.PermissionForKind(a.Kind), a); err != nil {
 			return err
 		}
+		if a.IsOrganization {
+			return errAnchorNoPlan
+		}
 		p, err := planByID(ctx, tx, planID)
 		if err != nil {
 			return err

@@ -57,6 +57,19 @@ func TestOrganizationAPI(t *testing.T) {
 	if !strings.Contains(r.body, `"is_organization":true`) {
 		t.Errorf("GET anchor: %s", r.body)
 	}
+	// an anchor is never invoiced: no plan through the API, no plan form on its page
+	retail := planID(t, f, "acme.localhost", "admin@acme.example", "Acme Hosting", "Acme Retail")
+	if r := b.api(http.MethodPut, "/api/v1/accounts/"+anchor.ID+"/plan", tok, map[string]string{"plan_id": retail}); r.Code != http.StatusUnprocessableEntity {
+		t.Errorf("a plan for the anchor = %d %s, want 422", r.Code, r.body)
+	}
+	b.login("admin@acme.example")
+	page := b.get("/reseller/accounts/" + anchor.ID).body
+	if _, ok := byTestID(page, "plan-anchor-note"); !ok {
+		t.Error("the anchor's page does not say it takes no plan")
+	}
+	if _, ok := byTestID(page, "plan-assign-submit"); ok {
+		t.Error("the anchor's page offers a plan")
+	}
 
 	// a foreign or missing anchor: the same 422 on organization_id
 	orbit := f.browser("orbit.localhost")

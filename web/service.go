@@ -32,7 +32,7 @@ func (h vendorPages) planSection(c echo.Context, a *tenantry.Account, planID, fr
 		return nil, err
 	}
 	vm.Current = tenantry.InEffect(vm.History, h.s.db.Now())
-	if tenantry.Authorize(sc.Actor(), tenantry.PermissionForKind(a.Kind), a) != nil {
+	if vm.Anchor = a.IsOrganization; vm.Anchor || tenantry.Authorize(sc.Actor(), tenantry.PermissionForKind(a.Kind), a) != nil {
 		return vm, nil
 	}
 	plans, err := sc.Plans(ctx, a.ParentID, store.PlanFilter{Audience: tenantry.AudienceFor(a.Kind), Status: tenantry.PlanActive})
