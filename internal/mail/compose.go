@@ -120,10 +120,17 @@ func hello(name string) string {
 }
 
 // hours says a duration in whole hours, for link lifetimes.
+// hours says how long a link lasts: in days when it is whole days ("7
+// days", not "168 hours"), in hours otherwise.
 func hours(d time.Duration) string {
 	h := int(d.Round(time.Hour) / time.Hour)
-	if h == 1 {
+	switch {
+	case h == 1:
 		return "1 hour"
+	case h == 24:
+		return "1 day"
+	case h > 24 && h%24 == 0:
+		return fmt.Sprintf("%d days", h/24)
 	}
 	return fmt.Sprintf("%d hours", h)
 }

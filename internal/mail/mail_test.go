@@ -81,7 +81,7 @@ func TestCompose(t *testing.T) {
 				t.Error("HTML part does not escape what users typed")
 			}
 			if kind == KindVerifyEmail {
-				if !strings.Contains(m.Text, "http://acme.localhost:8080/verify/tok123") || !strings.Contains(m.Text, "48 hours") ||
+				if !strings.Contains(m.Text, "http://acme.localhost:8080/verify/tok123") || !strings.Contains(m.Text, "2 days") ||
 					!strings.Contains(m.Text, "reviews new accounts") {
 					t.Errorf("verification text:\n%s", m.Text)
 				}
@@ -258,5 +258,24 @@ func TestSMTPSend(t *testing.T) {
 	m.To = "ann@example.test"
 	if err := tr.Send(ctx, m); err == nil || IsPermanent(err) {
 		t.Errorf("Send with the server down = %v, want a temporary error", err)
+	}
+}
+
+// An invitation to the tenant's own account does not name it twice, and
+// a week reads as 7 days.
+func TestInvitationWording(t *testing.T) {
+	m, err := Invitation(acme, "new@example.test", "Ann Admin", "Acme Hosting", "Ops", "tok123", 7*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "Ann Admin invites you to Acme Hosting" || !strings.Contains(m.Text, "expires in 7 days") {
+		t.Errorf("subject %q, text:\n%s", m.Subject, m.Text)
+	}
+	m, err = Invitation(acme, "new@example.test", "Ann Admin", "Blue Bakery", "Ops", "tok123", 7*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "Ann Admin invites you to Blue Bakery at Acme Hosting" {
+		t.Errorf("subject %q", m.Subject)
 	}
 }
