@@ -149,3 +149,28 @@ func TestOrgCustomerSwitch(t *testing.T) {
 		t.Errorf("a customer switching to a sibling = %d, want 404", r.Code)
 	}
 }
+
+// The switch's search finds a customer in one step when the name is
+// unique, and its links keep that customer across Users, Roles and Cost
+// centers; a search that matches several customers, or another vendor's,
+// stays on the vendor's own organization.
+func TestSwitchSearchAndPages(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	bakery := f.accountID("Blue Bakery")
+	r := b.get("/reseller/users?q=bakery&account=")
+	if !strings.Contains(r.body, "Users of Blue Bakery") {
+		t.Fatalf("a unique match is not managed at once: %s", excerpt(r.body))
+	}
+	for _, page := range []string{"users", "roles", "cost-centers"} {
+		if !strings.Contains(r.body, `href="/reseller/`+page+`?account=`+bakery+`"`) {
+			t.Errorf("no link to Blue Bakery's %s", page)
+		}
+	}
+	for _, q := range []string{"o", "delta"} { // several customers; Orbit's customer
+		if r := b.get("/reseller/users?q=" + q + "&account="); !strings.Contains(r.body, "Users of Acme Hosting") {
+			t.Errorf("q=%s: not on Acme's own organization", q)
+		}
+	}
+}

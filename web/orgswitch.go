@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,12 +23,24 @@ type orgSwitch struct {
 
 // target is the account the page manages: the panel's own, or, through the
 // My Org / Customer switch (?account=), one customer below a vendor panel's
-// account. Anything else is not found.
+// account. Anything else is not found. A search (?q=) that finds exactly
+// one customer, with no account picked, manages that one: typing a name
+// and pressing Manage is enough.
 func (h orgSwitch) target(c echo.Context) (*tenantry.Account, error) {
 	root := panelAccount(c)
 	id := c.QueryParam("account")
 	if id == "" {
 		id = c.FormValue("account")
+	}
+	if q := strings.TrimSpace(c.QueryParam("q")); id == "" && q != "" && c.Request().Method == http.MethodGet && root.Kind.IsVendor() {
+		found, err := h.s.scope(c).Accounts(c.Request().Context(), store.AccountFilter{Under: root.ID,
+			Kind: tenantry.KindCustomer, Q: q, Limit: 2})
+		if err != nil {
+			return nil, err
+		}
+		if len(found.Items) == 1 {
+			id = found.Items[0].ID
+		}
 	}
 	if id == "" || id == root.ID {
 		return root, nil
@@ -69,9 +82,9 @@ func (h orgSwitch) switchVM(c echo.Context, page string, a *tenantry.Account) (*
 	if !root.Kind.IsVendor() {
 		return nil, nil // a customer's staff manage only their own
 	}
-	sw := &accounts.SwitchVM{Path: h.base + page, Q: c.QueryParam("q"), OwnName: root.Name}
+	sw := &accounts.SwitchVM{Base: h.base, Path: h.base + page, Q: c.QueryParam("q"), OwnName: root.Name}
 	if a.ID != root.ID {
-		sw.Current = a.ID
+		sw.Current, sw.CurrentName = a.ID, a.Name
 	}
 	list, err := h.s.scope(c).Accounts(c.Request().Context(), store.AccountFilter{Under: root.ID,
 		Kind: tenantry.KindCustomer, Q: sw.Q, Limit: 100})
