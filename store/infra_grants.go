@@ -200,14 +200,12 @@ func insertInfraGrant(ctx context.Context, tx *tx, infraID, userID, grantedBy st
 // EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT (already a delegate, or
 // reaches it by role).
 func (s *Scope) AddInfraDelegate(ctx context.Context, infraID, email string, links mail.Links) (*InviteResult, error) {
-	email = tenantry.NormalizeEmail(email)
-	if tenantry.FieldErrors(struct {
-		Email string `json:"email" validate:"required,email,max=254"`
-	}{email})["email"] != "" {
-		return nil, tenantry.Invalid(map[string]string{"email": "Enter a valid email address."})
+	email, err := invitedEmail(email)
+	if err != nil {
+		return nil, err
 	}
 	out := &InviteResult{}
-	err := s.db.inTx(ctx, func(tx *tx) error {
+	err = s.db.inTx(ctx, func(tx *tx) error {
 		in, a, err := s.ownedInfra(ctx, tx, infraID, tenantry.PermInfraManage)
 		if err != nil {
 			return err

@@ -57,6 +57,21 @@ func (s *Scope) signsInWhereServed(ctx context.Context, q querier, a *tenantry.A
 	return actor, nil
 }
 
+// invitedEmail normalises an address typed to invite someone, or says
+// why it is none (EINVALID on email).
+func invitedEmail(email string) (string, error) {
+	email = tenantry.NormalizeEmail(email)
+	if email == "" {
+		return "", tenantry.Invalid(map[string]string{"email": "Enter an email address."})
+	}
+	if tenantry.FieldErrors(struct {
+		Email string `json:"email" validate:"required,email,max=254"`
+	}{email})["email"] != "" {
+		return "", tenantry.Invalid(map[string]string{"email": "Enter a valid email address."})
+	}
+	return email, nil
+}
+
 // InviteResult says what Invite did: granted an existing user at once, or
 // mailed an invitation.
 type InviteResult struct {
@@ -84,14 +99,12 @@ func (s *Scope) Delegate(ctx context.Context, accountID, email string, role tena
 }
 
 func (s *Scope) invite(ctx context.Context, accountID, email string, role tenantry.Role, delegate bool, links mail.Links) (*InviteResult, error) {
-	email = tenantry.NormalizeEmail(email)
-	if tenantry.FieldErrors(struct {
-		Email string `json:"email" validate:"required,email,max=254"`
-	}{email})["email"] != "" {
-		return nil, tenantry.Invalid(map[string]string{"email": "Enter a valid email address."})
+	email, err := invitedEmail(email)
+	if err != nil {
+		return nil, err
 	}
 	out := &InviteResult{}
-	err := s.db.inTx(ctx, func(tx *tx) error {
+	err = s.db.inTx(ctx, func(tx *tx) error {
 		a, err := s.managedAccount(ctx, tx, accountID, tenantry.PermUsersManage)
 		if err != nil {
 			return err

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -27,48 +25,19 @@ const delegPW = "Quartz-Lantern-Fjord-42"
 // the answer into out (when not nil); it returns the status.
 func delegAPI(t *testing.T, port, method, path, token string, body, out any) int {
 	t.Helper()
-	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, "http://127.0.0.1:"+port+"/api/v1"+path, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Host = "portal.localhost:" + port
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := noRedirects.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: reading the body: %v", method, path, err)
-	}
+	code, b := apiCall(t, port, "portal.localhost", method, "/api/v1"+path, token, body)
 	if out != nil && len(b) > 0 {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s = %d: decoding %q: %v", method, path, resp.StatusCode, b, err)
+		if err := json.Unmarshal([]byte(b), out); err != nil {
+			t.Fatalf("%s %s = %d: decoding %q: %v", method, path, code, b, err)
 		}
 	}
-	return resp.StatusCode
+	return code
 }
 
 // delegToken signs in through the API on portal.localhost.
 func delegToken(t *testing.T, port, email, pw string) string {
 	t.Helper()
-	var out struct{ Token string }
-	if code := delegAPI(t, port, http.MethodPost, "/auth/token", "", map[string]string{"email": email, "password": pw}, &out); code != http.StatusCreated {
-		t.Fatalf("token for %s = %d, want 201", email, code)
-	}
-	return out.Token
+	return apiToken(t, port, "portal.localhost", email, pw)
 }
 
 // delegMe returns the user id and the tenant account id of a token's user.
@@ -106,12 +75,6 @@ func delegCustomer(t *testing.T, port, token, providerID, name, owner string) st
 func delegText(t *testing.T, tab context.Context, sel string) string {
 	t.Helper()
 	return strings.TrimSpace(read(t, tab, "reading "+sel, chromedp.Text(chromedp.CSS(sel))))
-}
-
-// delegAt is the tab's URL.
-func delegAt(t *testing.T, tab context.Context) string {
-	t.Helper()
-	return read(t, tab, "reading the location", chromedp.Location())
 }
 
 // delegStatus opens url as a person typing it would and returns the
@@ -259,12 +222,12 @@ func delegResellerOps(t *testing.T, port, portal string, browser, provider conte
 	}
 	tab := newIncognito(t, browser)
 	delegAcceptNew(t, tab, links[0], "Olga Ops")
-	if got := delegAt(t, tab); got != acme+"/reseller" {
+	if got := scenarioAt(t, tab); got != acme+"/reseller" {
 		t.Fatalf("Acme's new Ops member landed at %s, want %s/reseller", got, acme)
 	}
 	do(t, tab, "signing in as Acme's ops on the platform domain",
 		chromedp.Navigate(portal+"/login"), login("ops@acme.example", delegPW), chromedp.WaitVisible(testid("nav")))
-	if got := delegAt(t, tab); got != portal+"/reseller" {
+	if got := scenarioAt(t, tab); got != portal+"/reseller" {
 		t.Fatalf("Acme's ops signed in on the platform domain lands at %s, want %s/reseller", got, portal)
 	}
 	id, _ := delegMe(t, port, delegToken(t, port, "ops@acme.example", delegPW))
@@ -279,9 +242,9 @@ func delegCreate(t *testing.T, tab context.Context, portal, name string) string 
 		chromedp.Click(testid("nav-infrastructures")), chromedp.WaitVisible(testid("infra-form")),
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="infra-form"] [data-testid="input-name"]`), name),
 		chromedp.Click(testid("infra-submit")), chromedp.WaitVisible(testid("infra-title")))
-	id, ok := strings.CutPrefix(delegAt(t, tab), portal+"/app/infrastructures/")
+	id, ok := strings.CutPrefix(scenarioAt(t, tab), portal+"/app/infrastructures/")
 	if !ok || id == "" {
-		t.Fatalf("after creating %s: at %s, want its page under /app/infrastructures", name, delegAt(t, tab))
+		t.Fatalf("after creating %s: at %s, want its page under /app/infrastructures", name, scenarioAt(t, tab))
 	}
 	if got := delegText(t, tab, `[data-testid="infra-title"]`); got != name {
 		t.Errorf("the new infrastructure's page is titled %q, want %q", got, name)
@@ -371,7 +334,7 @@ func TestBrowserMetalCloudReferral(t *testing.T) {
 		do(t, ops, "opening Infrastructures from the reseller panel",
 			chromedp.Navigate(portal+"/reseller"), chromedp.WaitVisible(testid("nav")),
 			chromedp.Click(testid("nav-infrastructures")), chromedp.WaitVisible(testid("reached-table")))
-		if got := delegAt(t, ops); got != portal+"/infrastructures" {
+		if got := scenarioAt(t, ops); got != portal+"/infrastructures" {
 			t.Errorf("the navigation led to %s, want %s/infrastructures", got, portal)
 		}
 		rows := delegReached(t, ops)
@@ -607,9 +570,9 @@ func TestBrowserMetalCloudManagedWithAccess(t *testing.T) {
 				chromedp.SetValue(chromedp.CSS(`[data-testid="infra-form"] [data-testid="input-account_id"]`), billingID),
 				chromedp.SendKeys(chromedp.CSS(`[data-testid="infra-form"] [data-testid="input-name"]`), name),
 				chromedp.Click(testid("infra-submit")), chromedp.WaitVisible(testid("infra-title")))
-			id, found := strings.CutPrefix(delegAt(t, ops), portal+"/infrastructures/")
+			id, found := strings.CutPrefix(scenarioAt(t, ops), portal+"/infrastructures/")
 			if !found || id == "" {
-				t.Fatalf("after creating %s: at %s", name, delegAt(t, ops))
+				t.Fatalf("after creating %s: at %s", name, scenarioAt(t, ops))
 			}
 			infras[name] = id
 			if got := delegText(t, ops, `[data-testid="infra-account"]`); got != billing {
@@ -663,7 +626,7 @@ func TestBrowserMetalCloudManagedWithAccess(t *testing.T) {
 						chromedp.Navigate(link), chromedp.WaitVisible(testid("invitation-accept")),
 						delegStale(), chromedp.Click(testid("invitation-accept")), chromedp.WaitVisible(delegFresh("nav")))
 				}
-				if got := delegAt(t, tab); got != portal+"/infrastructures" {
+				if got := scenarioAt(t, tab); got != portal+"/infrastructures" {
 					t.Errorf("after accepting: at %s, want %s/infrastructures", got, portal)
 				}
 				rows := delegReached(t, tab)
@@ -701,7 +664,7 @@ func TestBrowserMetalCloudManagedWithAccess(t *testing.T) {
 				chromedp.Navigate(portal+"/infrastructures"), chromedp.WaitVisible(testid("logout")),
 				chromedp.Click(testid("logout")), chromedp.WaitVisible(testid("login-form")),
 				login(c.email, delegPW), chromedp.WaitVisible(testid("nav")))
-			if got := delegAt(t, tab); got != portal+"/infrastructures" {
+			if got := scenarioAt(t, tab); got != portal+"/infrastructures" {
 				t.Errorf("%s, with delegations only, lands at %s after signing in, want %s/infrastructures", c.email, got, portal)
 			}
 		})
