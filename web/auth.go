@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -243,7 +244,14 @@ func (s *Server) choosePage(c echo.Context) error {
 		choices = append(choices, auth.ChoiceVM{ID: g.Account.ID, Name: g.Account.Name,
 			Kind: string(g.Account.Kind), Role: string(g.Role), Panel: panelPath(g.Account.Kind)})
 	}
-	return render(c, http.StatusOK, auth.Chooser(choices))
+	// delegations, not what is assigned to a service user of an account above
+	delegated := 0
+	for _, g := range actor.Infras {
+		if !slices.ContainsFunc(actor.Grants, func(m tenantry.Grant) bool { return m.Account.ID == g.Account.ID }) {
+			delegated++
+		}
+	}
+	return render(c, http.StatusOK, auth.Chooser(choices, delegated))
 }
 
 func (s *Server) choose(c echo.Context) error {

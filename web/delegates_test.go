@@ -152,6 +152,19 @@ func TestInfraDelegatePages(t *testing.T) {
 		}
 	})
 
+	t.Run("ChooserLeadsToDelegations", func(t *testing.T) {
+		// Cobalt Law's owner: its own customer panel, and now web-prod too
+		r := owner.submit(page, "/infrastructures/"+webProd+"/delegates", url.Values{"email": {"owner@cobaltlaw.example"}, "return": {page}})
+		if r.Code != http.StatusSeeOther {
+			t.Fatalf("add Cobalt's owner = %d", r.Code)
+		}
+		cobalt := f.browser(acmeHost)
+		cobalt.login("owner@cobaltlaw.example")
+		if _, ok := byTestID(cobalt.get("/choose").body, "choose-delegated"); !ok {
+			t.Error("the chooser does not lead to the delegated infrastructure")
+		}
+	})
+
 	t.Run("ForeignDomain", func(t *testing.T) {
 		home := f.browser("orbit.localhost")
 		home.login("admin@orbit.example")
