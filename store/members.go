@@ -280,10 +280,22 @@ func (s *Scope) RemoveMember(ctx context.Context, accountID, userID string) erro
 		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE account_id = ? AND user_id = ?`, a.ID, userID); err != nil {
 			return err
 		}
+		// what was assigned to them as one of the account's people (a
+		// service user's infrastructures) leaves with them: they must not
+		// stay on as an outside delegate nobody chose
+		res, err := tx.ExecContext(ctx, `DELETE FROM infrastructure_grants WHERE user_id = ?
+			AND infrastructure_id IN (SELECT id FROM infrastructures WHERE account_id = ?)`, userID, a.ID)
+		if err != nil {
+			return err
+		}
 		var email string
 		if err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&email); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "membership.delete", "user", userID, fmt.Sprintf("removed %s (%s)", email, old))
+		summary := fmt.Sprintf("removed %s (%s)", email, old)
+		if n, _ := res.RowsAffected(); n > 0 {
+			summary += fmt.Sprintf(", with the %d infrastructures assigned to them", n)
+		}
+		return s.audit(ctx, tx, a, "membership.delete", "user", userID, summary)
 	})
 }

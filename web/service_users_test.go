@@ -101,6 +101,25 @@ func TestServiceUsers(t *testing.T) {
 		t.Errorf("the roles API of a customer lacks Service user: %s", excerpt(r.body))
 	}
 
+	t.Run("RemovedWithTheirAssignments", func(t *testing.T) {
+		body := owner.get("/app/users").body
+		i := strings.Index(body, "cashier@bluebakery.example")
+		j := strings.LastIndex(body[:i], `data-testid="user-`)
+		if i < 0 || j < 0 {
+			t.Fatal("the service user is not on the Users page")
+		}
+		userID := strings.SplitN(body[j+len(`data-testid="user-`):], `"`, 2)[0]
+		if r := owner.submit("/app/users", "/app/users/"+userID+"/remove", url.Values{}); r.Code != http.StatusSeeOther {
+			t.Fatalf("remove = %d", r.Code)
+		}
+		if _, ok := byTestID(owner.get(page).body, "delegate-email"); ok {
+			t.Error("the removed service user stays on web-prod as a delegate")
+		}
+		if r := cashier.get("/infrastructures/" + webProd); r.Code == http.StatusOK {
+			t.Error("the removed service user still opens web-prod")
+		}
+	})
+
 	t.Run("OnlyCustomersHaveServiceUsers", func(t *testing.T) {
 		acme := f.browser(acmeHost)
 		tok := acme.token("admin@acme.example")
