@@ -53,6 +53,7 @@ func (s *Server) resumeActing(c echo.Context, sess *sessions.Session) error {
 	}
 	chrome := components.ChromeFromContext(ctx)
 	chrome.ActingAs, chrome.Until = a.Name, time.Unix(until, 0).UTC().Format("15:04")
+	chrome.ActingID, chrome.ActingPanel = a.ID, panelPath(a.Kind)
 	c.SetRequest(c.Request().WithContext(context.WithValue(ctx, actingKey, a)))
 	return nil
 }

@@ -45,6 +45,13 @@ func TestActOnBehalf(t *testing.T) {
 	if err != nil || len(events.Items) != 1 || events.Items[0].ActingAsID != bakery || events.Items[0].ActorEmail != "admin@acme.example" {
 		t.Errorf("the customer's log = %+v, %v; want the invitation by Acme's admin acting for it", events, err)
 	}
+	if _, ok := byTestID(app.body, "acting-back"); ok {
+		t.Error("the acted-for panel offers to go back to itself")
+	}
+	// the reseller's own pages keep the banner, and lead back
+	if back, ok := byTestID(b.get("/reseller").body, "acting-back"); !ok || back != "back to Blue Bakery's panel" {
+		t.Errorf("the reseller's own panel while acting: back link %q", back)
+	}
 	// exit returns to the reseller's own panel
 	r = b.submit("/app", "/act-as/exit", url.Values{})
 	if r.Code != http.StatusSeeOther || r.location() != "/reseller" {

@@ -27,9 +27,18 @@ type Chrome struct {
 	// Flash is a one-time message shown at the top of the next page.
 	Flash string
 	// ActingAs names the account the user acts on behalf of, and Until
-	// when that ends by itself; "" when not acting.
-	ActingAs string
-	Until    string
+	// when that ends by itself; "" when not acting. ActingID and
+	// ActingPanel are that account's id and its panel's path.
+	ActingAs    string
+	Until       string
+	ActingID    string
+	ActingPanel string
+}
+
+// ActingElsewhere reports whether the user acts on behalf of an account
+// whose panel is not the one open: the banner then leads back to it.
+func (c *Chrome) ActingElsewhere() bool {
+	return c.ActingAs != "" && (c.Account == nil || c.Account.ID != c.ActingID)
 }
 
 // NewChromeContext returns ctx carrying c.
