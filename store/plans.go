@@ -211,7 +211,7 @@ func (s *Scope) Plan(ctx context.Context, id string) (*tenantry.Plan, error) {
 		return nil, err
 	}
 	if ok || tenantry.ErrorKind(ownerErr) == tenantry.EFORBIDDEN {
-		return nil, &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: tenantry.EFORBIDDEN, Message: "Your role does not allow this."}
+		return nil, tenantry.RoleForbids()
 	}
 	return nil, tenantry.ErrNotFound
 }

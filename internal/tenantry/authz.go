@@ -195,10 +195,12 @@ func Authorize(a *Actor, p Permission, target *Account) error {
 			return nil
 		}
 	}
-	return roleForbids()
+	return RoleForbids()
 }
 
-func roleForbids() error {
+// RoleForbids is the error for an actor who sees the object but whose
+// role does not allow the action: one wording wherever it is decided.
+func RoleForbids() error {
 	return &Error{Kind: EFORBIDDEN, Code: EFORBIDDEN, Message: "Your role does not allow this."}
 }
 
@@ -220,7 +222,7 @@ func AuthorizeInfra(a *Actor, p Permission, owner *Account, infraID string) erro
 	if slices.Contains(infraGrantPermissions, p) {
 		return nil
 	}
-	return roleForbids()
+	return RoleForbids()
 }
 
 // AuthorizeInfraOwner decides p on an infrastructure by the account
