@@ -29,9 +29,10 @@ test: browser-deps ## run every test, browser tests in headless Chromium include
 test-short: ## run the tests without the browser tests
 	$(GO) test -count=1 -short ./...
 
-lint: ## gofmt, go vet, and generated code up to date
+lint: ## gofmt, go vet, staticcheck, and generated code up to date
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) tool templ generate >/dev/null
 	@git diff --exit-code --stat -- '*_templ.go' || { echo "generated templ files were stale: commit them"; exit 1; }
 

@@ -230,7 +230,6 @@ func asProvider(s st, provider int) st {
 // call is one request a row makes; fill replaces {name} in path and form.
 type call struct {
 	method, path string
-	page         string     // page whose CSRF token a form post carries ("" for the API)
 	form         url.Values // page forms
 	json         any        // API bodies
 	body         string     // raw body (the logo)
