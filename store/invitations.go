@@ -416,16 +416,23 @@ func (db *DB) AcceptInvitation(ctx context.Context, t *tenantry.Tenant, token, u
 	return user, err
 }
 
-// LeaveDelegation ends the user's own delegation to an account, from the
-// delegate's side. Errors: ENOTFOUND (no such delegation of theirs).
+// LeaveDelegation ends the user's own delegation to an account in the
+// tenant's subtree, from the delegate's side. Errors: ENOTFOUND (no such
+// delegation of theirs on this tenant; a delegation under another tenant
+// is left as it is).
 func (db *DB) LeaveDelegation(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, accountID, ip string) error {
 	return db.inTx(ctx, func(tx *tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE account_id = ? AND user_id = ? AND delegate = 1`, accountID, u.ID)
+		where, args := subtree("a.path", t.Account.Path)
+		var found string
+		err := tx.QueryRowContext(ctx, `SELECT a.id FROM memberships m JOIN accounts a ON a.id = m.account_id
+			WHERE m.account_id = ? AND m.user_id = ? AND m.delegate = 1 AND `+where,
+			append([]any{accountID, u.ID}, args...)...).Scan(&found)
 		if err != nil {
-			return err
+			return notFound(err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return tenantry.ErrNotFound
+		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE account_id = ? AND user_id = ? AND delegate = 1`,
+			accountID, u.ID); err != nil {
+			return err
 		}
 		a, err := accountByID(ctx, tx, accountID)
 		if err != nil {
