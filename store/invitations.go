@@ -337,14 +337,14 @@ func (s *Scope) ResendInvitation(ctx context.Context, id string, links mail.Link
 // InvitationByToken returns the live invitation a link on this tenant
 // carries, with the name of the account it invites to. ENOTFOUND when the
 // link is unknown, used, revoked, expired or from another tenant.
-func (db *DB) InvitationByToken(ctx context.Context, tenantID, token string) (*tenantry.Invitation, string, error) {
+func (db *DB) InvitationByToken(ctx context.Context, t *tenantry.Tenant, token string) (*tenantry.Invitation, string, error) {
 	var accountName string
 	// an invitation to an infrastructure deleted since is no invitation
 	// any more: its row is kept, its target is gone
 	inv, err := scanInvitation(db.read.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
 		WHERE i.token_hash = ? AND i.tenant_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?
 			AND (i.infrastructure_id IS NULL OR inf.status = 'active')`,
-		hashToken(token), tenantID, ms(db.Now())))
+		hashToken(token), t.Account.ID, ms(db.Now())))
 	if err != nil {
 		return nil, "", notFound(err)
 	}

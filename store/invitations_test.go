@@ -33,7 +33,7 @@ func TestInvitations(t *testing.T) {
 	}
 
 	t.Run("OtherTenantsLinkIsNothing", func(t *testing.T) {
-		if _, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "orbit.localhost").Account.ID, token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		if _, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "orbit.localhost"), token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("on orbit: %v, want ENOTFOUND", err)
 		}
 	})
@@ -49,7 +49,7 @@ func TestInvitations(t *testing.T) {
 		if _, err := acme.ResendInvitation(ctx, res.Invitation.ID, testLinks); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "acme.localhost").Account.ID, token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		if _, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "acme.localhost"), token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("the old link still works: %v", err)
 		}
 		_, token = invitationLink(t, f.lastMail(t, "new.hire@example.test"))
