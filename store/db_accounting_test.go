@@ -21,12 +21,8 @@ const profileMoves = "profile: moves to the tenant+user bound value"
 // method fails TestDBMethodsAccounted until it gets a decision.
 var dbMethods = map[string]string{
 	// the doors themselves
-	"Scope":       "the scoped door: binds tenant and actor to every method (TestScopeForeignTenant)",
-	"ClaimMail":   "mail sender: the outbox belongs to the platform (TODO: behind a system scope)",
-	"MailSent":    "mail sender: the outbox belongs to the platform (TODO: behind a system scope)",
-	"MailFailed":  "mail sender: the outbox belongs to the platform (TODO: behind a system scope)",
-	"KeepDueMail": "mail sender: the outbox belongs to the platform (TODO: behind a system scope)",
-	"LoadDemo":    "demo data for an empty database (TODO: behind a system scope)",
+	"Scope":  "the scoped door: binds tenant and actor to every method (TestScopeForeignTenant)",
+	"System": "the door for work no person starts: a named reason its audit events carry (TestSystemScope)",
 
 	// the database itself
 	"Migrate": "schema: applies the embedded migrations at start",

@@ -45,7 +45,7 @@ func buildDemo(dir string) (string, error) {
 		return "", err
 	}
 	defer db.Close()
-	if _, err := db.LoadDemo(ctx); err != nil {
+	if _, err := db.System("demo").LoadDemo(ctx); err != nil {
 		return "", err
 	}
 	path := filepath.Join(dir, "demo.db")
@@ -902,7 +902,7 @@ func TestInitPlatform(t *testing.T) {
 		_, err := f.db.InitPlatform(ctx, good)
 		wantKind(t, err, tenantry.EINVALID)
 		f.assertUnchanged(t, before)
-		if _, err := f.db.LoadDemo(ctx); err == nil {
+		if _, err := f.db.System("demo").LoadDemo(ctx); err == nil {
 			t.Error("LoadDemo on a loaded database succeeded, want an error")
 		}
 	})
