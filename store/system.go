@@ -46,7 +46,8 @@ func systemActor(reason string) string { return "system:" + reason }
 var _ jobs.Queue = (*SystemScope)(nil)
 
 // Enqueue adds a job of kind, due at runAfter (now when zero), recording
-// the scope's reason on it. It returns the job's id.
+// the scope's reason on it. It returns the job's id. Errors: EINVALID
+// (no kind).
 func (s *SystemScope) Enqueue(ctx context.Context, kind string, payload []byte, runAfter time.Time) (string, error) {
 	if strings.TrimSpace(kind) == "" {
 		return "", tenantry.Invalid(map[string]string{"kind": "Name the kind of job."})
@@ -121,13 +122,15 @@ func (s *SystemScope) settleJob(ctx context.Context, id, claim, set string, args
 	})
 }
 
-// CompleteJob records that a claimed job is done.
+// CompleteJob records that a claimed job is done. It fails (not a
+// domain error) when the claim is no longer live.
 func (s *SystemScope) CompleteJob(ctx context.Context, id, claim string) error {
 	return s.settleJob(ctx, id, claim, `status = 'done', done_at = ?, last_error = ''`, ms(s.db.Now()))
 }
 
 // FailJob records a failed attempt: due again after retryAfter, or failed
-// for good when retryAfter is zero.
+// for good when retryAfter is zero. It fails, like CompleteJob, when the
+// claim is no longer live.
 func (s *SystemScope) FailJob(ctx context.Context, id, claim, reason string, retryAfter time.Duration) error {
 	if retryAfter <= 0 {
 		return s.settleJob(ctx, id, claim, `status = 'failed', done_at = ?, last_error = ?`, ms(s.db.Now()), reason)
