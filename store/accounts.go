@@ -101,15 +101,6 @@ func servingAccount(ctx context.Context, q querier, a *tenantry.Account) (string
 	return "", nil
 }
 
-// ServingDomain returns the domain on which a's users log in.
-func (db *DB) ServingDomain(ctx context.Context, a *tenantry.Account) (string, error) {
-	id, err := servingAccount(ctx, db.read, a)
-	if err != nil || id == "" {
-		return "", err
-	}
-	return primaryDomain(ctx, db.read, id)
-}
-
 // usableOn reports whether a membership on account a may be used on the
 // tenant's domain: on a's own domain, on the domain that serves a (its
 // nearest vendor with a domain), and, for reseller staff, on the platform

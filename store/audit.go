@@ -135,9 +135,11 @@ func (s *Scope) AuditEvents(ctx context.Context, accountID string, f AuditFilter
 	// An event made by someone from above the tenant (its vendor chain:
 	// no membership inside the tenant's subtree) is shown without their
 	// identity on a reseller's domain: the provider behind the brand is
-	// never named there, not even by what a filter on it matches.
+	// never named there, not even by what a filter on it matches. Work of
+	// a system scope ("system:<reason>") counts as from above: the platform
+	// runs it.
 	inside, insideArgs := subtree("ma.path", s.tenant.Account.Path)
-	fromInside := `(e.actor_user_id IS NULL OR EXISTS (SELECT 1 FROM memberships m JOIN accounts ma ON ma.id = m.account_id
+	fromInside := `((e.actor_user_id IS NULL AND substr(e.actor_email, 1, 7) <> 'system:') OR EXISTS (SELECT 1 FROM memberships m JOIN accounts ma ON ma.id = m.account_id
 		WHERE m.user_id = e.actor_user_id AND ` + inside + `))`
 	if v := strings.TrimSpace(f.Actor); v != "" {
 		if s.tenant.IsPlatform() {

@@ -402,6 +402,12 @@ func TestAuditEventsRoles(t *testing.T) {
 func TestAuditHidesTheVendorChain(t *testing.T) {
 	f := newDemo(t)
 	ctx := context.Background()
+	// the demo's own events are the system scope's (system:demo): a change
+	// by the provider's staff is made here, to be hidden and named
+	if _, err := f.provider(t).UpdateAccount(ctx, f.id(t, "Acme Hosting"),
+		tenantry.AccountUpdate{ContactEmail: ptr("billing@acme.example")}); err != nil {
+		t.Fatal(err)
+	}
 	for _, v := range []struct{ host, email, account string }{
 		{"acme.localhost", "admin@acme.example", "Acme Hosting"},
 		{"acme.localhost", "owner@bluebakery.example", "Blue Bakery"},

@@ -64,7 +64,7 @@ func TestAudit(t *testing.T) {
 		}, "settings.update", "admin@nimbus.example", "Nimbus Cloud", "resellers_enabled = false",
 			func(t *testing.T) string { return f.id(t, "Nimbus Cloud") }, testIP},
 		{"SetPasswordWithToken", func(t *testing.T) error {
-			_, err := f.db.SetPasswordWithToken(ctx, f.id(t, "Acme Hosting"), created.SetPasswordToken,
+			_, err := f.db.SetPasswordWithToken(ctx, f.tenantOf(t, "Acme Hosting"), created.SetPasswordToken,
 				password.Hash("kappa-kilns-2026"), "198.51.100.7")
 			return err
 		}, "user.password_set", "kim@kappa.example", "Acme Hosting", "set a password with a one-time link",

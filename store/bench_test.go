@@ -22,7 +22,7 @@ func bigTree(b *testing.B, resellers, customers int) (*DB, string) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	if _, err := db.LoadDemo(ctx); err != nil {
+	if _, err := db.System("demo").LoadDemo(ctx); err != nil {
 		b.Fatal(err)
 	}
 	provider, err := db.TenantByHost(ctx, "portal.localhost")

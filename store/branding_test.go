@@ -77,7 +77,7 @@ func TestBranding(t *testing.T) {
 		if *read != want {
 			t.Errorf("Branding afterwards = %+v, want %+v", *read, want)
 		}
-		st, err := f.db.Settings(ctx, acme)
+		st, err := f.acme(t).Settings(ctx, acme)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -70,15 +70,17 @@ func TestCreateAccount(t *testing.T) {
 		if err := f.db.read.QueryRow(`SELECT COUNT(*) FROM user_tokens WHERE token_hash = ?`, c.SetPasswordToken).Scan(&n); err != nil || n != 0 {
 			t.Errorf("the token is stored in clear, want only its hash")
 		}
-		acme := f.tenant(t, "acme.localhost").Account.ID
-		portal := f.tenant(t, "portal.localhost").Account.ID
+		acme := f.tenant(t, "acme.localhost")
+		portal := f.tenant(t, "portal.localhost")
 		lookups := []struct {
-			name, tenant, purpose, token string
-			found                        bool
+			name           string
+			tenant         *tenantry.Tenant
+			purpose, token string
+			found          bool
 		}{
 			{"ServingTenant", acme, PurposeSetPassword, c.SetPasswordToken, true},
 			{"PlatformErrNotFound", portal, PurposeSetPassword, c.SetPasswordToken, false},
-			{"OtherResellerErrNotFound", f.id(t, "Orbit IT"), PurposeSetPassword, c.SetPasswordToken, false},
+			{"OtherResellerErrNotFound", f.tenantOf(t, "Orbit IT"), PurposeSetPassword, c.SetPasswordToken, false},
 			{"OtherPurposeErrNotFound", acme, "reset_password", c.SetPasswordToken, false},
 			{"WrongTokenErrNotFound", acme, PurposeSetPassword, c.SetPasswordToken + "x", false},
 		}
@@ -110,7 +112,7 @@ func TestCreateAccount(t *testing.T) {
 				t.Errorf("password not set for the owner")
 			}
 			evs := auditEvents(t, f.db, "user.password_set")
-			if len(evs) != 1 || evs[0].ActorID != u.ID || evs[0].AccountID != acme || evs[0].IP != testIP {
+			if len(evs) != 1 || evs[0].ActorID != u.ID || evs[0].AccountID != acme.Account.ID || evs[0].IP != testIP {
 				t.Errorf("user.password_set events = %+v, want one by the owner on Acme", evs)
 			}
 			before := f.snapshot(t)
@@ -131,7 +133,7 @@ func TestCreateAccount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		acme := f.tenant(t, "acme.localhost").Account.ID
+		acme := f.tenant(t, "acme.localhost")
 		now = now.Add(SetPasswordTTL - time.Millisecond)
 		if _, err := f.db.UserByToken(ctx, acme, PurposeSetPassword, c.SetPasswordToken); err != nil {
 			t.Errorf("UserByToken just before expiry: %v", err)
@@ -168,7 +170,7 @@ func TestCreateAccount(t *testing.T) {
 				if c.SetPasswordHost != tt.wantHost {
 					t.Errorf("SetPasswordHost = %q, want %q", c.SetPasswordHost, tt.wantHost)
 				}
-				host := f.tenant(t, tt.wantHost).Account.ID
+				host := f.tenant(t, tt.wantHost)
 				if _, err := f.db.UserByToken(ctx, host, PurposeSetPassword, c.SetPasswordToken); err != nil {
 					t.Errorf("UserByToken on %s: %v", tt.wantHost, err)
 				}

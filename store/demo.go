@@ -48,8 +48,10 @@ var demoTree = []demoAccount{
 // "Nimbus Cloud" on portal.localhost, resellers Acme Hosting (with
 // sub-reseller Beta Resale) and Orbit IT on their own domains, and a few
 // customers under each and under the provider. It returns one login per
-// panel.
-func (db *DB) LoadDemo(ctx context.Context) ([]DemoLogin, error) {
+// panel. It runs in the system scope: the audit events of the demo data
+// name the scope's reason as their actor, not the provider's admin.
+func (sys *SystemScope) LoadDemo(ctx context.Context) ([]DemoLogin, error) {
+	db := sys.db
 	p, err := db.InitPlatform(ctx, PlatformInit{Domain: "portal.localhost", ProviderName: "Nimbus Cloud",
 		AdminEmail: "admin@nimbus.example", AdminName: "Nora Nimbus", AdminPassword: DemoPassword})
 	if err != nil {
@@ -64,6 +66,7 @@ func (db *DB) LoadDemo(ctx context.Context) ([]DemoLogin, error) {
 		return nil, err
 	}
 	s := db.Scope(tenant, actor, "")
+	s.system = sys.reason
 	if err := s.SetResellersEnabled(ctx, true); err != nil {
 		return nil, err
 	}

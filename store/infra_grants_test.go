@@ -181,7 +181,7 @@ func TestInfraDelegates(t *testing.T) {
 			t.Errorf("the link is on %s, want the platform domain", host)
 		}
 		portal := f.tenant(t, "portal.localhost")
-		inv, account, err := f.db.InvitationByToken(ctx, portal.Account.ID, token)
+		inv, account, err := f.db.InvitationByToken(ctx, portal, token)
 		if err != nil || inv.Target(account) != "Harbor Health's infrastructure client1-infra-3" {
 			t.Errorf("InvitationByToken = %+v %q, %v", inv, account, err)
 		}

@@ -19,26 +19,27 @@ func infrasCall(f func(ctx context.Context, s *Scope, v *tenantry.Account) Infra
 	}
 }
 
-// victimInfraID returns a live infrastructure of the victim, or an id that
-// does not exist when it has none.
+// victimInfraID returns a live infrastructure of the victim (a reseller's:
+// one in its subtree), never one the scope reaches through a membership or
+// an infrastructure grant, or an id that does not exist when there is none.
 func victimInfraID(ctx context.Context, s *Scope, v *tenantry.Account) string {
-	return firstID(ctx, s, `SELECT id FROM infrastructures WHERE account_id = ? AND status = 'active' ORDER BY id LIMIT 1`,
-		v.ID, "inf_doesnotexist234567abcdef")
+	reach, args := s.reach("a.path")
+	return victimObject(ctx, s, v, "infrastructure", "inf_doesnotexist234567abcdef",
+		`SELECT i.id FROM infrastructures i JOIN accounts a ON a.id = i.account_id JOIN accounts v ON v.id = ?
+		WHERE i.status = 'active' AND substr(a.path, 1, length(v.path)) = v.path AND NOT (`+reach+`)
+			AND NOT EXISTS (SELECT 1 FROM infrastructure_grants g WHERE g.infrastructure_id = i.id AND g.user_id = ?)
+		ORDER BY a.id = v.id DESC, i.id LIMIT 1`, append(append([]any{v.ID}, args...), s.actor.User.ID)...)
 }
 
-// victimCostCenterID returns a cost center of the victim, or an id that
-// does not exist when it has none.
+// victimCostCenterID returns a cost center of the victim (a reseller's: one
+// in its subtree) that the viewer does not reach, or an id that does not
+// exist when there is none.
 func victimCostCenterID(ctx context.Context, s *Scope, v *tenantry.Account) string {
-	return firstID(ctx, s, `SELECT id FROM cost_centers WHERE account_id = ? ORDER BY id LIMIT 1`,
-		v.ID, "cc_doesnotexist234567abcdef")
-}
-
-func firstID(ctx context.Context, s *Scope, query, accountID, absent string) string {
-	var id string
-	if err := s.db.read.QueryRowContext(ctx, query, accountID).Scan(&id); err != nil {
-		return absent
-	}
-	return id
+	reach, args := s.reach("a.path")
+	return victimObject(ctx, s, v, "cost center", "cc_doesnotexist234567abcdef",
+		`SELECT c.id FROM cost_centers c JOIN accounts a ON a.id = c.account_id JOIN accounts v ON v.id = ?
+		WHERE substr(a.path, 1, length(v.path)) = v.path AND NOT (`+reach+`)
+		ORDER BY a.id = v.id DESC, c.id LIMIT 1`, append([]any{v.ID}, args...)...)
 }
 
 // withDemoInfra makes sure the fixture holds the demo infrastructures

@@ -337,14 +337,14 @@ func (s *Scope) ResendInvitation(ctx context.Context, id string, links mail.Link
 // InvitationByToken returns the live invitation a link on this tenant
 // carries, with the name of the account it invites to. ENOTFOUND when the
 // link is unknown, used, revoked, expired or from another tenant.
-func (db *DB) InvitationByToken(ctx context.Context, tenantID, token string) (*tenantry.Invitation, string, error) {
+func (db *DB) InvitationByToken(ctx context.Context, t *tenantry.Tenant, token string) (*tenantry.Invitation, string, error) {
 	var accountName string
 	// an invitation to an infrastructure deleted since is no invitation
 	// any more: its row is kept, its target is gone
 	inv, err := scanInvitation(db.read.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+`
 		WHERE i.token_hash = ? AND i.tenant_id = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ?
 			AND (i.infrastructure_id IS NULL OR inf.status = 'active')`,
-		hashToken(token), tenantID, ms(db.Now())))
+		hashToken(token), t.Account.ID, ms(db.Now())))
 	if err != nil {
 		return nil, "", notFound(err)
 	}
@@ -416,16 +416,23 @@ func (db *DB) AcceptInvitation(ctx context.Context, t *tenantry.Tenant, token, u
 	return user, err
 }
 
-// LeaveDelegation ends the user's own delegation to an account, from the
-// delegate's side. Errors: ENOTFOUND (no such delegation of theirs).
+// LeaveDelegation ends the user's own delegation to an account in the
+// tenant's subtree, from the delegate's side. Errors: ENOTFOUND (no such
+// delegation of theirs on this tenant; a delegation under another tenant
+// is left as it is).
 func (db *DB) LeaveDelegation(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, accountID, ip string) error {
 	return db.inTx(ctx, func(tx *tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE account_id = ? AND user_id = ? AND delegate = 1`, accountID, u.ID)
+		where, args := subtree("a.path", t.Account.Path)
+		var found string
+		err := tx.QueryRowContext(ctx, `SELECT a.id FROM memberships m JOIN accounts a ON a.id = m.account_id
+			WHERE m.account_id = ? AND m.user_id = ? AND m.delegate = 1 AND `+where,
+			append([]any{accountID, u.ID}, args...)...).Scan(&found)
 		if err != nil {
-			return err
+			return notFound(err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return tenantry.ErrNotFound
+		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE account_id = ? AND user_id = ? AND delegate = 1`,
+			accountID, u.ID); err != nil {
+			return err
 		}
 		a, err := accountByID(ctx, tx, accountID)
 		if err != nil {

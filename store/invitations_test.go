@@ -33,7 +33,7 @@ func TestInvitations(t *testing.T) {
 	}
 
 	t.Run("OtherTenantsLinkIsNothing", func(t *testing.T) {
-		if _, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "orbit.localhost").Account.ID, token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		if _, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "orbit.localhost"), token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("on orbit: %v, want ENOTFOUND", err)
 		}
 	})
@@ -49,7 +49,7 @@ func TestInvitations(t *testing.T) {
 		if _, err := acme.ResendInvitation(ctx, res.Invitation.ID, testLinks); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "acme.localhost").Account.ID, token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		if _, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "acme.localhost"), token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("the old link still works: %v", err)
 		}
 		_, token = invitationLink(t, f.lastMail(t, "new.hire@example.test"))
@@ -109,3 +109,41 @@ func invitationLink(t *testing.T, m OutboxMessage) (string, string) {
 }
 
 var invitationToken = regexp.MustCompile(`https?://([^/\s]+)/invitations/([a-z0-9]+)`)
+
+// A delegate leaves only delegations the tenant reaches: signed in on
+// orbit.localhost, Orbit's admin cannot end their delegation on Blue
+// Bakery (under Acme); the row stays until they leave on acme.localhost.
+func TestLeaveDelegationBoundToTenant(t *testing.T) {
+	f := newDemo(t)
+	ctx := context.Background()
+	bakery := f.id(t, "Blue Bakery")
+	orbitAdmin := f.user(t, "admin@orbit.example")
+	if err := f.db.inTx(ctx, func(tx *tx) error {
+		return insertGrant(ctx, tx, bakery, orbitAdmin.ID, tenantry.RoleOps, true)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	delegations := func() int {
+		var n int
+		if err := f.db.read.QueryRow(`SELECT COUNT(*) FROM memberships WHERE account_id = ? AND user_id = ? AND delegate = 1`,
+			bakery, orbitAdmin.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, host := range []string{"orbit.localhost", "beta.localhost"} {
+		before := f.snapshot(t)
+		wantKind(t, f.db.LeaveDelegation(ctx, f.tenant(t, host), orbitAdmin, bakery, testIP), tenantry.ENOTFOUND)
+		f.assertUnchanged(t, before)
+	}
+	if delegations() != 1 {
+		t.Fatal("the delegation is gone after a refused leave")
+	}
+	if err := f.db.LeaveDelegation(ctx, f.tenant(t, "acme.localhost"), orbitAdmin, bakery, testIP); err != nil {
+		t.Fatalf("leave on acme.localhost: %v", err)
+	}
+	if delegations() != 0 {
+		t.Error("the delegation is still there after leaving where it is served")
+	}
+	wantKind(t, f.db.LeaveDelegation(ctx, f.tenant(t, "acme.localhost"), orbitAdmin, bakery, testIP), tenantry.ENOTFOUND)
+}

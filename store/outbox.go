@@ -210,15 +210,16 @@ func (s *Scope) OutboxMessage(ctx context.Context, id string) (*OutboxMessage, e
 	return m, nil
 }
 
-// The outbox as mail.Sender's queue.
-var _ mail.Queue = (*DB)(nil)
+// The outbox as mail.Sender's queue, reached through the system scope
+// (db.System("mail")): no person starts the sending.
+var _ mail.Queue = (*SystemScope)(nil)
 
 // ClaimMail claims up to limit due messages for lease, in one UPDATE ...
 // RETURNING: a message is due when it is queued, its retry time has come
 // and no live claim holds it. Each claim counts as an attempt.
-func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]mail.Queued, error) {
+func (s *SystemScope) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]mail.Queued, error) {
 	var out []mail.Queued
-	err := db.inTx(ctx, func(tx *tx) error {
+	err := s.db.inTx(ctx, func(tx *tx) error {
 		claim := tenantry.RandomToken(12)
 		now := ms(tx.now)
 		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET claimed_until = ?, claim_token = ?, attempts = attempts + 1
@@ -267,16 +268,16 @@ func (db *DB) settle(ctx context.Context, id, claim string, set func(now time.Ti
 }
 
 // MailSent records that a claimed message was delivered.
-func (db *DB) MailSent(ctx context.Context, id, claim string) error {
-	return db.settle(ctx, id, claim, func(now time.Time) (string, []any) {
+func (s *SystemScope) MailSent(ctx context.Context, id, claim string) error {
+	return s.db.settle(ctx, id, claim, func(now time.Time) (string, []any) {
 		return `status = 'sent', sent_at = ?, last_error = ''`, []any{ms(now)}
 	})
 }
 
 // MailFailed records a failed delivery: the message is due again after
 // retryAfter, or failed for good when retryAfter is zero.
-func (db *DB) MailFailed(ctx context.Context, id, claim, reason string, retryAfter time.Duration) error {
-	return db.settle(ctx, id, claim, func(now time.Time) (string, []any) {
+func (s *SystemScope) MailFailed(ctx context.Context, id, claim, reason string, retryAfter time.Duration) error {
+	return s.db.settle(ctx, id, claim, func(now time.Time) (string, []any) {
 		if retryAfter <= 0 {
 			return `status = 'failed', last_error = ?`, []any{reason}
 		}
@@ -286,9 +287,9 @@ func (db *DB) MailFailed(ctx context.Context, id, claim, reason string, retryAft
 
 // KeepDueMail marks every due, unclaimed message kept: with no transport
 // configured, mail is listed in the provider panel and never sent.
-func (db *DB) KeepDueMail(ctx context.Context) (int, error) {
+func (s *SystemScope) KeepDueMail(ctx context.Context) (int, error) {
 	var n int64
-	err := db.inTx(ctx, func(tx *tx) error {
+	err := s.db.inTx(ctx, func(tx *tx) error {
 		now := ms(tx.now)
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'kept'
 			WHERE status = 'queued' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)`, now, now)

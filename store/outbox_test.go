@@ -247,7 +247,7 @@ func TestSenderClaimsOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := &mail.Sender{Queue: db, Transport: ft, Log: quiet}
+			s := &mail.Sender{Queue: db.System("mail"), Transport: ft, Log: quiet}
 			var err error
 			handled[i], err = s.Drain(context.Background())
 			if err != nil {
@@ -291,7 +291,7 @@ func TestSenderRetries(t *testing.T) {
 		}
 		return down
 	}}
-	s := &mail.Sender{Queue: f.db, Transport: ft, Log: quiet}
+	s := &mail.Sender{Queue: f.db.System("mail"), Transport: ft, Log: quiet}
 	if n, err := s.Drain(ctx); err != nil || n != 2 {
 		t.Fatalf("Drain = %d, %v; want 2 handled", n, err)
 	}
@@ -323,7 +323,7 @@ func TestSenderRetries(t *testing.T) {
 	t.Run("GivesUp", func(t *testing.T) {
 		f.queueMails(t, 1) // m000 again: the newest mail to it
 		ft.fail = func(mail.Message) error { return down }
-		s := &mail.Sender{Queue: f.db, Transport: ft, MaxAttempts: 3, Log: quiet}
+		s := &mail.Sender{Queue: f.db.System("mail"), Transport: ft, MaxAttempts: 3, Log: quiet}
 		for range 3 {
 			if _, err := s.Drain(ctx); err != nil {
 				t.Fatal(err)
@@ -339,7 +339,7 @@ func TestSenderRetries(t *testing.T) {
 func TestSenderKeepsWithoutTransport(t *testing.T) {
 	f := newDemo(t)
 	f.queueMails(t, 3)
-	s := &mail.Sender{Queue: f.db}
+	s := &mail.Sender{Queue: f.db.System("mail")}
 	if n, err := s.Drain(context.Background()); err != nil || n != 3 {
 		t.Fatalf("Drain = %d, %v; want 3 kept", n, err)
 	}
@@ -359,22 +359,22 @@ func TestClaimLease(t *testing.T) {
 	f.queueMails(t, 1)
 	now := time.Now().UTC()
 	f.db.Now = func() time.Time { return now }
-	first, err := f.db.ClaimMail(ctx, 10, time.Minute)
+	first, err := f.db.System("mail").ClaimMail(ctx, 10, time.Minute)
 	if err != nil || len(first) != 1 {
 		t.Fatalf("first claim = %v, %v; want 1 message", first, err)
 	}
-	if again, err := f.db.ClaimMail(ctx, 10, time.Minute); err != nil || len(again) != 0 {
+	if again, err := f.db.System("mail").ClaimMail(ctx, 10, time.Minute); err != nil || len(again) != 0 {
 		t.Errorf("claim during the lease = %v, %v; want nothing", again, err)
 	}
 	now = now.Add(time.Minute + time.Millisecond)
-	second, err := f.db.ClaimMail(ctx, 10, time.Minute)
+	second, err := f.db.System("mail").ClaimMail(ctx, 10, time.Minute)
 	if err != nil || len(second) != 1 || second[0].Attempts != 2 {
 		t.Fatalf("claim after the lease = %+v, %v; want the message on attempt 2", second, err)
 	}
-	if err := f.db.MailSent(ctx, first[0].ID, first[0].Claim); !errors.Is(err, errClaimLost) {
+	if err := f.db.System("mail").MailSent(ctx, first[0].ID, first[0].Claim); !errors.Is(err, errClaimLost) {
 		t.Errorf("MailSent on an expired claim = %v, want errClaimLost", err)
 	}
-	if err := f.db.MailSent(ctx, second[0].ID, second[0].Claim); err != nil {
+	if err := f.db.System("mail").MailSent(ctx, second[0].ID, second[0].Claim); err != nil {
 		t.Errorf("MailSent on the live claim: %v", err)
 	}
 }
@@ -383,7 +383,7 @@ func TestOutboxRetention(t *testing.T) {
 	f := newDemo(t)
 	ctx := context.Background()
 	f.signUp(t, "acme.localhost", "old@example.test")
-	if _, err := f.db.KeepDueMail(ctx); err != nil {
+	if _, err := f.db.System("mail").KeepDueMail(ctx); err != nil {
 		t.Fatal(err)
 	}
 	f.signUp(t, "acme.localhost", "queued@example.test")

@@ -503,13 +503,13 @@ func (db *DB) RevokeAPIToken(ctx context.Context, t *tenantry.Tenant, u *tenantr
 // TouchAPIToken records that a live token on the tenant was just used. It
 // writes only when the recorded time is older than APITokenTouchEvery, so
 // a busy integration costs one write a minute, not one per request.
-func (db *DB) TouchAPIToken(ctx context.Context, tenantID, token string) error {
+func (db *DB) TouchAPIToken(ctx context.Context, t *tenantry.Tenant, token string) error {
 	now := db.Now()
 	stale := ms(now.Add(-APITokenTouchEvery))
 	var id string
 	err := db.read.QueryRowContext(ctx, `SELECT id FROM api_tokens
 		WHERE token_hash = ? AND tenant_id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
-		hashToken(token), tenantID, stale).Scan(&id)
+		hashToken(token), t.Account.ID, stale).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}

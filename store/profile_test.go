@@ -129,7 +129,7 @@ func TestChangePassword(t *testing.T) {
 			t.Errorf("session %s live = %v, want %v", id, got, want)
 		}
 	}
-	if got, err := f.db.APITokenUser(ctx, acme.Account.ID, token); err != nil || got != u.ID {
+	if got, err := f.db.APITokenUser(ctx, acme, token); err != nil || got != u.ID {
 		t.Errorf("API token after a password change = %q, %v; want it kept", got, err)
 	}
 	evs := auditEvents(t, f.db, "user.password_change")
@@ -383,24 +383,24 @@ func TestProfileAPITokens(t *testing.T) {
 			return l[0].LastUsedAt
 		}
 		start := now
-		if err := f.db.TouchAPIToken(ctx, acme.Account.ID, mine); err != nil {
+		if err := f.db.TouchAPIToken(ctx, acme, mine); err != nil {
 			t.Fatal(err)
 		}
 		if !used().Equal(start) {
 			t.Errorf("last used = %v, want %v", used(), start)
 		}
 		now = now.Add(30 * time.Second)
-		_ = f.db.TouchAPIToken(ctx, acme.Account.ID, mine)
+		_ = f.db.TouchAPIToken(ctx, acme, mine)
 		if !used().Equal(start) {
 			t.Errorf("last used after 30s = %v, want still %v (at most one write a minute)", used(), start)
 		}
 		now = now.Add(30 * time.Second)
-		_ = f.db.TouchAPIToken(ctx, acme.Account.ID, mine)
+		_ = f.db.TouchAPIToken(ctx, acme, mine)
 		if !used().Equal(now) {
 			t.Errorf("last used after a minute = %v, want %v", used(), now)
 		}
-		_ = f.db.TouchAPIToken(ctx, portal.Account.ID, mine)
-		_ = f.db.TouchAPIToken(ctx, acme.Account.ID, "tnt_unknown")
+		_ = f.db.TouchAPIToken(ctx, portal, mine)
+		_ = f.db.TouchAPIToken(ctx, acme, "tnt_unknown")
 	})
 	for _, tt := range []struct {
 		name string
@@ -418,13 +418,13 @@ func TestProfileAPITokens(t *testing.T) {
 			f.assertUnchanged(t, before)
 		})
 	}
-	if _, err := f.db.APITokenUser(ctx, acme.Account.ID, theirs); err != nil {
+	if _, err := f.db.APITokenUser(ctx, acme, theirs); err != nil {
 		t.Errorf("their token after my attempts = %v, want it working", err)
 	}
 	if err := f.db.RevokeAPIToken(ctx, acme, me, list[0].ID, testIP); err != nil {
 		t.Fatalf("RevokeAPIToken: %v", err)
 	}
-	_, err = f.db.APITokenUser(ctx, acme.Account.ID, mine)
+	_, err = f.db.APITokenUser(ctx, acme, mine)
 	wantKind(t, err, tenantry.ENOTFOUND)
 	if l, _ := f.db.UserAPITokens(ctx, acme.Account.ID, me.ID); l[0].RevokedAt.IsZero() || l[0].Live(now) {
 		t.Errorf("listed after revoke = %+v, want revoked", l[0])

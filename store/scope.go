@@ -23,6 +23,9 @@ type Scope struct {
 	// actingAs is the account the actor acts on behalf of, if any: every
 	// audit event the scope writes carries it beside the actor.
 	actingAs string
+	// system is the reason of the SystemScope this scope works for, if
+	// any: its audit events name "system:<reason>" as their actor.
+	system string
 }
 
 // Scope binds the store to a tenant and an actor. Only the actor's grants
@@ -74,7 +77,11 @@ func (s *Scope) grantsReach(column string, keep func(*tenantry.Grant) bool) (str
 }
 
 func (s *Scope) audit(ctx context.Context, tx *tx, account *tenantry.Account, action, objType, objID, summary string) error {
-	return insertAudit(ctx, tx, auditEvent{ActorID: s.actor.User.ID, ActorEmail: s.actor.User.Email, ActingAs: s.actingAs,
+	actorID, actorEmail := s.actor.User.ID, s.actor.User.Email
+	if s.system != "" {
+		actorID, actorEmail = "", systemActor(s.system)
+	}
+	return insertAudit(ctx, tx, auditEvent{ActorID: actorID, ActorEmail: actorEmail, ActingAs: s.actingAs,
 		Account: account, Action: action, ObjectType: objType, ObjectID: objID, Summary: summary, IP: s.ip})
 }
 

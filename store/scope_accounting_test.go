@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -103,6 +104,7 @@ var foreignCases = []foreignCase{
 		return AccountFilter{Kind: v.Kind, Q: v.Name, Limit: 1000}
 	})},
 	{method: "Members", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		victimUserID(ctx, s, v) // there is one to leak
 		return s.Members(ctx, v.ID)
 	}},
 	// CreateAccount reports a parent out of reach as not found, like any
@@ -177,6 +179,7 @@ var foreignCases = []foreignCase{
 		return s.SignupState(ctx, v.ID)
 	}},
 	{method: "Roles", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		victimRoleID(ctx, s, v) // there is one to leak
 		return s.Roles(ctx, v.ID)
 	}},
 	{method: "CreateRole", name: "OnVictim", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
@@ -204,15 +207,18 @@ var foreignCases = []foreignCase{
 		return s.Delegate(ctx, v.ID, "admin@orbit.example", tenantry.RoleOps, testLinks)
 	}},
 	{method: "Invitations", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		victimInvitationID(ctx, s, v) // there is one to leak
 		return s.Invitations(ctx, v.ID)
 	}},
-	// the demo holds no invitation: these prove the absent-id answer; the
-	// invitation tests check that a foreign one is answered alike
+	// the victim's own open invitation (seedVictims adds one to each)
 	{method: "RevokeInvitation", name: "ByID", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
-		return nil, s.RevokeInvitation(ctx, "inv_"+v.ID)
+		return nil, s.RevokeInvitation(ctx, victimInvitationID(ctx, s, v))
 	}},
 	{method: "ResendInvitation", name: "ByID", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
-		return s.ResendInvitation(ctx, "inv_"+v.ID, testLinks)
+		return s.ResendInvitation(ctx, victimInvitationID(ctx, s, v), testLinks)
+	}},
+	{method: "RevokeInvitation", name: "InfraInvitation", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.RevokeInvitation(ctx, victimInfraInvitationID(ctx, s, v))
 	}},
 	{method: "CanActAs", name: "Victim", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.CanActAs(ctx, v.ID)
@@ -258,6 +264,7 @@ var foreignCases = []foreignCase{
 	// infrastructures and cost centers (store/infra.go): the victim's own
 	// objects, found by victimInfraID and victimCostCenterID
 	{method: "Infrastructures", name: "ByAccount", kind: list, call: infrasCall(func(ctx context.Context, s *Scope, v *tenantry.Account) InfraFilter {
+		victimInfraID(ctx, s, v) // there is one to leak
 		return InfraFilter{}
 	})},
 	{method: "Infrastructures", name: "QAndCostCenter", kind: list, call: infrasCall(func(ctx context.Context, s *Scope, v *tenantry.Account) InfraFilter {
@@ -306,6 +313,7 @@ var foreignCases = []foreignCase{
 		return s.InfraDelegates(ctx, victimInfraID(ctx, s, v))
 	}},
 	{method: "InfraInvitations", name: "ByInfra", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		victimInfraInvitationID(ctx, s, v) // there is one to leak
 		return s.InfraInvitations(ctx, victimInfraID(ctx, s, v))
 	}},
 	{method: "AddInfraDelegate", name: "NewPerson", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
@@ -318,6 +326,7 @@ var foreignCases = []foreignCase{
 		return nil, s.RemoveInfraDelegate(ctx, victimInfraID(ctx, s, v), victimUserID(ctx, s, v))
 	}},
 	{method: "CostCenters", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		victimCostCenterID(ctx, s, v) // there is one to leak
 		return s.CostCenters(ctx, v.ID)
 	}},
 	{method: "CreateCostCenter", name: "Fresh", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
@@ -347,40 +356,64 @@ var foreignCases = []foreignCase{
 // its own plan, whoever else has it); an id that does not exist when there
 // is none.
 func victimPlanID(ctx context.Context, s *Scope, v *tenantry.Account) string {
-	rows, err := s.db.read.QueryContext(ctx, `SELECT id FROM (
+	return victimObject(ctx, s, v, "plan", "pln_doesnotexist234567abcdef", `SELECT id FROM (
 			SELECT id, 0 AS rank FROM plans WHERE owner_id = ? AND audience = 'customers'
 			UNION ALL SELECT plan_id, 1 FROM plan_assignments WHERE account_id = ?)
 		WHERE id NOT IN (SELECT pa.plan_id FROM plan_assignments pa JOIN memberships m ON m.account_id = pa.account_id
 			WHERE m.user_id = ?)
 		ORDER BY rank LIMIT 1`, v.ID, v.ID, s.actor.User.ID)
-	if err != nil {
-		panic(err)
-	}
-	defer rows.Close()
-	if rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			panic(err)
-		}
-		return id
-	}
-	return "pln_doesnotexist234567abcdef"
 }
 
 // victimRoleID returns a custom role of the victim, or an absent id.
 func victimRoleID(ctx context.Context, s *Scope, v *tenantry.Account) string {
-	var id string
-	if err := s.db.read.QueryRowContext(ctx, `SELECT id FROM roles WHERE account_id = ? LIMIT 1`, v.ID).Scan(&id); err != nil {
-		return "rol_doesnotexist234567abcdef"
-	}
-	return id
+	return victimObject(ctx, s, v, "custom role", "rol_doesnotexist234567abcdef",
+		`SELECT id FROM roles WHERE account_id = ? ORDER BY id LIMIT 1`, v.ID)
 }
 
 // victimUserID returns a member of the victim, or an absent id.
 func victimUserID(ctx context.Context, s *Scope, v *tenantry.Account) string {
+	return victimObject(ctx, s, v, "member", "usr_doesnotexist234567abcdef",
+		`SELECT user_id FROM memberships WHERE account_id = ? ORDER BY user_id LIMIT 1`, v.ID)
+}
+
+// victimInvitationID returns an open invitation to the victim account
+// itself, or an absent id.
+func victimInvitationID(ctx context.Context, s *Scope, v *tenantry.Account) string {
+	return victimObject(ctx, s, v, "invitation", "inv_doesnotexist234567abcdef",
+		`SELECT id FROM invitations WHERE account_id = ? AND infrastructure_id IS NULL
+			AND accepted_at IS NULL AND revoked_at IS NULL ORDER BY id LIMIT 1`, v.ID)
+}
+
+// victimInfraInvitationID returns an open invitation to an infrastructure
+// of the victim (a reseller's: in its subtree) that the viewer does not
+// reach, or an absent id.
+func victimInfraInvitationID(ctx context.Context, s *Scope, v *tenantry.Account) string {
+	reach, args := s.reach("a.path")
+	return victimObject(ctx, s, v, "infrastructure invitation", "inv_doesnotexist234567abcdef",
+		`SELECT i.id FROM invitations i JOIN accounts a ON a.id = i.account_id JOIN accounts v ON v.id = ?
+		WHERE i.infrastructure_id IS NOT NULL AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+			AND substr(a.path, 1, length(v.path)) = v.path AND NOT (`+reach+`)
+		ORDER BY a.id = v.id DESC, i.id LIMIT 1`, append([]any{v.ID}, args...)...)
+}
+
+// absentAccountID is the account the foreign cases are also called with,
+// to compare the victim's answer with an absent id's.
+const absentAccountID = "acc_doesnotexist234567abcdef"
+
+// victimMisses lists the victim objects asked for during a case that the
+// victim turned out not to have: such a case would compare one absent id
+// with another, so TestScopeForeignTenant fails it.
+var victimMisses []string
+
+// victimObject returns the first id the query finds for the victim, or
+// absent; for a real victim with none it records a miss.
+func victimObject(ctx context.Context, s *Scope, v *tenantry.Account, what, absent, query string, args ...any) string {
 	var id string
-	if err := s.db.read.QueryRowContext(ctx, `SELECT user_id FROM memberships WHERE account_id = ? LIMIT 1`, v.ID).Scan(&id); err != nil {
-		return "usr_doesnotexist234567abcdef"
+	if err := s.db.read.QueryRowContext(ctx, query, args...).Scan(&id); err != nil {
+		if v.ID != absentAccountID {
+			victimMisses = append(victimMisses, fmt.Sprintf("%s has no %s (%v)", v.Name, what, err))
+		}
+		return absent
 	}
 	return id
 }
@@ -398,6 +431,78 @@ var foreignSkips = map[string]string{
 		"TestOutboxScope checks that everyone but provider staff gets ENOTFOUND",
 	"OutboxMessage": "takes a message id, not an account id: the outbox belongs to the platform; " +
 		"TestOutboxScope checks that everyone but provider staff gets ENOTFOUND, as for an absent id",
+}
+
+// seedVictims gives every victim of foreignViewers the objects the cases
+// try to reach (the demo leaves most accounts without invitations, cost
+// centers, infrastructures or custom roles), made by the provider, who
+// reaches them all.
+func seedVictims(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	p := f.provider(t)
+	seen := map[string]bool{}
+	for _, v := range foreignViewers {
+		for _, name := range v.victims {
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			a := f.acc(t, name)
+			slug := strings.ToLower(strings.ReplaceAll(name, " ", "-"))
+			has := func(table string) bool {
+				var n int
+				if err := f.db.read.QueryRow(`SELECT COUNT(*) FROM `+table+` WHERE account_id = ?`, a.ID).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n > 0
+			}
+			if a.Kind == tenantry.KindCustomer {
+				// only customers hold cost centers and infrastructures; a
+				// reseller victim's are those of its customers
+				if !has("cost_centers") {
+					if _, err := p.CreateCostCenter(ctx, a.ID, tenantry.CostCenterInput{Name: "Production"}); err != nil {
+						t.Fatalf("cost center for %s: %v", name, err)
+					}
+				}
+				if !has("infrastructures") {
+					var cc string
+					if err := f.db.read.QueryRow(`SELECT id FROM cost_centers WHERE account_id = ? ORDER BY id LIMIT 1`, a.ID).Scan(&cc); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := p.CreateInfrastructure(ctx, a.ID, tenantry.NewInfrastructure{Name: "prod-" + slug, CostCenterID: cc}); err != nil {
+						t.Fatalf("infrastructure for %s: %v", name, err)
+					}
+				}
+				var infra string
+				if err := f.db.read.QueryRow(`SELECT id FROM infrastructures WHERE account_id = ? AND status = 'active' ORDER BY id LIMIT 1`,
+					a.ID).Scan(&infra); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := p.AddInfraDelegate(ctx, infra, "delegate@"+slug+".example", testLinks); err != nil {
+					t.Fatalf("infrastructure invitation to %s: %v", name, err)
+				}
+				// a plan of its own, which no sibling shares
+				plan, err := p.CreatePlan(ctx, a.ParentID, tenantry.PlanInput{Name: "Plan of " + name, Currency: "USD",
+					Audience: tenantry.AudienceCustomers})
+				if err != nil {
+					t.Fatalf("plan for %s: %v", name, err)
+				}
+				if _, err := p.AssignPlan(ctx, a.ID, plan.ID, time.Time{}); err != nil {
+					t.Fatalf("assign a plan to %s: %v", name, err)
+				}
+			}
+			if !has("roles") {
+				if _, err := p.CreateRole(ctx, a.ID, tenantry.RoleInput{Name: "Victim role", Permissions: []string{"account.view"}}); err != nil {
+					t.Fatalf("role for %s: %v", name, err)
+				}
+			}
+			if _, err := p.Invite(ctx, a.ID, "invitee@"+slug+".example", tenantry.RoleViewer, testLinks); err != nil {
+				t.Fatalf("invitation to %s: %v", name, err)
+			}
+		}
+	}
+	victimMisses = nil
 }
 
 // foreignViewer is someone signed in on host with no reach over victims.
@@ -472,7 +577,8 @@ func TestScopeForeignTenant(t *testing.T) {
 
 	f := newDemo(t)
 	ctx := context.Background()
-	absent := &tenantry.Account{ID: "acc_doesnotexist234567abcdef", Kind: tenantry.KindReseller,
+	seedVictims(t, f)
+	absent := &tenantry.Account{ID: absentAccountID, Kind: tenantry.KindReseller,
 		Name: "No Such Account", ContactEmail: "nobody@nowhere.example"}
 
 	for _, v := range foreignViewers {
@@ -488,7 +594,11 @@ func TestScopeForeignTenant(t *testing.T) {
 						if err != nil {
 							t.Fatalf("owner cannot read %s: %v", victimName, err)
 						}
+						victimMisses = nil
 						got, err := c.call(ctx, s, victim)
+						if len(victimMisses) > 0 {
+							t.Fatalf("no victim object to try: %s", strings.Join(victimMisses, "; "))
+						}
 						_, absentErr := c.call(ctx, s, absent)
 						if !errorsEqual(err, absentErr) {
 							t.Errorf("error = %v; for an absent id %v: existence leaks", err, absentErr)

@@ -110,10 +110,10 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *tenantry.Tenant, u *tenantr
 
 // APITokenUser returns the id of the user a live token on this tenant
 // belongs to, or ENOTFOUND.
-func (db *DB) APITokenUser(ctx context.Context, tenantID, token string) (string, error) {
+func (db *DB) APITokenUser(ctx context.Context, t *tenantry.Tenant, token string) (string, error) {
 	var userID string
 	err := db.read.QueryRowContext(ctx, `SELECT user_id FROM api_tokens
 		WHERE token_hash = ? AND tenant_id = ? AND revoked_at IS NULL AND expires_at > ?`,
-		hashToken(token), tenantID, ms(db.Now())).Scan(&userID)
+		hashToken(token), t.Account.ID, ms(db.Now())).Scan(&userID)
 	return userID, notFound(err)
 }

@@ -11,13 +11,8 @@ import (
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
 
-// Settings returns a vendor's configuration, or the defaults when it has
-// saved none. It is unscoped: anonymous pages on a tenant's domain (sign-up)
-// read their tenant's settings.
-func (db *DB) Settings(ctx context.Context, accountID string) (*tenantry.Settings, error) {
-	return settingsOf(ctx, db.read, accountID)
-}
-
+// settingsOf returns a vendor's configuration, or the defaults when it has
+// saved none.
 func settingsOf(ctx context.Context, q querier, accountID string) (*tenantry.Settings, error) {
 	s := tenantry.DefaultSettings(accountID)
 	var plan sql.NullString

@@ -551,7 +551,8 @@ func (db *DB) RequestPasswordReset(ctx context.Context, t *tenantry.Tenant, emai
 // password hash, voids their other reset links and ends all their
 // sessions, in one transaction. Errors: ENOTFOUND (the link is unknown,
 // used, expired or from another tenant).
-func (db *DB) ResetPassword(ctx context.Context, tenantID, token, hash, ip string) (*tenantry.User, error) {
+func (db *DB) ResetPassword(ctx context.Context, t *tenantry.Tenant, token, hash, ip string) (*tenantry.User, error) {
+	tenantID := t.Account.ID
 	var user *tenantry.User
 	err := db.inTx(ctx, func(tx *tx) error {
 		userID, err := spendToken(ctx, tx, tenantID, PurposeResetPassword, token)

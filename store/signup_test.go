@@ -183,7 +183,7 @@ func TestVerifyEmail(t *testing.T) {
 		if _, err := f.db.VerifyEmail(ctx, f.tenant(t, "orbit.localhost"), token, testLinks, testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("verify on orbit = %v, want ENOTFOUND", err)
 		}
-		if _, err := f.db.ResetPassword(ctx, acme.Account.ID, token, "x", testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		if _, err := f.db.ResetPassword(ctx, acme, token, "x", testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("the verification link reset a password: %v", err)
 		}
 		if r, _ := f.db.PendingReason(ctx, f.acc(t, "Company of ann@example.test"), f.user(t, "ann@example.test").ID); r != PendingVerifyEmail {
@@ -363,13 +363,13 @@ func TestPasswordReset(t *testing.T) {
 			t.Errorf("link host = %s, want acme.localhost:8080", host)
 		}
 		// bound to Acme: Orbit does not know it
-		if _, err := f.db.UserByToken(ctx, f.tenant(t, "orbit.localhost").Account.ID, PurposeResetPassword, token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		if _, err := f.db.UserByToken(ctx, f.tenant(t, "orbit.localhost"), PurposeResetPassword, token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("the link works on orbit: %v", err)
 		}
-		if _, err := f.db.ResetPassword(ctx, f.tenant(t, "orbit.localhost").Account.ID, token, password.Hash("x"), testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		if _, err := f.db.ResetPassword(ctx, f.tenant(t, "orbit.localhost"), token, password.Hash("x"), testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("reset on orbit = %v, want ENOTFOUND", err)
 		}
-		if _, err := f.db.ResetPassword(ctx, acme.Account.ID, token, password.Hash("a brand new secret"), testIP); err != nil {
+		if _, err := f.db.ResetPassword(ctx, acme, token, password.Hash("a brand new secret"), testIP); err != nil {
 			t.Fatal(err)
 		}
 		if !password.Verify(f.user(t, email).PasswordHash, "a brand new secret") {
@@ -378,7 +378,7 @@ func TestPasswordReset(t *testing.T) {
 		if _, err := f.db.SessionByID(ctx, "sid-1"); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("the user's session survived the reset: %v", err)
 		}
-		if _, err := f.db.ResetPassword(ctx, acme.Account.ID, token, password.Hash("again and again"), testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		if _, err := f.db.ResetPassword(ctx, acme, token, password.Hash("again and again"), testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("second use = %v, want ENOTFOUND", err)
 		}
 		if len(auditEvents(t, f.db, "user.password_reset")) != 1 {
@@ -396,10 +396,10 @@ func TestPasswordReset(t *testing.T) {
 			_, tok := linkIn(t, f.lastMail(t, email))
 			tokens = append(tokens, tok)
 		}
-		if _, err := f.db.ResetPassword(ctx, acme.Account.ID, tokens[1], password.Hash("a brand new secret"), testIP); err != nil {
+		if _, err := f.db.ResetPassword(ctx, acme, tokens[1], password.Hash("a brand new secret"), testIP); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.db.ResetPassword(ctx, acme.Account.ID, tokens[0], password.Hash("an older link"), testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		if _, err := f.db.ResetPassword(ctx, acme, tokens[0], password.Hash("an older link"), testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("an older link still works after a reset: %v", err)
 		}
 	})
@@ -411,7 +411,7 @@ func TestPasswordReset(t *testing.T) {
 		}
 		_, token := linkIn(t, f.lastMail(t, email))
 		f.db.Now = func() time.Time { return time.Now().UTC().Add(ResetPasswordTTL + time.Second) }
-		_, err := f.db.ResetPassword(ctx, acme.Account.ID, token, password.Hash("too late now"), testIP)
+		_, err := f.db.ResetPassword(ctx, acme, token, password.Hash("too late now"), testIP)
 		wantKind(t, err, tenantry.ENOTFOUND)
 	})
 	t.Run("NothingForStrangers", func(t *testing.T) {

@@ -99,23 +99,23 @@ func insertUserToken(ctx context.Context, tx *tx, userID, tenantID, purpose stri
 // UserByToken returns the user a live one-time link of this purpose belongs
 // to on this tenant, or ENOTFOUND when it is unknown, used, expired or
 // issued on another tenant.
-func (db *DB) UserByToken(ctx context.Context, tenantID, purpose, token string) (*tenantry.User, error) {
+func (db *DB) UserByToken(ctx context.Context, t *tenantry.Tenant, purpose, token string) (*tenantry.User, error) {
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`
 		FROM user_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = ? AND t.tenant_id = ? AND t.purpose = ? AND t.used_at IS NULL AND t.expires_at > ?`,
-		hashToken(token), tenantID, purpose, ms(db.Now())))
+		hashToken(token), t.Account.ID, purpose, ms(db.Now())))
 	return u, notFound(err)
 }
 
 // SetPasswordWithToken spends a set-password link and sets the user's
 // password hash, in one transaction, so a link works exactly once.
-func (db *DB) SetPasswordWithToken(ctx context.Context, tenantID, token, hash, ip string) (*tenantry.User, error) {
+func (db *DB) SetPasswordWithToken(ctx context.Context, t *tenantry.Tenant, token, hash, ip string) (*tenantry.User, error) {
 	var user *tenantry.User
 	err := db.inTx(ctx, func(tx *tx) error {
 		var userID string
 		err := tx.QueryRowContext(ctx, `UPDATE user_tokens SET used_at = ?
 			WHERE token_hash = ? AND tenant_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
-			RETURNING user_id`, ms(tx.now), hashToken(token), tenantID, PurposeSetPassword, ms(tx.now)).Scan(&userID)
+			RETURNING user_id`, ms(tx.now), hashToken(token), t.Account.ID, PurposeSetPassword, ms(tx.now)).Scan(&userID)
 		if err != nil {
 			return notFound(err)
 		}
@@ -127,11 +127,7 @@ func (db *DB) SetPasswordWithToken(ctx context.Context, tenantID, token, hash, i
 		if err != nil {
 			return err
 		}
-		t, err := accountByID(ctx, tx, tenantID)
-		if err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, auditEvent{ActorID: user.ID, ActorEmail: user.Email, Account: t,
+		return insertAudit(ctx, tx, auditEvent{ActorID: user.ID, ActorEmail: user.Email, Account: &t.Account,
 			Action: "user.password_set", ObjectType: "user", ObjectID: user.ID,
 			Summary: "set a password with a one-time link", IP: ip})
 	})

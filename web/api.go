@@ -122,7 +122,7 @@ func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		ctx := c.Request().Context()
 		t := tenantry.TenantFromContext(ctx)
-		userID, err := s.db.APITokenUser(ctx, t.Account.ID, strings.TrimSpace(token))
+		userID, err := s.db.APITokenUser(ctx, t, strings.TrimSpace(token))
 		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
 			return errBadToken
 		}

@@ -279,7 +279,7 @@ type oneTimePassword struct {
 	// from another tenant.
 	invalid error
 	page    func(token, email string, errs map[string]string) templ.Component
-	spend   func(ctx context.Context, tenantID, token, hash, ip string) (*tenantry.User, error)
+	spend   func(ctx context.Context, t *tenantry.Tenant, token, hash, ip string) (*tenantry.User, error)
 }
 
 // errLinkInvalid is the answer to any set-password link that cannot be used.
@@ -296,7 +296,7 @@ func (s *Server) setPasswordLink() oneTimePassword {
 // user returns the user whose live link this is, on this tenant.
 func (p oneTimePassword) user(s *Server, c echo.Context) (*tenantry.User, error) {
 	ctx := c.Request().Context()
-	u, err := s.db.UserByToken(ctx, tenantry.TenantFromContext(ctx).Account.ID, p.purpose, c.Param("token"))
+	u, err := s.db.UserByToken(ctx, tenantry.TenantFromContext(ctx), p.purpose, c.Param("token"))
 	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
 		return nil, p.invalid
 	}
@@ -333,7 +333,7 @@ func (s *Server) oneTimePasswordSubmit(p oneTimePassword) echo.HandlerFunc {
 		if len(errs) > 0 {
 			return render(c, http.StatusUnprocessableEntity, p.page(token, u.Email, errs))
 		}
-		_, err = p.spend(ctx, tenantry.TenantFromContext(ctx).Account.ID, token, password.Hash(pw), c.RealIP())
+		_, err = p.spend(ctx, tenantry.TenantFromContext(ctx), token, password.Hash(pw), c.RealIP())
 		if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
 			return p.invalid
 		}

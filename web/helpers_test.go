@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	if _, err := db.LoadDemo(ctx); err != nil {
+	if _, err := db.System("demo").LoadDemo(ctx); err != nil {
 		panic(err)
 	}
 	if err := db.Close(); err != nil {

@@ -102,7 +102,7 @@ var errInvitationInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenan
 
 func (s *Server) invitationVM(c echo.Context) (auth.InvitationVM, error) {
 	ctx := c.Request().Context()
-	inv, account, err := s.db.InvitationByToken(ctx, tenantry.TenantFromContext(ctx).Account.ID, c.Param("token"))
+	inv, account, err := s.db.InvitationByToken(ctx, tenantry.TenantFromContext(ctx), c.Param("token"))
 	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
 		return auth.InvitationVM{}, errInvitationInvalid
 	}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/store"
 )
 
 var invitationPath = regexp.MustCompile(`https?://([^/\s]+)(/invitations/[a-z0-9]+)`)
@@ -226,5 +228,59 @@ func TestInviteSomeoneFromElsewhere(t *testing.T) {
 	}
 	if title, _ := byTestID(nimbus.get("/app").body, "account-title"); title != "Blue Bakery" {
 		t.Errorf("after accepting: %q", title)
+	}
+}
+
+// The penetration test's finding: signed in on orbit.localhost, a user
+// ended their delegation on an account under Acme. Another tenant's
+// delegation is 404 and stays; on acme.localhost it can be left.
+func TestLeaveDelegationOnAnotherTenant(t *testing.T) {
+	f := newFixture(t)
+	bakery := f.accountID("Blue Bakery")
+	owner := f.browser("acme.localhost")
+	owner.login("owner@bluebakery.example")
+	r := owner.submit("/app/users", "/app/users/invite", url.Values{"email": {"admin@orbit.example"}, "role": {"Ops"}, "delegate": {"true"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("delegate = %d: %s", r.Code, excerpt(r.body))
+	}
+	// Orbit's admin does not sign in on acme.localhost yet: the link in
+	// the mail, with their password, makes them a delegate
+	link := invitationPath.FindStringSubmatch(f.mailTo("admin@orbit.example").Text)
+	if link == nil {
+		t.Fatal("no invitation mailed to Orbit's admin")
+	}
+	if r := f.browser("acme.localhost").submit(link[2], link[2], url.Values{"password": {store.DemoPassword}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("accept = %d: %s", r.Code, excerpt(r.body))
+	}
+	delegated := func() bool {
+		members, err := f.scope("acme.localhost", "owner@bluebakery.example").Members(context.Background(), bakery)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range members {
+			if m.User.Email == "admin@orbit.example" && m.Via == "delegate" {
+				return true
+			}
+		}
+		return false
+	}
+	if !delegated() {
+		t.Fatal("Orbit's admin is not a delegate of Blue Bakery")
+	}
+	orbit := f.browser("orbit.localhost")
+	orbit.login("admin@orbit.example")
+	if r := orbit.submit("/profile", "/profile/delegations/"+bakery+"/leave", url.Values{}); r.Code != http.StatusNotFound {
+		t.Errorf("leaving Acme's customer on orbit.localhost = %d, want 404", r.Code)
+	}
+	if !delegated() {
+		t.Fatal("the delegation was removed from another tenant")
+	}
+	acme := f.browser("acme.localhost")
+	acme.login("admin@orbit.example")
+	if r := acme.submit("/profile", "/profile/delegations/"+bakery+"/leave", url.Values{}); r.Code != http.StatusSeeOther {
+		t.Errorf("leaving on acme.localhost = %d, want 303", r.Code)
+	}
+	if delegated() {
+		t.Error("the delegation is still there after leaving on acme.localhost")
 	}
 }

@@ -375,7 +375,7 @@ func (s *Server) revokeToken(c echo.Context) error {
 // A failure to record it is logged and does not fail the request.
 func (s *Server) touchToken(c echo.Context, token string) {
 	ctx := c.Request().Context()
-	if err := s.db.TouchAPIToken(ctx, tenantry.TenantFromContext(ctx).Account.ID, token); err != nil {
+	if err := s.db.TouchAPIToken(ctx, tenantry.TenantFromContext(ctx), token); err != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "record api token use", slog.String("request_id", requestIDFromContext(ctx)),
 			slog.String("error", err.Error()))
 	}

@@ -144,7 +144,7 @@ var errVerifyInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenantry.
 
 func (s *Server) verifyPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	u, err := s.db.UserByToken(ctx, tenantry.TenantFromContext(ctx).Account.ID, store.PurposeVerifyEmail, c.Param("token"))
+	u, err := s.db.UserByToken(ctx, tenantry.TenantFromContext(ctx), store.PurposeVerifyEmail, c.Param("token"))
 	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
 		return errVerifyInvalid
 	}

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tenantry/tenantry/internal/jobs"
 	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/store"
@@ -52,7 +53,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		if empty {
-			if logins, err = db.LoadDemo(ctx); err != nil {
+			if logins, err = db.System("demo").LoadDemo(ctx); err != nil {
 				return err
 			}
 		} else {
@@ -65,7 +66,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	sender, err := mail.NewSender(db, *smtpURL, log)
+	sender, err := mail.NewSender(db.System("mail"), *smtpURL, log)
 	if err != nil {
 		return fmt.Errorf("%w: --smtp-url: %v", errUsage, err)
 	}
@@ -88,6 +89,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	var wg sync.WaitGroup
 	wg.Go(func() { sweep(bg, db, log) })
 	wg.Go(func() { sender.Run(bg) })
+	wg.Go(func() { newJobRunner(db, log, jobHandlers(db, log)).Run(bg) })
 	defer func() {
 		stopBG()
 		wg.Wait()
@@ -120,6 +122,21 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 }
 
 // sweep deletes expired sessions, links and throttle records now and then.
+// jobHandlers are the kinds of background job this process runs, by kind
+// (none yet: invoice runs and usage imports register theirs here).
+func jobHandlers(*store.DB, *slog.Logger) map[string]jobs.Handler {
+	return map[string]jobs.Handler{}
+}
+
+// newJobRunner returns the runner of the jobs claimed through the
+// database, in the system scope named "jobs": the mail sender's claim and
+// lease, for any kind of work.
+func newJobRunner(db *store.DB, log *slog.Logger, handlers map[string]jobs.Handler) *jobs.Runner {
+	host, _ := os.Hostname()
+	return &jobs.Runner{Queue: db.System("jobs"), Handlers: handlers, Log: log,
+		Worker: fmt.Sprintf("%s/%d", host, os.Getpid())}
+}
+
 func sweep(ctx context.Context, db *store.DB, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	_ "modernc.org/sqlite" // the "sqlite" driver, for counting rows behind the store's back
 
+	"github.com/tenantry/tenantry/internal/jobs"
 	"github.com/tenantry/tenantry/store"
 )
 
@@ -539,4 +541,30 @@ func TestBackup(t *testing.T) {
 			t.Errorf("backup without --to: got %v, want errUsage", err)
 		}
 	})
+}
+
+// The runner serve starts claims jobs through the system scope and runs
+// each by its kind's handler; jobs of a kind it has no handler for wait.
+func TestJobRunner(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "jobs.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sys := db.System("billing")
+	for _, kind := range []string{"invoice.run", "usage.import"} {
+		if _, err := sys.Enqueue(ctx, kind, []byte("2026-04"), time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	r := newJobRunner(db, slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]jobs.Handler{
+		"invoice.run": func(_ context.Context, payload []byte) error {
+			got = append(got, string(payload))
+			return nil
+		}})
+	if n, err := r.Drain(ctx); err != nil || n != 1 || len(got) != 1 || got[0] != "2026-04" {
+		t.Fatalf("Drain = %d, %v, ran %q; want the one invoice run", n, err, got)
+	}
 }
