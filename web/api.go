@@ -164,7 +164,7 @@ func apiNotFound(echo.Context) error { return tenantry.ErrNotFound }
 type tokenRequest struct {
 	Email    string `json:"email" validate:"required"`
 	Password string `json:"password" validate:"required"`
-	Name     string `json:"name" validate:"max=100"`
+	Name     string `json:"name" validate:"max=100,printable"`
 }
 
 func (s *Server) apiCreateToken(c echo.Context) error {
