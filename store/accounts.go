@@ -112,15 +112,28 @@ func (db *DB) ServingDomain(ctx context.Context, a *tenantry.Account) (string, e
 
 // usableOn reports whether a membership on account a may be used on the
 // tenant's domain: on a's own domain, on the domain that serves a (its
-// nearest vendor with a domain), and, for reseller staff, on the platform
-// domain. A customer of a white-labelled reseller therefore never logs in
-// on the platform domain, and nobody logs in on another reseller's domain.
+// nearest vendor with a domain), and, for the staff of a reseller directly
+// below the provider, on the platform domain. The platform domain shows
+// the provider's brand, so only the provider's own staff and the staff of
+// the accounts directly below it sign in there: never a sub-reseller's
+// staff or anyone further down, even where no domain lies between them
+// and the provider. A customer of a white-labelled reseller therefore
+// never logs in on the platform domain, and nobody logs in on another
+// reseller's domain.
 func usableOn(ctx context.Context, q querier, a *tenantry.Account, t *tenantry.Tenant) (bool, error) {
 	if !t.Account.Contains(a) {
 		return false, nil
 	}
-	if a.ID == t.Account.ID || (a.Kind == tenantry.KindReseller && t.IsPlatform()) {
+	if a.ID == t.Account.ID {
 		return true, nil
+	}
+	if t.IsPlatform() {
+		if a.ParentID != t.Account.ID {
+			return false, nil
+		}
+		if a.Kind == tenantry.KindReseller {
+			return true, nil
+		}
 	}
 	serving, err := servingAccount(ctx, q, a)
 	return serving == t.Account.ID, err
