@@ -48,18 +48,25 @@ func subtree(column, path string) (string, []any) {
 // TenantByHost returns the tenant that owns the normalised host, or
 // ENOTFOUND. It is unscoped: it is how a request finds its scope.
 func (db *DB) TenantByHost(ctx context.Context, host string) (*tenantry.Tenant, error) {
-	a, err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountColumns+`
-		FROM domains d JOIN accounts a ON a.id = d.account_id WHERE d.fqdn = ?`, host))
+	var canonical string
+	a, err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountColumns+`,
+			(SELECT p.fqdn FROM domains p WHERE p.account_id = a.id `+primaryFirst+` LIMIT 1)
+		FROM domains d JOIN accounts a ON a.id = d.account_id WHERE d.fqdn = ?`, host), &canonical)
 	if err != nil {
 		return nil, notFound(err)
 	}
-	return &tenantry.Tenant{Account: *a, Host: host}, nil
+	return &tenantry.Tenant{Account: *a, Host: host, Canonical: canonical}, nil
 }
 
-// PrimaryDomain returns the first domain of an account, or "" if it has none.
+// primaryFirst orders an account's domains: the primary one (its end
+// user panel URL) first, then the oldest.
+const primaryFirst = `ORDER BY is_primary DESC, created_at, fqdn`
+
+// primaryDomain returns the primary domain of an account (else its oldest
+// one), or "" if it has none.
 func primaryDomain(ctx context.Context, q querier, accountID string) (string, error) {
 	var fqdn string
-	err := q.QueryRowContext(ctx, `SELECT fqdn FROM domains WHERE account_id = ? ORDER BY created_at, fqdn LIMIT 1`, accountID).Scan(&fqdn)
+	err := q.QueryRowContext(ctx, `SELECT fqdn FROM domains WHERE account_id = ? `+primaryFirst+` LIMIT 1`, accountID).Scan(&fqdn)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}

@@ -369,7 +369,7 @@ func (s *Server) apiCreateAccount(c echo.Context) error {
 	if u := created.Owner; u != nil {
 		out.Owner = &ownerJSON{ID: u.ID, Email: u.Email, Name: u.Name}
 		if created.SetPasswordToken != "" {
-			out.Owner.SetPasswordURL = linkOn(c, created.SetPasswordHost, "/set-password/"+created.SetPasswordToken)
+			out.Owner.SetPasswordURL = s.linkOn(created.SetPasswordHost, "/set-password/"+created.SetPasswordToken)
 		}
 	}
 	return c.JSON(http.StatusCreated, out)
