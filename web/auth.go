@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -228,13 +230,41 @@ func (s *Server) logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login?signed_out=1")
 }
 
-// safeNext keeps only local paths, so that a crafted link cannot send a
-// user who just signed in to another site.
+// safeNext keeps only a path on this host, so that a crafted link cannot
+// send a user who just signed in to another site. Browsers drop tabs and
+// newlines from URLs and read "\" as "/", so "/<TAB>/evil.example" and
+// "/\evil.example" are other sites: a next must be plain printable ASCII
+// (which every path this portal puts there is, percent-encoded), start
+// with a single "/", and stay a plain path once percent-decoded too.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > 2000 || !localPath(next) {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	// the decoded path may hold letters of any script, but no space,
+	// control or format character, no backslash and no second leading "/"
+	if p := u.Path; strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') ||
+		strings.IndexFunc(p, unicode.IsSpace) >= 0 || tenantry.UnsafeText(p) {
 		return ""
 	}
 	return next
+}
+
+// localPath reports whether p starts with one "/" and holds only visible
+// ASCII other than "\".
+func localPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if b := p[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) choosePage(c echo.Context) error {
