@@ -15,6 +15,7 @@ import (
 	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/store"
 	"github.com/tenantry/tenantry/views/auth"
+	"github.com/tenantry/tenantry/views/components"
 	"github.com/tenantry/tenantry/views/layout"
 )
 
@@ -194,10 +195,12 @@ func (s *Server) login(c echo.Context) error {
 }
 
 // startSession signs the actor in on this tenant with a brand-new session
-// id; any session the browser had before is ended.
+// id; any session the browser had before is ended. The CSRF token changes
+// with it (it is bound to the session id), and the pre-session nonce is
+// renewed, so no token known before sign-in is any good after it.
 func (s *Server) startSession(c echo.Context, actor *tenantry.Actor) error {
 	r := c.Request()
-	sess, err := s.sessions.Get(r, sessionCookie)
+	sess, err := s.sessions.Get(r, s.cookieName(r, sessionCookie))
 	if err != nil {
 		return err
 	}
@@ -212,7 +215,12 @@ func (s *Server) startSession(c echo.Context, actor *tenantry.Actor) error {
 	}
 	sess.Values[keyUserID] = actor.User.ID
 	sess.Values[keyTenantID] = tenantry.TenantFromContext(r.Context()).Account.ID
-	return sess.Save(r, c.Response())
+	if err := sess.Save(r, c.Response()); err != nil {
+		return err
+	}
+	s.newCSRFNonce(c)
+	components.ChromeFromContext(r.Context()).CSRF = s.sessionCSRF(r, sess.ID)
+	return nil
 }
 
 func (s *Server) logout(c echo.Context) error {

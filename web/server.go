@@ -18,7 +18,8 @@ type Config struct {
 	// SessionKey signs session and CSRF cookies; at least 32 bytes.
 	SessionKey []byte
 	// SecureCookies marks cookies Secure even on plain HTTP (behind a TLS
-	// proxy). Cookies are always Secure on a TLS connection.
+	// proxy), names them __Host-, and sends HSTS. Cookies are always
+	// Secure on a TLS connection.
 	SecureCookies bool
 	// PublicScheme and PublicPort make every absolute link the portal
 	// hands out (in mail, one-time links shown to staff, logo URLs):
@@ -44,6 +45,9 @@ type Server struct {
 	log      *slog.Logger
 	echo     *echo.Echo
 	sessions *sessionStore
+	// crossOrigin refuses state-changing requests that browsers mark as
+	// cross-origin: the layer before the CSRF token (see csrf).
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New returns the portal's handler on db.
@@ -60,7 +64,7 @@ func New(db *store.DB, cfg Config) *Server {
 	if (cfg.PublicScheme == "http" && cfg.PublicPort == "80") || (cfg.PublicScheme == "https" && cfg.PublicPort == "443") {
 		cfg.PublicPort = ""
 	}
-	s := &Server{db: db, cfg: cfg, log: cfg.Logger}
+	s := &Server{db: db, cfg: cfg, log: cfg.Logger, crossOrigin: http.NewCrossOriginProtection()}
 	ipOf := echo.ExtractIPDirect()
 	if cfg.TrustProxy {
 		ipOf = echo.ExtractIPFromXFFHeader()
