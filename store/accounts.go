@@ -48,18 +48,25 @@ func subtree(column, path string) (string, []any) {
 // TenantByHost returns the tenant that owns the normalised host, or
 // ENOTFOUND. It is unscoped: it is how a request finds its scope.
 func (db *DB) TenantByHost(ctx context.Context, host string) (*tenantry.Tenant, error) {
-	a, err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountColumns+`
-		FROM domains d JOIN accounts a ON a.id = d.account_id WHERE d.fqdn = ?`, host))
+	var canonical string
+	a, err := scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountColumns+`,
+			(SELECT p.fqdn FROM domains p WHERE p.account_id = a.id `+primaryFirst+` LIMIT 1)
+		FROM domains d JOIN accounts a ON a.id = d.account_id WHERE d.fqdn = ?`, host), &canonical)
 	if err != nil {
 		return nil, notFound(err)
 	}
-	return &tenantry.Tenant{Account: *a, Host: host}, nil
+	return &tenantry.Tenant{Account: *a, Host: host, Canonical: canonical}, nil
 }
 
-// PrimaryDomain returns the first domain of an account, or "" if it has none.
+// primaryFirst orders an account's domains: the primary one (its end
+// user panel URL) first, then the oldest.
+const primaryFirst = `ORDER BY is_primary DESC, created_at, fqdn`
+
+// primaryDomain returns the primary domain of an account (else its oldest
+// one), or "" if it has none.
 func primaryDomain(ctx context.Context, q querier, accountID string) (string, error) {
 	var fqdn string
-	err := q.QueryRowContext(ctx, `SELECT fqdn FROM domains WHERE account_id = ? ORDER BY created_at, fqdn LIMIT 1`, accountID).Scan(&fqdn)
+	err := q.QueryRowContext(ctx, `SELECT fqdn FROM domains WHERE account_id = ? `+primaryFirst+` LIMIT 1`, accountID).Scan(&fqdn)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}
@@ -103,15 +110,28 @@ func servingAccount(ctx context.Context, q querier, a *tenantry.Account) (string
 
 // usableOn reports whether a membership on account a may be used on the
 // tenant's domain: on a's own domain, on the domain that serves a (its
-// nearest vendor with a domain), and, for reseller staff, on the platform
-// domain. A customer of a white-labelled reseller therefore never logs in
-// on the platform domain, and nobody logs in on another reseller's domain.
+// nearest vendor with a domain), and, for the staff of a reseller directly
+// below the provider, on the platform domain. The platform domain shows
+// the provider's brand, so only the provider's own staff and the staff of
+// the accounts directly below it sign in there: never a sub-reseller's
+// staff or anyone further down, even where no domain lies between them
+// and the provider. A customer of a white-labelled reseller therefore
+// never logs in on the platform domain, and nobody logs in on another
+// reseller's domain.
 func usableOn(ctx context.Context, q querier, a *tenantry.Account, t *tenantry.Tenant) (bool, error) {
 	if !t.Account.Contains(a) {
 		return false, nil
 	}
-	if a.ID == t.Account.ID || (a.Kind == tenantry.KindReseller && t.IsPlatform()) {
+	if a.ID == t.Account.ID {
 		return true, nil
+	}
+	if t.IsPlatform() {
+		if a.ParentID != t.Account.ID {
+			return false, nil
+		}
+		if a.Kind == tenantry.KindReseller {
+			return true, nil
+		}
 	}
 	serving, err := servingAccount(ctx, q, a)
 	return serving == t.Account.ID, err

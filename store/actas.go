@@ -51,8 +51,11 @@ func (s *Scope) CanActAs(ctx context.Context, accountID string) (*tenantry.Accou
 // ENOTFOUND, EFORBIDDEN.
 func (s *Scope) StartActingAs(ctx context.Context, accountID, reason string) (*tenantry.Account, error) {
 	reason = strings.TrimSpace(reason)
-	if reason == "" || len(reason) > 500 || tenantry.HasControl(reason) {
+	if reason == "" || len(reason) > 500 || strings.ContainsAny(reason, "\r\n") {
 		return nil, tenantry.Invalid(map[string]string{"reason": "Say why, in one line of up to 500 characters: the account's admins will see it."})
+	}
+	if tenantry.UnsafeText(reason) {
+		return nil, tenantry.Invalid(map[string]string{"reason": tenantry.MsgUnsafeText})
 	}
 	a, err := s.CanActAs(ctx, accountID)
 	if err != nil {

@@ -23,9 +23,9 @@ func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
 // PlatformInit is what `tenantry init` needs to create the platform.
 type PlatformInit struct {
 	Domain        string `json:"platform_domain" validate:"required"`
-	ProviderName  string `json:"provider_name" validate:"required,max=200"`
+	ProviderName  string `json:"provider_name" validate:"required,max=200,printable"`
 	AdminEmail    string `json:"admin_email" validate:"required,email,max=254"`
-	AdminName     string `json:"admin_name" validate:"max=200"`
+	AdminName     string `json:"admin_name" validate:"max=200,printable"`
 	AdminPassword string `json:"admin_password" validate:"required"`
 }
 

@@ -258,7 +258,7 @@ func (db *DB) RequestEmailChange(ctx context.Context, t *tenantry.Tenant, userID
 	if !password.Verify(u.PasswordHash, in.Password) {
 		return wrongPassword()
 	}
-	from, err := db.mailTenant(ctx, db.read, &t.Account, t.Host, links)
+	from, err := db.mailTenant(ctx, db.read, &t.Account, t.LinkHost(), links)
 	if err != nil {
 		return err
 	}

@@ -102,7 +102,7 @@ func (db *DB) SignUp(ctx context.Context, t *tenantry.Tenant, in SignupInput, li
 	// hashed whether or not the address is taken, so that both answers
 	// take as long; and before the write lock is held, since it is slow
 	hash := hashPassword(in.Password)
-	from, err := db.mailTenant(ctx, db.read, &t.Account, t.Host, links)
+	from, err := db.mailTenant(ctx, db.read, &t.Account, t.LinkHost(), links)
 	if err != nil {
 		return err
 	}
@@ -239,7 +239,7 @@ func (db *DB) VerifyEmail(ctx context.Context, t *tenantry.Tenant, token string,
 				Action: "user.email_verified", ObjectType: "user", ObjectID: userID, Summary: "confirmed their email address", IP: ip}); err != nil {
 				return err
 			}
-			status, err := db.activateIfReady(ctx, tx, a, &t.Account, t.Host, links, auditEvent{ActorID: userID, ActorEmail: out.User.Email, IP: ip})
+			status, err := db.activateIfReady(ctx, tx, a, &t.Account, t.LinkHost(), links, auditEvent{ActorID: userID, ActorEmail: out.User.Email, IP: ip})
 			if err != nil {
 				return err
 			}
@@ -525,7 +525,7 @@ func (db *DB) RequestPasswordReset(ctx context.Context, t *tenantry.Tenant, emai
 	if len(actor.Grants) == 0 {
 		return nil
 	}
-	from, err := db.mailTenant(ctx, db.read, &t.Account, t.Host, links)
+	from, err := db.mailTenant(ctx, db.read, &t.Account, t.LinkHost(), links)
 	if err != nil {
 		return err
 	}

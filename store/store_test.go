@@ -491,8 +491,10 @@ func TestServingAccount(t *testing.T) {
 }
 
 // TestActorFor checks the login rule (usableOn): a membership is usable on
-// the account's own domain, on the domain that serves it, and for reseller
-// staff on the platform domain; never on another reseller's domain.
+// the account's own domain, on the domain that serves it, and for the
+// staff of a reseller directly below the provider on the platform domain
+// (a sub-reseller's staff no longer: issue 9 item 17); never on another
+// reseller's domain.
 func TestActorFor(t *testing.T) {
 	f := newDemo(t)
 	// a delegation: Acme's admin is also a Viewer of Orbit's customer Delta
@@ -510,8 +512,7 @@ func TestActorFor(t *testing.T) {
 		{"admin@nimbus.example", map[string][]string{"portal.localhost": {"Nimbus Cloud"}}},
 		{"admin@acme.example", map[string][]string{"portal.localhost": {"Acme Hosting"},
 			"acme.localhost": {"Acme Hosting"}, "orbit.localhost": {"Delta Freight"}}},
-		{"admin@beta.example", map[string][]string{"portal.localhost": {"Beta Resale"},
-			"acme.localhost": {"Beta Resale"}, "beta.localhost": {"Beta Resale"}}},
+		{"admin@beta.example", map[string][]string{"acme.localhost": {"Beta Resale"}, "beta.localhost": {"Beta Resale"}}},
 		{"admin@orbit.example", map[string][]string{"portal.localhost": {"Orbit IT"}, "orbit.localhost": {"Orbit IT"}}},
 		{"owner@bluebakery.example", map[string][]string{"acme.localhost": {"Blue Bakery"}}},
 		{"owner@gamma.example", map[string][]string{"beta.localhost": {"Gamma Labs"}}},

@@ -164,7 +164,7 @@ func apiNotFound(echo.Context) error { return tenantry.ErrNotFound }
 type tokenRequest struct {
 	Email    string `json:"email" validate:"required"`
 	Password string `json:"password" validate:"required"`
-	Name     string `json:"name" validate:"max=100"`
+	Name     string `json:"name" validate:"max=100,printable"`
 }
 
 func (s *Server) apiCreateToken(c echo.Context) error {
@@ -369,7 +369,7 @@ func (s *Server) apiCreateAccount(c echo.Context) error {
 	if u := created.Owner; u != nil {
 		out.Owner = &ownerJSON{ID: u.ID, Email: u.Email, Name: u.Name}
 		if created.SetPasswordToken != "" {
-			out.Owner.SetPasswordURL = linkOn(c, created.SetPasswordHost, "/set-password/"+created.SetPasswordToken)
+			out.Owner.SetPasswordURL = s.linkOn(created.SetPasswordHost, "/set-password/"+created.SetPasswordToken)
 		}
 	}
 	return c.JSON(http.StatusCreated, out)

@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -13,6 +15,7 @@ import (
 	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/store"
 	"github.com/tenantry/tenantry/views/auth"
+	"github.com/tenantry/tenantry/views/components"
 	"github.com/tenantry/tenantry/views/layout"
 )
 
@@ -192,10 +195,12 @@ func (s *Server) login(c echo.Context) error {
 }
 
 // startSession signs the actor in on this tenant with a brand-new session
-// id; any session the browser had before is ended.
+// id; any session the browser had before is ended. The CSRF token changes
+// with it (it is bound to the session id), and the pre-session nonce is
+// renewed, so no token known before sign-in is any good after it.
 func (s *Server) startSession(c echo.Context, actor *tenantry.Actor) error {
 	r := c.Request()
-	sess, err := s.sessions.Get(r, sessionCookie)
+	sess, err := s.sessions.Get(r, s.cookieName(r, sessionCookie))
 	if err != nil {
 		return err
 	}
@@ -210,7 +215,12 @@ func (s *Server) startSession(c echo.Context, actor *tenantry.Actor) error {
 	}
 	sess.Values[keyUserID] = actor.User.ID
 	sess.Values[keyTenantID] = tenantry.TenantFromContext(r.Context()).Account.ID
-	return sess.Save(r, c.Response())
+	if err := sess.Save(r, c.Response()); err != nil {
+		return err
+	}
+	s.newCSRFNonce(c)
+	components.ChromeFromContext(r.Context()).CSRF = s.sessionCSRF(r, sess.ID)
+	return nil
 }
 
 func (s *Server) logout(c echo.Context) error {
@@ -228,13 +238,41 @@ func (s *Server) logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login?signed_out=1")
 }
 
-// safeNext keeps only local paths, so that a crafted link cannot send a
-// user who just signed in to another site.
+// safeNext keeps only a path on this host, so that a crafted link cannot
+// send a user who just signed in to another site. Browsers drop tabs and
+// newlines from URLs and read "\" as "/", so "/<TAB>/evil.example" and
+// "/\evil.example" are other sites: a next must be plain printable ASCII
+// (which every path this portal puts there is, percent-encoded), start
+// with a single "/", and stay a plain path once percent-decoded too.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > 2000 || !localPath(next) {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	// the decoded path may hold letters of any script, but no space,
+	// control or format character, no backslash and no second leading "/"
+	if p := u.Path; strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') ||
+		strings.IndexFunc(p, unicode.IsSpace) >= 0 || tenantry.UnsafeText(p) {
 		return ""
 	}
 	return next
+}
+
+// localPath reports whether p starts with one "/" and holds only visible
+// ASCII other than "\".
+func localPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if b := p[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) choosePage(c echo.Context) error {

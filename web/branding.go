@@ -323,7 +323,7 @@ func (s *Server) logoURL(c echo.Context, b *tenantry.Branding) (string, error) {
 		}
 		host = domains[0].FQDN
 	}
-	return linkOn(c, host, "/brand/logo"), nil
+	return s.linkOn(host, "/brand/logo"), nil
 }
 
 func (s *Server) apiGetBranding(c echo.Context) error {

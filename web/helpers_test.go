@@ -57,6 +57,12 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureWith(t, nil)
+}
+
+// newFixtureWith is newFixture with a server configured by cfg.
+func newFixtureWith(t *testing.T, cfg func(*web.Config)) *fixture {
+	t.Helper()
 	b, err := os.ReadFile(templateDB)
 	if err != nil {
 		t.Fatal(err)
@@ -70,8 +76,12 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	srv := web.New(db, web.Config{SessionKey: []byte(strings.Repeat("k", 32)),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	c := web.Config{SessionKey: []byte(strings.Repeat("k", 32)),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if cfg != nil {
+		cfg(&c)
+	}
+	srv := web.New(db, c)
 	return &fixture{t: t, db: db, srv: srv}
 }
 

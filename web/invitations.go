@@ -157,8 +157,10 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 		vm.Name = strings.TrimSpace(c.FormValue("name"))
 		pw, confirm := c.FormValue("password"), c.FormValue("confirm")
 		errs := map[string]string{}
-		if vm.Name == "" || len(vm.Name) > 200 || tenantry.HasControl(vm.Name) {
+		if vm.Name == "" || len(vm.Name) > 200 || strings.ContainsAny(vm.Name, "\r\n") {
 			errs["name"] = "Give your name, on one line."
+		} else if tenantry.UnsafeText(vm.Name) {
+			errs["name"] = tenantry.MsgUnsafeText
 		}
 		if why := password.Weakness(pw, vm.Email); why != "" {
 			errs["password"] = why

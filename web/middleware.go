@@ -53,8 +53,10 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // secureHeaders sets the headers every response carries. The CSP allows
-// scripts and styles from the portal itself only: no inline script.
-func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// scripts and styles from the portal itself only: no inline script. HSTS
+// goes out whenever cookies are Secure: on TLS, and behind the TLS proxy
+// that --secure-cookies says is there (which the connection cannot show).
+func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
@@ -62,7 +64,7 @@ func secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
-		if c.IsTLS() {
+		if s.secure(c.Request()) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		return next(c)
@@ -105,7 +107,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		r := c.Request()
 		ctx := r.Context()
 		t := tenantry.TenantFromContext(ctx)
-		sess, err := s.sessions.Get(r, sessionCookie)
+		sess, err := s.sessions.Get(r, s.cookieName(r, sessionCookie))
 		if err != nil || sess.IsNew {
 			return next(c)
 		}

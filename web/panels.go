@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -75,10 +74,4 @@ func (s *Server) assignedDashboard(c echo.Context, a *tenantry.Account) error {
 		}
 	}
 	return render(c, http.StatusOK, app.Assigned(vm))
-}
-
-// cutPort splits "host:port"; ok is false when there is no port.
-func cutPort(hostport string) (string, string, bool) {
-	h, p, err := net.SplitHostPort(hostport)
-	return h, p, err == nil && p != ""
 }

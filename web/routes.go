@@ -16,7 +16,7 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	e.Use(s.requestLog, middleware.Recover(), secureHeaders)
+	e.Use(s.requestLog, middleware.Recover(), s.secureHeaders)
 
 	// host-independent: health checks and static assets reveal no tenant
 	e.GET("/healthz", s.healthz)

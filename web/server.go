@@ -18,8 +18,17 @@ type Config struct {
 	// SessionKey signs session and CSRF cookies; at least 32 bytes.
 	SessionKey []byte
 	// SecureCookies marks cookies Secure even on plain HTTP (behind a TLS
-	// proxy). Cookies are always Secure on a TLS connection.
+	// proxy), names them __Host-, and sends HSTS. Cookies are always
+	// Secure on a TLS connection.
 	SecureCookies bool
+	// PublicScheme and PublicPort make every absolute link the portal
+	// hands out (in mail, one-time links shown to staff, logo URLs):
+	// scheme://domain[:port]/path, on the tenant's primary domain. They
+	// are never taken from the request, whose Host port and forwarded
+	// scheme the client chooses. PublicScheme "" is https with
+	// SecureCookies, else http; PublicPort "" is the scheme's default.
+	PublicScheme string
+	PublicPort   string
 	// TrustProxy takes the client's address from X-Forwarded-For, as set
 	// by a reverse proxy on loopback or a private network. Without it the
 	// connection's address is used, which behind a proxy is the proxy's,
@@ -36,6 +45,9 @@ type Server struct {
 	log      *slog.Logger
 	echo     *echo.Echo
 	sessions *sessionStore
+	// crossOrigin refuses state-changing requests that browsers mark as
+	// cross-origin: the layer before the CSRF token (see csrf).
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New returns the portal's handler on db.
@@ -43,7 +55,16 @@ func New(db *store.DB, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{db: db, cfg: cfg, log: cfg.Logger}
+	if cfg.PublicScheme == "" {
+		cfg.PublicScheme = "http"
+		if cfg.SecureCookies {
+			cfg.PublicScheme = "https"
+		}
+	}
+	if (cfg.PublicScheme == "http" && cfg.PublicPort == "80") || (cfg.PublicScheme == "https" && cfg.PublicPort == "443") {
+		cfg.PublicPort = ""
+	}
+	s := &Server{db: db, cfg: cfg, log: cfg.Logger, crossOrigin: http.NewCrossOriginProtection()}
 	ipOf := echo.ExtractIPDirect()
 	if cfg.TrustProxy {
 		ipOf = echo.ExtractIPFromXFFHeader()

@@ -133,11 +133,8 @@ func (h vendorPages) reseller(c echo.Context) (*tenantry.Account, error) {
 
 func (h vendorPages) serviceVM(c echo.Context, a *tenantry.Account) (accounts.ServiceVM, error) {
 	ctx := c.Request().Context()
-	vm := accounts.ServiceVM{Base: h.base, Account: *a, Scheme: c.Scheme(), Depth: strconv.Itoa(a.MaxResellerDepth),
-		DepthLimit: store.MaxResellerDepthLimit}
-	if _, port, ok := cutPort(c.Request().Host); ok {
-		vm.Port = port
-	}
+	vm := accounts.ServiceVM{Base: h.base, Account: *a, Scheme: h.s.cfg.PublicScheme, Port: h.s.cfg.PublicPort,
+		Depth: strconv.Itoa(a.MaxResellerDepth), DepthLimit: store.MaxResellerDepthLimit}
 	section, err := h.planSection(c, a, "", "", nil)
 	if err != nil {
 		return vm, err

@@ -41,21 +41,13 @@ const (
 	limitWindow     = time.Hour
 )
 
-// mailLinks makes links in mail the way this request reached the portal:
-// its scheme and port, on whichever tenant domain the mail is about (as
-// linkOn does for links shown on a page). Mail carries one-time tokens,
-// so the scheme is https or http only, and a client's X-Forwarded-Proto
-// counts only behind a trusted proxy.
-func (s *Server) mailLinks(c echo.Context) mail.Links {
-	r := c.Request()
-	l := mail.Links{Scheme: "http"}
-	if c.IsTLS() || s.cfg.SecureCookies || (s.cfg.TrustProxy && r.Header.Get(echo.HeaderXForwardedProto) == "https") {
-		l.Scheme = "https"
-	}
-	if _, port, ok := cutPort(r.Host); ok {
-		l.Port = port
-	}
-	return l
+// mailLinks makes links in mail from the configured public scheme and
+// port (Config.PublicScheme, PublicPort), on whichever tenant domain the
+// mail is about (as linkOn does for links shown on a page). The request
+// plays no part: mail carries one-time tokens, and a forged Host port or
+// X-Forwarded-Proto would send them elsewhere.
+func (s *Server) mailLinks(echo.Context) mail.Links {
+	return mail.Links{Scheme: s.cfg.PublicScheme, Port: s.cfg.PublicPort}
 }
 
 // signupOpen reports whether the request's tenant takes sign-ups, for the

@@ -13,6 +13,7 @@ import (
 	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/web"
 )
 
 const newPassword = "correct horse battery"
@@ -580,7 +581,7 @@ func TestOutboxPage(t *testing.T) {
 
 // Links in mail carry one-time tokens: a client cannot choose their scheme.
 func TestMailLinkScheme(t *testing.T) {
-	f := newFixture(t)
+	f := newFixtureWith(t, func(c *web.Config) { c.PublicPort = "8080" })
 	b := f.browser("acme.localhost:8080")
 	form := url.Values{"email": {"owner@bluebakery.example"}, "_csrf": {b.csrf("/forgot-password")}}
 	req := httptest.NewRequest(http.MethodPost, "/forgot-password", strings.NewReader(form.Encode()))

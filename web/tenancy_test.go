@@ -95,6 +95,8 @@ func TestLoginIsBoundToTenant(t *testing.T) {
 		{"ProviderStaffOnResellerDomain", "acme.localhost", "admin@nimbus.example", store.DemoPassword},
 		{"CustomerOnPlatformDomain", "portal.localhost", "owner@bluebakery.example", store.DemoPassword},
 		{"SubResellerCustomerOnParentDomain", "acme.localhost", "owner@gamma.example", store.DemoPassword},
+		{"SubResellerStaffOnPlatformDomain", "portal.localhost", "admin@beta.example", store.DemoPassword},
+		{"SubResellerCustomerOnPlatformDomain", "portal.localhost", "owner@gamma.example", store.DemoPassword},
 	}
 	var want string
 	for _, tt := range tests {

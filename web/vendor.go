@@ -217,7 +217,7 @@ func (h vendorPages) create(c echo.Context) error {
 		vm.OwnerEmail = created.Owner.Email
 	}
 	if created.SetPasswordToken != "" {
-		vm.SetPasswordURL = linkOn(c, created.SetPasswordHost, "/set-password/"+created.SetPasswordToken)
+		vm.SetPasswordURL = h.s.linkOn(created.SetPasswordHost, "/set-password/"+created.SetPasswordToken)
 	}
 	return render(c, http.StatusCreated, accounts.Created(h.panel, vm))
 }
@@ -438,12 +438,6 @@ func (h vendorPages) setStatus(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, h.base+"/accounts/"+a.ID)
 }
 
-// linkOn builds an absolute URL on host with the request's scheme and
-// port, e.g. a one-time link on the domain where its user signs in.
-func linkOn(c echo.Context, host, path string) string {
-	u := url.URL{Scheme: c.Scheme(), Host: host, Path: path}
-	if _, port, ok := cutPort(c.Request().Host); ok {
-		u.Host = host + ":" + port
-	}
-	return u.String()
-}
+// linkOn builds an absolute URL on host with the configured public scheme
+// and port, e.g. a one-time link on the domain where its user signs in.
+func (s *Server) linkOn(host, path string) string { return s.mailLinks(nil).URL(host, path) }

@@ -26,7 +26,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	addr := fs.String("addr", ":8080", "listen `address`")
 	dbPath := dbFlag(fs)
 	demo := fs.Bool("demo", false, "load demo data into an empty database")
-	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (set when TLS ends at a proxy)")
+	secure := fs.Bool("secure-cookies", false, "mark cookies Secure, name them __Host- and send HSTS (set when TLS ends at a proxy)")
+	publicScheme := fs.String("public-scheme", "", "`scheme` of the links in mail: http or https (default https with --secure-cookies, else http)")
+	publicPort := fs.String("public-port", "", "`port` of the links in mail (default: none over https, the listening port over http)")
 	trustProxy := fs.Bool("trust-proxy", false, "take client addresses from X-Forwarded-For (behind a reverse proxy on a private network)")
 	sessionKey := fs.String("session-key", "", "`hex` key (≥ 32 bytes) signing cookies; default: generated once and kept in the database")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
@@ -70,17 +72,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("%w: --smtp-url: %v", errUsage, err)
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	scheme, port, err := publicLinks(*publicScheme, *publicPort, *secure, ln.Addr().String())
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           web.New(db, web.Config{SessionKey: key, SecureCookies: *secure, TrustProxy: *trustProxy, Logger: log}),
+		Handler: web.New(db, web.Config{SessionKey: key, SecureCookies: *secure, TrustProxy: *trustProxy,
+			PublicScheme: scheme, PublicPort: port, Logger: log}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
 	}
 	printBanner(stdout, ln.Addr().String(), logins)
 

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"runtime/debug"
+	"strconv"
 	"strings"
 )
 
@@ -58,6 +60,39 @@ func parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 		}
 	})
 	return err
+}
+
+// publicLinks settles the scheme and port of the absolute links the portal
+// hands out (mail, one-time links), which it never takes from a request.
+// The scheme defaults to https with secure cookies (TLS at a proxy), else
+// http; the port to none over https, else the port the portal listens on,
+// so that `make run`'s links work at http://acme.localhost:8080. A port
+// that is its scheme's default is left out.
+func publicLinks(scheme, port string, secure bool, listening string) (string, string, error) {
+	switch scheme {
+	case "":
+		scheme = "http"
+		if secure {
+			scheme = "https"
+		}
+	case "http", "https":
+	default:
+		return "", "", fmt.Errorf("%w: --public-scheme must be http or https, not %q", errUsage, scheme)
+	}
+	if port == "" && scheme == "http" {
+		if _, p, err := net.SplitHostPort(listening); err == nil {
+			port = p
+		}
+	}
+	if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "", "", fmt.Errorf("%w: --public-port must be a port number, not %q", errUsage, port)
+		}
+	}
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	return scheme, port, nil
 }
 
 // dbFlag adds the --db flag every command shares.

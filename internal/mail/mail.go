@@ -50,23 +50,25 @@ type Message struct {
 	HTML    string
 }
 
-// Links builds absolute URLs the way the portal is reached: the scheme
-// and port of the request that caused the mail (in production https and
-// no port; on a laptop http and :8080), on a tenant's domain.
+// Links builds absolute URLs the way the portal is published: the public
+// scheme and port from configuration (in production https and no port; on
+// a laptop http and :8080), on a tenant's domain. They never come from a
+// request, whose Host port and forwarded scheme its client chooses.
 type Links struct {
 	Scheme string
 	// Port is "" for the scheme's default port.
 	Port string
 }
 
-// URL returns scheme://host[:port]path.
+// URL returns scheme://host[:port]path, without the port when it is the
+// scheme's default.
 func (l Links) URL(host, path string) string {
 	scheme := l.Scheme
 	if scheme == "" {
 		scheme = "https"
 	}
 	u := url.URL{Scheme: scheme, Host: host, Path: path}
-	if l.Port != "" {
+	if l.Port != "" && !(scheme == "http" && l.Port == "80") && !(scheme == "https" && l.Port == "443") {
 		u.Host = net.JoinHostPort(host, l.Port)
 	}
 	return u.String()

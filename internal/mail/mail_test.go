@@ -21,6 +21,9 @@ func TestLinks(t *testing.T) {
 		{Links{Scheme: "http", Port: "8080"}, "http://acme.localhost:8080/verify/abc"},
 		{Links{Scheme: "https"}, "https://acme.localhost/verify/abc"},
 		{Links{}, "https://acme.localhost/verify/abc"},
+		{Links{Scheme: "http", Port: "80"}, "http://acme.localhost/verify/abc"},
+		{Links{Scheme: "https", Port: "443"}, "https://acme.localhost/verify/abc"},
+		{Links{Scheme: "https", Port: "8443"}, "https://acme.localhost:8443/verify/abc"},
 	}
 	for _, tt := range tests {
 		if got := tt.links.URL("acme.localhost", VerifyPath("abc")); got != tt.want {

@@ -261,10 +261,17 @@ func (u *BrandingUpdate) fieldErrors() map[string]string {
 			fields["display_name"] = fmt.Sprintf("Use at most %d characters.", MaxDisplayName)
 		case strings.ContainsAny(*u.DisplayName, "\r\n\t"):
 			fields["display_name"] = "Use a single line."
+		case UnsafeText(*u.DisplayName):
+			fields["display_name"] = MsgUnsafeText
 		}
 	}
-	if u.FooterText != nil && utf8.RuneCountInString(*u.FooterText) > MaxFooterText {
-		fields["footer_text"] = fmt.Sprintf("Use at most %d characters.", MaxFooterText)
+	if u.FooterText != nil {
+		switch {
+		case utf8.RuneCountInString(*u.FooterText) > MaxFooterText:
+			fields["footer_text"] = fmt.Sprintf("Use at most %d characters.", MaxFooterText)
+		case UnsafeMultiline(*u.FooterText):
+			fields["footer_text"] = MsgUnsafeMultiline
+		}
 	}
 	for name, p := range map[string]*string{"primary_color": u.PrimaryColor, "accent_color": u.AccentColor} {
 		if p != nil && *p != "" {

@@ -31,8 +31,10 @@ func (m *Metric) Validate() error {
 	if !metricKey.MatchString(m.Key) {
 		fields["key"] = "Use 2 to 63 lower-case letters, digits, '.', '_' or '-', starting with a letter."
 	}
-	if m.Name == "" || len(m.Name) > 100 || HasControl(m.Name) {
+	if m.Name == "" || len(m.Name) > 100 || strings.ContainsAny(m.Name, "\r\n") {
 		fields["name"] = "Give a name of 1 to 100 characters, on one line."
+	} else if UnsafeText(m.Name) {
+		fields["name"] = MsgUnsafeText
 	}
 	ok := false
 	for _, u := range Units {
@@ -123,8 +125,10 @@ func (in *PlanInput) Parse(catalogue []Metric) (*Plan, error) {
 	p := &Plan{Name: strings.TrimSpace(in.Name), Currency: strings.ToUpper(strings.TrimSpace(in.Currency)),
 		Audience: strings.TrimSpace(in.Audience), Status: PlanActive}
 	fields := map[string]string{}
-	if p.Name == "" || len(p.Name) > 100 || HasControl(p.Name) {
+	if p.Name == "" || len(p.Name) > 100 || strings.ContainsAny(p.Name, "\r\n") {
 		fields["name"] = "Give a name of 1 to 100 characters, on one line."
+	} else if UnsafeText(p.Name) {
+		fields["name"] = MsgUnsafeText
 	}
 	if why := CheckCurrency(p.Currency); why != "" {
 		fields["currency"] = why

@@ -28,8 +28,10 @@ func (in *RoleInput) Parse() (string, []Permission, error) {
 	name := strings.TrimSpace(in.Name)
 	fields := map[string]string{}
 	switch {
-	case name == "" || len(name) > 60 || HasControl(name):
+	case name == "" || len(name) > 60 || strings.ContainsAny(name, "\r\n"):
 		fields["name"] = "Give a name of 1 to 60 characters, on one line."
+	case UnsafeText(name):
+		fields["name"] = MsgUnsafeText
 	case slices.ContainsFunc(append(slices.Clone(BuiltinRoles), RoleService), func(r Role) bool { return strings.EqualFold(string(r), name) }):
 		fields["name"] = "This is a built-in role's name: choose another."
 	}

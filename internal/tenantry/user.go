@@ -21,6 +21,18 @@ type Tenant struct {
 	Account Account
 	// Host is the normalised host the request used.
 	Host string
+	// Canonical is the tenant's primary domain, where the links it mails
+	// out point, whichever of its domains the request came to.
+	Canonical string
+}
+
+// LinkHost is the domain of the links the tenant hands out: its primary
+// domain, or the request's host when it has none on record.
+func (t *Tenant) LinkHost() string {
+	if t.Canonical != "" {
+		return t.Canonical
+	}
+	return t.Host
 }
 
 // IsPlatform reports whether the tenant is the provider's platform domain.

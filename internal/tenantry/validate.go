@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 )
@@ -18,10 +19,14 @@ var validate = newValidator()
 
 func newValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
-	// printable refuses control characters (NUL, escapes, newlines) in
-	// one-line text such as names
+	// the one input rule of free text (see UnsafeText): printable for
+	// one-line text such as names, multiline where line breaks and tabs
+	// belong (a footer)
 	_ = v.RegisterValidation("printable", func(fl validator.FieldLevel) bool {
-		return !HasControl(fl.Field().String())
+		return !UnsafeText(fl.Field().String())
+	})
+	_ = v.RegisterValidation("multiline", func(fl validator.FieldLevel) bool {
+		return !UnsafeMultiline(fl.Field().String())
 	})
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
@@ -76,7 +81,9 @@ func message(fe validator.FieldError) string {
 	case "min":
 		return fmt.Sprintf("Use at least %s characters.", fe.Param())
 	case "printable":
-		return "Remove the control characters (such as line breaks) from this text."
+		return MsgUnsafeText
+	case "multiline":
+		return MsgUnsafeMultiline
 	case "oneof":
 		return fmt.Sprintf("Choose one of: %s.", strings.ReplaceAll(fe.Param(), " ", ", "))
 	default:
@@ -84,7 +91,38 @@ func message(fe validator.FieldError) string {
 	}
 }
 
-// HasControl reports whether s holds a control character.
-func HasControl(s string) bool {
-	return strings.IndexFunc(s, unicode.IsControl) >= 0
+// Messages of the input rule of free text, for fields checked by hand.
+const (
+	MsgUnsafeText      = "Remove the line breaks, control characters and invisible formatting characters (such as text-direction overrides) from this text."
+	MsgUnsafeMultiline = "Remove the control characters and invisible formatting characters (such as text-direction overrides) from this text."
+)
+
+// UnsafeText reports whether one-line free text (a name, a reason) holds
+// what no such text may: invalid UTF-8, a control character (NUL, escape,
+// tab, line break), a line or paragraph separator, or a format character
+// (Unicode Cf: the bidi overrides, embeddings, isolates and marks
+// U+202A–U+202E, U+2066–U+2069, U+200E/F and U+061C, zero-width spaces,
+// the byte-order mark, tag characters), which would let the text read
+// differently from what it is, in a page, a log or a mail header. The
+// zero-width joiner and non-joiner stay allowed: emoji sequences and
+// several scripts need them.
+func UnsafeText(s string) bool { return unsafeText(s, false) }
+
+// UnsafeMultiline is UnsafeText for text of several lines (a footer): it
+// allows tabs and line breaks (\n, \r\n).
+func UnsafeMultiline(s string) bool { return unsafeText(s, true) }
+
+func unsafeText(s string, multiline bool) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		switch {
+		case multiline && (r == '\n' || r == '\r' || r == '\t'):
+		case r == '\u200c' || r == '\u200d': // ZWNJ, ZWJ
+		case unicode.IsControl(r), r == '\u2028', r == '\u2029', unicode.Is(unicode.Cf, r):
+			return true
+		}
+	}
+	return false
 }
