@@ -183,7 +183,7 @@ func (s *Server) apiCreateToken(c echo.Context) error {
 		in.Name = "API token"
 	}
 	ctx := c.Request().Context()
-	token, expires, err := s.db.CreateAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, in.Name, c.RealIP())
+	token, expires, err := s.db.Me(tenantry.TenantFromContext(ctx), &actor.User, c.RealIP()).CreateAPIToken(ctx, in.Name)
 	if err != nil {
 		return err
 	}

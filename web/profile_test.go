@@ -168,8 +168,8 @@ func TestProfilePasswordEndsOtherSessions(t *testing.T) {
 	if page.Code != http.StatusOK {
 		t.Fatalf("the current session after the change: GET /profile = %d, want it kept", page.Code)
 	}
-	if msg, _ := byTestID(page.body, "flash"); !strings.Contains(msg, "other sessions are signed out") || !strings.Contains(msg, "API tokens keep working") {
-		t.Errorf("flash = %q, want it to say other sessions ended and tokens stay", msg)
+	if msg, _ := byTestID(page.body, "flash"); !strings.Contains(msg, "other sessions are signed out") || !strings.Contains(msg, "API tokens are revoked") {
+		t.Errorf("flash = %q, want it to say other sessions ended and tokens are revoked", msg)
 	}
 	if me.cookies["acme.localhost"]["tenantry_session"].Value == stolen["tenantry_session"].Value {
 		t.Error("the current session's id was not renewed")
@@ -186,8 +186,9 @@ func TestProfilePasswordEndsOtherSessions(t *testing.T) {
 	if !other.signedIn() {
 		t.Error("another user's session was ended")
 	}
-	if r := me.api(http.MethodGet, "/api/v1/me", token, nil); r.Code != http.StatusOK {
-		t.Errorf("API token after the change = %d, want it kept", r.Code)
+	// a token is a credential the old password minted: it ends with it
+	if r := me.api(http.MethodGet, "/api/v1/me", token, nil); r.Code != http.StatusUnauthorized {
+		t.Errorf("API token after the change = %d, want 401 (revoked)", r.Code)
 	}
 	if r := f.browser("acme.localhost").loginWith(email, newPassword); r.Code != http.StatusSeeOther {
 		t.Errorf("login with the new password = %d", r.Code)
@@ -493,5 +494,47 @@ func TestProfileReauthThrottled(t *testing.T) {
 	}
 	if r := b.submit("/profile", "/profile/name", url.Values{"name": {"Still Fine"}}); r.Code != http.StatusSeeOther {
 		t.Errorf("a change without the password = %d, want it unaffected", r.Code)
+	}
+}
+
+// A token minted on the platform domain is the user's too: the list on
+// the reseller's domain shows it, with the domain it works on, and it can
+// be revoked from there.
+func TestProfileTokensOfEveryDomain(t *testing.T) {
+	f := newFixture(t)
+	here := f.browser("acme.localhost")
+	here.login("admin@acme.example")
+	platform := f.browser("portal.localhost")
+	platformToken := platform.token("admin@acme.example")
+	hereToken := here.token("admin@acme.example")
+
+	var list struct {
+		Items []struct {
+			ID     string `json:"id"`
+			Domain string `json:"domain"`
+		}
+	}
+	r := here.api(http.MethodGet, "/api/v1/me/tokens", hereToken, nil)
+	decode(t, r, &list)
+	domains := map[string]string{}
+	for _, it := range list.Items {
+		domains[it.Domain] = it.ID
+	}
+	if r.Code != http.StatusOK || len(list.Items) != 2 || domains["acme.localhost"] == "" || domains["portal.localhost"] == "" {
+		t.Fatalf("GET /api/v1/me/tokens on acme = %d %s, want both tokens with their domains", r.Code, r.body)
+	}
+	csv := here.api(http.MethodGet, "/api/v1/me/tokens?format=csv", hereToken, nil)
+	if !strings.HasPrefix(csv.body, "id,name,domain,") || !strings.Contains(csv.body, ",portal.localhost,") {
+		t.Errorf("CSV = %q, want a domain column naming portal.localhost", csv.body)
+	}
+	page := here.get("/profile")
+	if d, _ := byTestID(page.body, "token-domain-"+domains["portal.localhost"]); d != "portal.localhost" {
+		t.Errorf("profile page domain of the platform token = %q, want portal.localhost", d)
+	}
+	if r := here.submit("/profile", "/profile/tokens/"+domains["portal.localhost"]+"/revoke", url.Values{}); r.Code != http.StatusSeeOther {
+		t.Fatalf("revoking the platform token from acme = %d", r.Code)
+	}
+	if r := platform.api(http.MethodGet, "/api/v1/me", platformToken, nil); r.Code != http.StatusUnauthorized {
+		t.Errorf("the platform token after revoking it on acme = %d, want 401", r.Code)
 	}
 }
