@@ -253,9 +253,12 @@ type EmailChange struct {
 // new address and a notice to the current one, both in the tenant's
 // brand. The address changes only when the link is followed
 // (ConfirmEmailChange); a newer request voids the links of older ones.
-// Errors: EINVALID (Code CodeWrongPassword for a wrong password),
-// ECONFLICT email_taken (another user has the address: acceptable to say,
-// since the caller just proved the password), ENOTFOUND.
+// An address that another user already has is answered exactly as a free
+// one (the same result, the same pending change on the profile, the same
+// notice to the current address, the same audit event), but it is mailed
+// a notice without a link instead: the form must not tell whether an
+// address has a user anywhere on the platform. Errors: EINVALID (Code
+// CodeWrongPassword for a wrong password), ENOTFOUND.
 func (m *Me) RequestEmailChange(ctx context.Context, in EmailChange, links mail.Links) error {
 	db, t, userID, ip := m.db, m.t, m.u.ID, m.ip
 	in.Email = tenantry.NormalizeEmail(in.Email)
@@ -286,13 +289,13 @@ func (m *Me) RequestEmailChange(ctx context.Context, in EmailChange, links mail.
 			in.Email, userID).Scan(&taken); err != nil {
 			return err
 		}
-		if taken {
-			return emailTaken("email")
-		}
 		if _, err := tx.ExecContext(ctx, `UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL`,
 			ms(tx.now), userID, PurposeChangeEmail); err != nil {
 			return err
 		}
+		// a taken address gets a pending change too (its link is never
+		// mailed, and confirming could not succeed), so that the profile
+		// shows the same thing for either
 		token, err := insertUserToken(ctx, tx, userID, t.Account.ID, PurposeChangeEmail, ChangeEmailTTL)
 		if err != nil {
 			return err
@@ -301,11 +304,16 @@ func (m *Me) RequestEmailChange(ctx context.Context, in EmailChange, links mail.
 			in.Email, hashToken(token)); err != nil {
 			return err
 		}
-		m, err := mail.ChangeEmail(from, in.Email, u.Name, token, ChangeEmailTTL)
+		var msg mail.Message
+		if taken {
+			msg, err = mail.EmailChangeTaken(from, in.Email)
+		} else {
+			msg, err = mail.ChangeEmail(from, in.Email, u.Name, token, ChangeEmailTTL)
+		}
 		if err != nil {
 			return err
 		}
-		if err := insertMail(ctx, tx, m); err != nil {
+		if err := insertMail(ctx, tx, msg); err != nil {
 			return err
 		}
 		notice, err := mail.EmailChangeNotice(from, u.Email, u.Name, in.Email)
@@ -317,7 +325,7 @@ func (m *Me) RequestEmailChange(ctx context.Context, in EmailChange, links mail.
 		}
 		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &t.Account,
 			Action: "user.email_change_requested", ObjectType: "user", ObjectID: u.ID,
-			Summary: fmt.Sprintf("asked to change their email from %s to %s; confirmation mailed", u.Email, in.Email), IP: ip})
+			Summary: fmt.Sprintf("asked to change their email from %s to %s; mail sent to the new address", u.Email, in.Email), IP: ip})
 	})
 }
 

@@ -176,7 +176,6 @@ func TestEmailChange(t *testing.T) {
 			{"NoPassword", "new@example.test", "", tenantry.EINVALID, "current_password"},
 			{"BadEmail", "not-an-email", DemoPassword, tenantry.EINVALID, "email"},
 			{"Same", "ADMIN@acme.example", DemoPassword, tenantry.EINVALID, "email"},
-			{"TakenConflict", "owner@bluebakery.example", DemoPassword, tenantry.ECONFLICT, "email"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -184,6 +183,29 @@ func TestEmailChange(t *testing.T) {
 				wantField(t, req(tt.email, tt.pw), tt.kind, tt.field)
 				f.assertUnchanged(t, before)
 			})
+		}
+	})
+
+	t.Run("TakenAnsweredLikeFree", func(t *testing.T) {
+		// another user's address: no error, a pending change like any,
+		// the usual notice to the current address, and to the taken
+		// address a notice without a link
+		const taken = "owner@bluebakery.example"
+		if err := req(taken, DemoPassword); err != nil {
+			t.Fatalf("RequestEmailChange to a taken address = %v, want nil as for a free one", err)
+		}
+		m := f.lastMail(t, taken)
+		if m.Kind != mail.KindEmailChangeTaken || changeEmailLink.MatchString(m.Text) || m.FromName != "Acme Hosting" {
+			t.Errorf("mail to the taken address = %s %q, want email_change_taken from Acme Hosting without a link", m.Kind, m.Text)
+		}
+		if n := f.lastMail(t, "admin@acme.example"); n.Kind != mail.KindEmailChangeNotice || !strings.Contains(n.Text, taken) {
+			t.Errorf("notice to the current address = %s, want email_change_notice naming %s", n.Kind, taken)
+		}
+		if p, _ := f.db.Me(acme, u, testIP).Profile(ctx); p.PendingEmail != taken {
+			t.Errorf("pending = %q, want %s, as for a free address", p.PendingEmail, taken)
+		}
+		if got := f.user(t, taken); got.ID == u.ID {
+			t.Fatal("the taken address moved")
 		}
 	})
 

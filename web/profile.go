@@ -160,7 +160,7 @@ func (s *Server) profilePage(c echo.Context) error {
 }
 
 // refuseProfile re-renders the profile with one form's input and errors,
-// with the status of err (422, or 409 for a taken address). Errors that
+// with the status of err (422). Errors that
 // are not the user's to fix go to the error handler.
 func (s *Server) refuseProfile(c echo.Context, err error, fill func(vm *profile.VM, errs map[string]string)) error {
 	errs := formErrors(err)
@@ -212,11 +212,29 @@ func (s *Server) reauth(c echo.Context, change func() error) error {
 	return err
 }
 
+// Each change-of-address request mails two addresses, one of them typed
+// by the requester: the sign-up and reset limits apply, per IP, per user
+// and per address mailed, counting every request that sent mail.
+func emailChangeLimits(userID, ip, to string) []limit {
+	return []limit{
+		{"email_change:ip:" + ip, signupsPerIP, limitWindow},
+		{"email_change:user:" + userID, signupsPerEmail, limitWindow},
+		{"email_change:to:" + tenantry.NormalizeEmail(to), resetsPerEmail, limitWindow},
+	}
+}
+
 func (s *Server) profileEmail(c echo.Context) error {
 	ctx := c.Request().Context()
 	in := store.EmailChange{Email: strings.TrimSpace(c.FormValue("email")), Password: c.FormValue("email_password")}
+	limits := emailChangeLimits(tenantry.ActorFromContext(ctx).User.ID, c.RealIP(), in.Email)
+	if err := s.checkLimits(c, "requests to change your email address", limits...); err != nil {
+		return err
+	}
 	err := s.reauth(c, func() error {
-		return s.me(c).RequestEmailChange(ctx, in, s.mailLinks(c))
+		if err := s.me(c).RequestEmailChange(ctx, in, s.mailLinks(c)); err != nil {
+			return err
+		}
+		return s.countLimits(ctx, limits...)
 	})
 	if err != nil {
 		return s.refuseProfile(c, err, func(vm *profile.VM, errs map[string]string) {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -201,13 +202,23 @@ func TestProfileEmailChange(t *testing.T) {
 	b := f.browser("acme.localhost")
 	b.login("admin@acme.example")
 
-	t.Run("TakenConflict", func(t *testing.T) {
+	t.Run("TakenAnsweredLikeFree", func(t *testing.T) {
+		// another user's address is answered as a free one: the same
+		// redirect, flash and pending change; its owner gets a notice
+		// without a link
 		r := b.submit("/profile", "/profile/email", url.Values{"email": {"owner@bluebakery.example"}, "email_password": {store.DemoPassword}})
-		if r.Code != http.StatusConflict {
-			t.Fatalf("status = %d, want 409", r.Code)
+		if r.Code != http.StatusSeeOther || r.location() != "/profile" {
+			t.Fatalf("status = %d to %q, want 303 to /profile as for a free address", r.Code, r.location())
 		}
-		if _, ok := byTestID(r.body, "error-email"); !ok || !strings.Contains(r.body, `value="owner@bluebakery.example"`) {
-			t.Error("want an error on the email field and the input kept")
+		page := b.get("/profile")
+		if msg, _ := byTestID(page.body, "flash"); !strings.HasPrefix(msg, "We sent a confirmation link to owner@bluebakery.example.") {
+			t.Errorf("flash = %q, want the confirmation-sent message", msg)
+		}
+		if got, _ := byTestID(page.body, "pending-email"); got != "pending: owner@bluebakery.example" {
+			t.Errorf("pending = %q, want owner@bluebakery.example, as for a free address", got)
+		}
+		if m := f.mailTo("owner@bluebakery.example"); m.Kind != mail.KindEmailChangeTaken || changeEmailURL.MatchString(m.Text) {
+			t.Errorf("mail to the taken address = %s, want email_change_taken without a link", m.Kind)
 		}
 	})
 	t.Run("WrongPassword", func(t *testing.T) {
@@ -536,5 +547,35 @@ func TestProfileTokensOfEveryDomain(t *testing.T) {
 	}
 	if r := platform.api(http.MethodGet, "/api/v1/me", platformToken, nil); r.Code != http.StatusUnauthorized {
 		t.Errorf("the platform token after revoking it on acme = %d, want 401", r.Code)
+	}
+}
+
+// The change-of-address form mails an address the requester types: past
+// the per-user limit it answers 429 with Retry-After and mails nothing.
+func TestProfileEmailChangeThrottled(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	ask := func(to string) *response {
+		return b.submit("/profile", "/profile/email", url.Values{"email": {to}, "email_password": {store.DemoPassword}})
+	}
+	for i := range 5 {
+		if r := ask(fmt.Sprintf("new%d@example.test", i)); r.Code != http.StatusSeeOther {
+			t.Fatalf("request %d = %d, want 303", i+1, r.Code)
+		}
+	}
+	r := ask("one-too-many@example.test")
+	if r.Code != http.StatusTooManyRequests || r.Header().Get("Retry-After") == "" {
+		t.Fatalf("past the limit = %d (Retry-After %q), want 429 with Retry-After", r.Code, r.Header().Get("Retry-After"))
+	}
+	if n := f.mailsTo("one-too-many@example.test"); n != 0 {
+		t.Errorf("mail to the address past the limit = %d, want none", n)
+	}
+	// a taken address counts the same: nothing tells the two apart
+	if r := ask("owner@bluebakery.example"); r.Code != http.StatusTooManyRequests {
+		t.Errorf("a taken address past the limit = %d, want 429", r.Code)
+	}
+	if n := f.mailsTo("owner@bluebakery.example"); n != 0 {
+		t.Errorf("mail to the taken address past the limit = %d, want none", n)
 	}
 }
