@@ -361,7 +361,7 @@ func (s *Server) apiCreateAccount(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	created, err := s.scope(c).CreateAccount(c.Request().Context(), in)
+	created, err := s.createAccount(c, in)
 	if err != nil {
 		return err
 	}
