@@ -70,7 +70,7 @@ func TestAudit(t *testing.T) {
 		}, "user.password_set", "kim@kappa.example", "Acme Hosting", "set a password with a one-time link",
 			func(t *testing.T) string { return f.user(t, "kim@kappa.example").ID }, "198.51.100.7"},
 		{"CreateAPIToken", func(t *testing.T) error {
-			_, _, err := f.db.CreateAPIToken(ctx, f.tenant(t, "orbit.localhost"), f.user(t, "admin@orbit.example"), "deploy", "198.51.100.8")
+			_, _, err := f.db.Me(f.tenant(t, "orbit.localhost"), f.user(t, "admin@orbit.example"), "198.51.100.8").CreateAPIToken(ctx, "deploy")
 			return err
 		}, "api_token.create", "admin@orbit.example", "Orbit IT", "created API token deploy",
 			func(t *testing.T) string {

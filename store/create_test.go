@@ -104,9 +104,22 @@ func TestCreateAccount(t *testing.T) {
 		})
 		t.Run("SetPasswordOnce", func(t *testing.T) {
 			const pw = "lambda-lofts-2026"
+			// whatever credential the user held before the new password
+			// (a token, a session) ends with it
+			early, _, err := f.db.Me(f.tenant(t, "acme.localhost"), c.Owner, testIP).CreateAPIToken(ctx, "early")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.session(t, "sid-early", "lee@lambda.example", "acme.localhost")
 			u, err := f.db.SetPasswordWithToken(ctx, acme, c.SetPasswordToken, password.Hash(pw), testIP)
 			if err != nil {
 				t.Fatalf("SetPasswordWithToken: %v", err)
+			}
+			if _, err := f.db.APITokenUser(ctx, acme, early); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+				t.Errorf("a token from before the password was set = %v, want revoked", err)
+			}
+			if sessionLive(t, f.db, "sid-early") {
+				t.Error("a session from before the password was set survived it")
 			}
 			if u.ID != c.Owner.ID || !password.Verify(f.user(t, "lee@lambda.example").PasswordHash, pw) {
 				t.Errorf("password not set for the owner")

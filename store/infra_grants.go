@@ -192,13 +192,16 @@ func insertInfraGrant(ctx context.Context, tx *tx, infraID, userID, grantedBy st
 	return err
 }
 
-// AddInfraDelegate makes email a delegate of one infrastructure (its
-// account's infra.manage): a person who already signs in where the
-// account is served is granted at once; anyone else gets an invitation to
-// that infrastructure, mailed in the brand of that domain. Someone whose
-// role there reaches the infrastructure anyway needs no grant. Errors:
-// EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT (already a delegate, or
-// reaches it by role).
+// AddInfraDelegate invites email to be a delegate of one infrastructure
+// (its account's infra.manage): an invitation to that infrastructure is
+// mailed in the brand of the domain where the account is served, and the
+// grant is made only when its link is accepted, whether or not the
+// address has a user here or elsewhere, so that the answer never tells
+// who signs in where. The one grant made at once is an assignment inside
+// the account: a service user of the infrastructure's own account sees
+// what is assigned to them. Errors: EINVALID, ENOTFOUND, EFORBIDDEN,
+// ECONFLICT (already a delegate, or staff of the account, who reach it
+// by role: both listed to whoever manages its people).
 func (s *Scope) AddInfraDelegate(ctx context.Context, infraID, email string, links mail.Links) (*InviteResult, error) {
 	email, err := invitedEmail(email)
 	if err != nil {
@@ -210,33 +213,36 @@ func (s *Scope) AddInfraDelegate(ctx context.Context, infraID, email string, lin
 		if err != nil {
 			return err
 		}
+		var delegate bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM infrastructure_grants g JOIN users u ON u.id = g.user_id
+			WHERE g.infrastructure_id = ? AND u.email = ?)`, in.ID, email).Scan(&delegate); err != nil {
+			return err
+		}
+		if delegate {
+			return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "already_delegate",
+				Message: "This person is already a delegate of this infrastructure.",
+				Fields:  map[string]string{"email": "This person is already a delegate of this infrastructure."}}
+		}
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email))
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		if err == nil {
-			there, err := s.signsInWhereServed(ctx, tx, a, u)
-			if err != nil {
-				return err
-			}
-			if there == nil {
-				u = nil // invited like anyone new; they accept with their password
-			} else if tenantry.Authorize(there, tenantry.PermInfraView, a) == nil {
+			switch role, err := membership(ctx, tx, a.ID, u.ID); {
+			case err == nil && role == tenantry.RoleService:
+				if err := insertInfraGrant(ctx, tx, in.ID, u.ID, s.actor.User.ID); err != nil {
+					return err
+				}
+				out.Granted = u
+				return s.audit(ctx, tx, a, "infrastructure.delegate_add", "infrastructure", in.ID,
+					fmt.Sprintf("assigned infrastructure %q to the service user %s", in.Name, u.Email))
+			case err == nil:
 				return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "already_reaches",
 					Message: "This person already reaches this infrastructure through their role.",
 					Fields:  map[string]string{"email": "This person already reaches this infrastructure through their role."}}
-			}
-		}
-		switch {
-		case err == nil && u != nil:
-			if err := insertInfraGrant(ctx, tx, in.ID, u.ID, s.actor.User.ID); err != nil {
+			case tenantry.ErrorKind(err) != tenantry.ENOTFOUND:
 				return err
 			}
-			out.Granted = u
-			what := "made %s a delegate of infrastructure %q"
-			if role, err := membership(ctx, tx, a.ID, u.ID); err == nil && role == tenantry.RoleService {
-				what = "assigned infrastructure %[2]q to the service user %[1]s"
-			}
-			return s.audit(ctx, tx, a, "infrastructure.delegate_add", "infrastructure", in.ID, fmt.Sprintf(what, u.Email, in.Name))
-		case err != nil && !errors.Is(err, sql.ErrNoRows):
-			return err
 		}
 		inv, token, err := s.newInvitation(ctx, tx, a, in, email, "", tenantry.InfraDelegateRole)
 		if err != nil {

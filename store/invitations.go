@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -36,27 +34,6 @@ func loginTenant(ctx context.Context, q querier, a *tenantry.Account) (*tenantry
 	return t, host, err
 }
 
-// signsInWhereServed returns what user u reaches on the domain where
-// account a's users sign in (its own, or its nearest vendor's with one),
-// or nil when u has nothing there. Someone who could not sign in there is
-// invited rather than granted at once: a grant would show their name to
-// the account (a provider's staff to a reseller's customer, say) and take
-// effect where they have no login.
-func (s *Scope) signsInWhereServed(ctx context.Context, q querier, a *tenantry.Account, u *tenantry.User) (*tenantry.Actor, error) {
-	t, _, err := loginTenant(ctx, q, a)
-	if err != nil {
-		return nil, err
-	}
-	actor, err := s.db.ActorFor(ctx, &tenantry.Tenant{Account: *t}, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	if actor = actor.ActiveOnly(); !actor.Reaches() {
-		return nil, nil
-	}
-	return actor, nil
-}
-
 // invitedEmail normalises an address typed to invite someone, or says
 // why it is none (EINVALID on email).
 func invitedEmail(email string) (string, error) {
@@ -72,28 +49,32 @@ func invitedEmail(email string) (string, error) {
 	return email, nil
 }
 
-// InviteResult says what Invite did: granted an existing user at once, or
-// mailed an invitation.
+// InviteResult says what Invite or AddInfraDelegate did: mailed an
+// invitation (always, for Invite), or, for AddInfraDelegate only,
+// assigned the infrastructure at once to a service user of its own
+// account (Granted).
 type InviteResult struct {
 	Granted    *tenantry.User
 	Invitation *tenantry.Invitation
 }
 
-// Invite adds email to the account with role (users.manage): a person who
-// already signs in where the account is served is granted at once;
-// anyone else gets an invitation
-// mailed through the outbox, on the domain where the account's members
-// sign in and in that tenant's brand. Inviting again replaces an open
-// invitation. Errors: EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT (already
-// a member).
+// Invite invites email to the account with role (users.manage): an
+// invitation is mailed through the outbox, on the domain where the
+// account's members sign in and in that tenant's brand, and the role is
+// granted only when its link is accepted. This is so whether or not the
+// address has a user, here or elsewhere, so that the answer never tells
+// who signs in where and no one is given access without consenting.
+// Inviting again replaces an open invitation. Errors: EINVALID,
+// ENOTFOUND, EFORBIDDEN, ECONFLICT (already a member: the account's
+// members are listed to whoever may invite).
 func (s *Scope) Invite(ctx context.Context, accountID, email string, role tenantry.Role, links mail.Links) (*InviteResult, error) {
 	return s.invite(ctx, accountID, email, role, false, links)
 }
 
 // Delegate is Invite for an account delegate: someone whose home is
 // another account (the reseller's ops managing a customer's
-// infrastructures, say) gets the role here too. The delegation is listed
-// on both sides and either side may end it.
+// infrastructures, say) is invited to the role here too. The delegation
+// is listed on both sides and either side may end it.
 func (s *Scope) Delegate(ctx context.Context, accountID, email string, role tenantry.Role, links mail.Links) (*InviteResult, error) {
 	return s.invite(ctx, accountID, email, role, true, links)
 }
@@ -116,33 +97,14 @@ func (s *Scope) invite(ctx context.Context, accountID, email string, role tenant
 		if role == tenantry.RoleOwner && !s.isOwnerOver(a) {
 			return errOwnersOnly
 		}
-		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email))
-		if err == nil {
-			if _, err := membership(ctx, tx, a.ID, u.ID); err == nil {
-				return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "already_member", Message: "This person is already a member.",
-					Fields: map[string]string{"email": "This person is already a member."}}
-			}
-			there, err := s.signsInWhereServed(ctx, tx, a, u)
-			if err != nil {
-				return err
-			}
-			if there == nil {
-				u = nil // invited like anyone new; they accept with their password
-			}
-		}
-		switch {
-		case err == nil && u != nil:
-			if err := insertGrant(ctx, tx, a.ID, u.ID, role, delegate); err != nil {
-				return err
-			}
-			out.Granted = u
-			what := "added %s as %s"
-			if delegate {
-				what = "added %s as delegate with role %s"
-			}
-			return s.audit(ctx, tx, a, "membership.create", "user", u.ID, fmt.Sprintf(what, u.Email, roleName))
-		case err != nil && !errors.Is(err, sql.ErrNoRows):
+		var member bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
+			WHERE m.account_id = ? AND u.email = ?)`, a.ID, email).Scan(&member); err != nil {
 			return err
+		}
+		if member {
+			return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "already_member", Message: "This person is already a member.",
+				Fields: map[string]string{"email": "This person is already a member."}}
 		}
 		inv, token, err := s.newInvitation(ctx, tx, a, nil, email, role, roleName)
 		if err != nil {
@@ -158,7 +120,11 @@ func (s *Scope) invite(ctx context.Context, accountID, email string, role tenant
 			return err
 		}
 		out.Invitation = inv
-		return s.audit(ctx, tx, a, "invitation.create", "invitation", inv.ID, fmt.Sprintf("invited %s as %s", email, roleName))
+		what := "invited %s as %s"
+		if delegate {
+			what = "invited %s as delegate with role %s"
+		}
+		return s.audit(ctx, tx, a, "invitation.create", "invitation", inv.ID, fmt.Sprintf(what, email, roleName))
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -67,12 +68,27 @@ func TestInvitations(t *testing.T) {
 		_, err = f.db.AcceptInvitation(ctx, tn, token, "", "Again", hashPassword("new-hire-password-1"), testIP)
 		wantKind(t, err, tenantry.ENOTFOUND)
 	})
-	t.Run("ExistingUserIsGrantedAtOnce", func(t *testing.T) {
-		res, err := acme.Invite(ctx, bakery, "owner@cobaltlaw.example", tenantry.RoleViewer, testLinks)
-		if err != nil || res.Granted == nil {
-			t.Fatalf("Invite existing = %+v, %v; want a grant", res, err)
+	t.Run("ExistingUserIsInvitedLikeAnyone", func(t *testing.T) {
+		// someone who already signs in on acme.localhost is not granted
+		// at once: the answer is an invitation, as for a stranger, and
+		// the role comes only with their consent
+		const email = "owner@cobaltlaw.example"
+		u := f.user(t, email)
+		res, err := acme.Invite(ctx, bakery, email, tenantry.RoleViewer, testLinks)
+		if err != nil || res.Granted != nil || res.Invitation == nil || res.Invitation.Email != email {
+			t.Fatalf("Invite existing = %+v, %v; want an invitation and no grant", res, err)
 		}
-		_, err = acme.Invite(ctx, bakery, "owner@cobaltlaw.example", tenantry.RoleViewer, testLinks)
+		tn := f.tenant(t, "acme.localhost")
+		if a, _ := f.db.ActorFor(ctx, tn, u.ID); slices.ContainsFunc(a.Grants, func(g tenantry.Grant) bool { return g.Account.ID == bakery }) {
+			t.Fatalf("grants before accepting = %+v, want none on Blue Bakery", a.Grants)
+		}
+		f.acceptInvitation(t, email)
+		if a, _ := f.db.ActorFor(ctx, tn, u.ID); !slices.ContainsFunc(a.Grants, func(g tenantry.Grant) bool {
+			return g.Account.ID == bakery && g.Role == tenantry.RoleViewer
+		}) {
+			t.Errorf("grants after accepting = %+v, want Viewer on Blue Bakery", a.Grants)
+		}
+		_, err = acme.Invite(ctx, bakery, email, tenantry.RoleViewer, testLinks)
 		wantField(t, err, tenantry.ECONFLICT, "email")
 	})
 	t.Run("Expired", func(t *testing.T) {
@@ -146,4 +162,15 @@ func TestLeaveDelegationBoundToTenant(t *testing.T) {
 		t.Error("the delegation is still there after leaving where it is served")
 	}
 	wantKind(t, f.db.LeaveDelegation(ctx, f.tenant(t, "acme.localhost"), orbitAdmin, bakery, testIP), tenantry.ENOTFOUND)
+}
+
+// acceptInvitation accepts the last invitation mailed to email as the
+// existing user with that address, on the domain its link names.
+func (f *fixture) acceptInvitation(t *testing.T, email string) {
+	t.Helper()
+	host, token := invitationLink(t, f.lastMail(t, email))
+	if _, err := f.db.AcceptInvitation(context.Background(), f.tenant(t, tenantry.NormalizeHost(host)), token,
+		f.user(t, email).ID, "", "", testIP); err != nil {
+		t.Fatalf("accept the invitation of %s on %s: %v", email, host, err)
+	}
 }

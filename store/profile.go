@@ -16,11 +16,26 @@ import (
 // The profile: what a signed-in user changes about themselves (name,
 // email, password) and the sessions and API tokens they hold. A profile
 // belongs to a person, not to an account, so these methods do not hang off
-// Scope (which is bound to accounts); they hang off DB and take the user
-// explicitly, whose id is the first condition of every WHERE, so that no
-// call can reach another user's rows. The tenant bounds what is listed and
-// revoked to the domain the request came in on, and receives the audit
-// events.
+// Scope (which is bound to accounts); they hang off Me, a value bound to
+// one tenant and one user when the request is signed in, whose user id is
+// the first condition of every WHERE: no call can name another user. The
+// tenant bounds the sessions listed and the pending address to the domain
+// the request came in on, and receives the audit events.
+
+// Me is the signed-in user's own profile, sessions and API tokens, as seen
+// on one tenant's domain from one address.
+type Me struct {
+	db *DB
+	t  *tenantry.Tenant
+	u  tenantry.User
+	ip string
+}
+
+// Me binds the profile methods to user u signed in on tenant t, from ip
+// (recorded in the audit events).
+func (db *DB) Me(t *tenantry.Tenant, u *tenantry.User, ip string) *Me {
+	return &Me{db: db, t: t, u: *u, ip: ip}
+}
 
 // PurposeChangeEmail is the one-time link that confirms a new address.
 const PurposeChangeEmail = "change_email"
@@ -46,8 +61,8 @@ func wrongPassword() error {
 
 // CheckPassword refuses (CodeWrongPassword) unless pw is the user's
 // password: the re-authentication before a sensitive change.
-func (db *DB) CheckPassword(ctx context.Context, userID, pw string) error {
-	u, err := db.UserByID(ctx, userID)
+func (m *Me) CheckPassword(ctx context.Context, pw string) error {
+	u, err := m.db.UserByID(ctx, m.u.ID)
 	if err != nil {
 		return err
 	}
@@ -75,7 +90,8 @@ type Profile struct {
 
 // Profile returns the user's profile as seen on the tenant. Errors:
 // ENOTFOUND.
-func (db *DB) Profile(ctx context.Context, tenantID, userID string) (*Profile, error) {
+func (m *Me) Profile(ctx context.Context) (*Profile, error) {
+	db, tenantID, userID := m.db, m.t.Account.ID, m.u.ID
 	var p Profile
 	var verified sql.NullInt64
 	var created int64
@@ -105,7 +121,8 @@ type NameInput struct {
 }
 
 // UpdateName changes the user's display name. Errors: EINVALID, ENOTFOUND.
-func (db *DB) UpdateName(ctx context.Context, t *tenantry.Tenant, userID, name, ip string) (*tenantry.User, error) {
+func (m *Me) UpdateName(ctx context.Context, name string) (*tenantry.User, error) {
+	db, t, userID, ip := m.db, m.t, m.u.ID, m.ip
 	in := NameInput{Name: strings.TrimSpace(name)}
 	if err := tenantry.Check(in); err != nil {
 		return nil, err
@@ -155,12 +172,14 @@ type SessionRenewal struct {
 // ChangePassword sets a new password after checking the current one and
 // the new one's strength, ends every other session of the user (on every
 // domain: a password is the person's, not the tenant's), moves the
-// current session to renew.Next, and voids outstanding reset links; API
-// tokens are kept. It returns how many sessions it ended. Errors:
+// current session to renew.Next, voids outstanding reset links and
+// revokes every API token of the user on every domain (a token is a
+// credential the old password minted). It returns how many sessions it
+// ended. Errors:
 // EINVALID (with Code CodeWrongPassword when the current password is
 // wrong), ENOTFOUND.
-func (db *DB) ChangePassword(ctx context.Context, t *tenantry.Tenant, userID string, in PasswordChange,
-	renew SessionRenewal, ip string) (int, error) {
+func (m *Me) ChangePassword(ctx context.Context, in PasswordChange, renew SessionRenewal) (int, error) {
+	db, t, userID, ip := m.db, m.t, m.u.ID, m.ip
 	u, err := db.UserByID(ctx, userID)
 	if err != nil {
 		return 0, err
@@ -190,12 +209,10 @@ func (db *DB) ChangePassword(ctx context.Context, t *tenantry.Tenant, userID str
 		if n, _ := res.RowsAffected(); n == 0 {
 			return wrongPassword()
 		}
-		res, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, userID, hashToken(renew.Current))
-		if err != nil {
+		var tokens int
+		if ended, tokens, err = signOutEverywhere(ctx, tx, userID, renew.Current); err != nil {
 			return err
 		}
-		n, _ := res.RowsAffected()
-		ended = int(n)
 		if renew.Current != "" && renew.Next != "" {
 			if _, err := tx.ExecContext(ctx, `UPDATE sessions SET id_hash = ?, last_seen_at = ? WHERE user_id = ? AND id_hash = ?`,
 				hashToken(renew.Next), ms(tx.now), userID, hashToken(renew.Current)); err != nil {
@@ -208,8 +225,9 @@ func (db *DB) ChangePassword(ctx context.Context, t *tenantry.Tenant, userID str
 		}
 		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &t.Account,
 			Action: "user.password_change", ObjectType: "user", ObjectID: u.ID,
-			Summary: fmt.Sprintf("changed their password; %d other %s ended, API tokens kept", ended, plural(ended, "session", "sessions")),
-			IP:      ip})
+			Summary: fmt.Sprintf("changed their password; %d other %s ended, %d API %s revoked",
+				ended, plural(ended, "session", "sessions"), tokens, plural(tokens, "token", "tokens")),
+			IP: ip})
 	})
 	if err != nil {
 		return 0, err
@@ -235,11 +253,14 @@ type EmailChange struct {
 // new address and a notice to the current one, both in the tenant's
 // brand. The address changes only when the link is followed
 // (ConfirmEmailChange); a newer request voids the links of older ones.
-// Errors: EINVALID (Code CodeWrongPassword for a wrong password),
-// ECONFLICT email_taken (another user has the address: acceptable to say,
-// since the caller just proved the password), ENOTFOUND.
-func (db *DB) RequestEmailChange(ctx context.Context, t *tenantry.Tenant, userID string, in EmailChange,
-	links mail.Links, ip string) error {
+// An address that another user already has is answered exactly as a free
+// one (the same result, the same pending change on the profile, the same
+// notice to the current address, the same audit event), but it is mailed
+// a notice without a link instead: the form must not tell whether an
+// address has a user anywhere on the platform. Errors: EINVALID (Code
+// CodeWrongPassword for a wrong password), ENOTFOUND.
+func (m *Me) RequestEmailChange(ctx context.Context, in EmailChange, links mail.Links) error {
+	db, t, userID, ip := m.db, m.t, m.u.ID, m.ip
 	in.Email = tenantry.NormalizeEmail(in.Email)
 	u, err := db.UserByID(ctx, userID)
 	if err != nil {
@@ -268,13 +289,13 @@ func (db *DB) RequestEmailChange(ctx context.Context, t *tenantry.Tenant, userID
 			in.Email, userID).Scan(&taken); err != nil {
 			return err
 		}
-		if taken {
-			return emailTaken("email")
-		}
 		if _, err := tx.ExecContext(ctx, `UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL`,
 			ms(tx.now), userID, PurposeChangeEmail); err != nil {
 			return err
 		}
+		// a taken address gets a pending change too (its link is never
+		// mailed, and confirming could not succeed), so that the profile
+		// shows the same thing for either
 		token, err := insertUserToken(ctx, tx, userID, t.Account.ID, PurposeChangeEmail, ChangeEmailTTL)
 		if err != nil {
 			return err
@@ -283,11 +304,16 @@ func (db *DB) RequestEmailChange(ctx context.Context, t *tenantry.Tenant, userID
 			in.Email, hashToken(token)); err != nil {
 			return err
 		}
-		m, err := mail.ChangeEmail(from, in.Email, u.Name, token, ChangeEmailTTL)
+		var msg mail.Message
+		if taken {
+			msg, err = mail.EmailChangeTaken(from, in.Email)
+		} else {
+			msg, err = mail.ChangeEmail(from, in.Email, u.Name, token, ChangeEmailTTL)
+		}
 		if err != nil {
 			return err
 		}
-		if err := insertMail(ctx, tx, m); err != nil {
+		if err := insertMail(ctx, tx, msg); err != nil {
 			return err
 		}
 		notice, err := mail.EmailChangeNotice(from, u.Email, u.Name, in.Email)
@@ -299,14 +325,15 @@ func (db *DB) RequestEmailChange(ctx context.Context, t *tenantry.Tenant, userID
 		}
 		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &t.Account,
 			Action: "user.email_change_requested", ObjectType: "user", ObjectID: u.ID,
-			Summary: fmt.Sprintf("asked to change their email from %s to %s; confirmation mailed", u.Email, in.Email), IP: ip})
+			Summary: fmt.Sprintf("asked to change their email from %s to %s; mail sent to the new address", u.Email, in.Email), IP: ip})
 	})
 }
 
 // PendingEmailChange returns the address a live change-of-address link of
 // this user on this tenant would set. Errors: ENOTFOUND (unknown, used,
 // expired, another tenant's or another user's link).
-func (db *DB) PendingEmailChange(ctx context.Context, tenantID, userID, token string) (string, error) {
+func (m *Me) PendingEmailChange(ctx context.Context, token string) (string, error) {
+	db, tenantID, userID := m.db, m.t.Account.ID, m.u.ID
 	var email string
 	err := db.read.QueryRowContext(ctx, `SELECT new_email FROM user_tokens
 		WHERE user_id = ? AND token_hash = ? AND tenant_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?`,
@@ -318,7 +345,8 @@ func (db *DB) PendingEmailChange(ctx context.Context, tenantID, userID, token st
 // on this tenant and sets the address it was mailed to, now verified.
 // Errors: ENOTFOUND (see PendingEmailChange), ECONFLICT email_taken
 // (someone took the address meanwhile; the link stays unused).
-func (db *DB) ConfirmEmailChange(ctx context.Context, t *tenantry.Tenant, userID, token, ip string) (*tenantry.User, error) {
+func (m *Me) ConfirmEmailChange(ctx context.Context, token string) (*tenantry.User, error) {
+	db, t, userID, ip := m.db, m.t, m.u.ID, m.ip
 	var out *tenantry.User
 	err := db.inTx(ctx, func(tx *tx) error {
 		var email string
@@ -364,9 +392,10 @@ type SessionInfo struct {
 	Current bool
 }
 
-// UserSessions lists the user's live sessions on the tenant, the most
+// Sessions lists the user's live sessions on the tenant, the most
 // recently seen first; current is the secret id of the asking session.
-func (db *DB) UserSessions(ctx context.Context, tenantID, userID, current string) ([]SessionInfo, error) {
+func (m *Me) Sessions(ctx context.Context, current string) ([]SessionInfo, error) {
+	db, tenantID, userID := m.db, m.t.Account.ID, m.u.ID
 	rows, err := db.read.QueryContext(ctx, `SELECT id_hash, ip, user_agent, created_at, last_seen_at, expires_at
 		FROM sessions WHERE user_id = ? AND tenant_id = ? AND expires_at > ?
 		ORDER BY last_seen_at DESC, created_at DESC LIMIT 200`, userID, tenantID, ms(db.Now()))
@@ -392,7 +421,8 @@ func (db *DB) UserSessions(ctx context.Context, tenantID, userID, current string
 // RevokeSession ends one of the user's live sessions on the tenant, named
 // by its SessionInfo.ID. Errors: ENOTFOUND (no such session of this user
 // on this tenant: another user's is as absent as an unknown one).
-func (db *DB) RevokeSession(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, id, ip string) error {
+func (m *Me) RevokeSession(ctx context.Context, id string) error {
+	db, t, u, ip := m.db, m.t, &m.u, m.ip
 	return db.inTx(ctx, func(tx *tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash = ? AND tenant_id = ? AND expires_at > ?`,
 			u.ID, id, t.Account.ID, ms(tx.now))
@@ -409,7 +439,8 @@ func (db *DB) RevokeSession(ctx context.Context, t *tenantry.Tenant, u *tenantry
 
 // RevokeOtherSessions ends every session of the user except current (a
 // secret id), on every domain, and returns how many it ended.
-func (db *DB) RevokeOtherSessions(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, current, ip string) (int, error) {
+func (m *Me) RevokeOtherSessions(ctx context.Context, current string) (int, error) {
+	db, t, u, ip := m.db, m.t, &m.u, m.ip
 	var ended int
 	err := db.inTx(ctx, func(tx *tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, u.ID, hashToken(current))
@@ -428,8 +459,11 @@ func (db *DB) RevokeOtherSessions(ctx context.Context, t *tenantry.Tenant, u *te
 // APITokenInfo is one of a user's API tokens as the profile lists it; the
 // secret itself is never stored, so it is never listed.
 type APITokenInfo struct {
-	ID        string
-	Name      string
+	ID   string
+	Name string
+	// Domain is the host the token opens the API on: the primary domain
+	// of the tenant it was minted on ("" if that tenant has none left).
+	Domain    string
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	// LastUsedAt and RevokedAt are zero when never used, not revoked.
@@ -442,11 +476,16 @@ func (t *APITokenInfo) Live(now time.Time) bool {
 	return t.RevokedAt.IsZero() && now.Before(t.ExpiresAt)
 }
 
-// UserAPITokens lists the user's API tokens on the tenant, newest first,
-// revoked and expired ones included.
-func (db *DB) UserAPITokens(ctx context.Context, tenantID, userID string) ([]APITokenInfo, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, created_at, expires_at, last_used_at, revoked_at
-		FROM api_tokens WHERE user_id = ? AND tenant_id = ? ORDER BY created_at DESC, id LIMIT 500`, userID, tenantID)
+// APITokens lists all the user's API tokens, on every domain (each with
+// the Domain it works on, so that a token minted on the platform domain
+// is seen and revoked from the reseller's too), newest first, revoked and
+// expired ones included.
+func (m *Me) APITokens(ctx context.Context) ([]APITokenInfo, error) {
+	rows, err := m.db.read.QueryContext(ctx, `SELECT t.id, t.name,
+			COALESCE((SELECT d.fqdn FROM domains d WHERE d.account_id = t.tenant_id
+				ORDER BY d.is_primary DESC, d.created_at, d.fqdn LIMIT 1), ''),
+			t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+		FROM api_tokens t WHERE t.user_id = ? ORDER BY t.created_at DESC, t.id LIMIT 500`, m.u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -456,7 +495,7 @@ func (db *DB) UserAPITokens(ctx context.Context, tenantID, userID string) ([]API
 		var tk APITokenInfo
 		var created, expires int64
 		var used, revoked sql.NullInt64
-		if err := rows.Scan(&tk.ID, &tk.Name, &created, &expires, &used, &revoked); err != nil {
+		if err := rows.Scan(&tk.ID, &tk.Name, &tk.Domain, &created, &expires, &used, &revoked); err != nil {
 			return nil, err
 		}
 		tk.CreatedAt, tk.ExpiresAt = fromMS(created), fromMS(expires)
@@ -476,15 +515,17 @@ type APITokenName struct {
 	Name string `json:"name" validate:"required,max=100,printable"`
 }
 
-// RevokeAPIToken revokes one of the user's tokens on the tenant; revoking
-// a revoked token changes nothing. Errors: ENOTFOUND (no such token of
-// this user on this tenant).
-func (db *DB) RevokeAPIToken(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, id, ip string) error {
+// RevokeAPIToken revokes one of the user's tokens, whichever domain it
+// works on (the list shows them all); revoking a revoked token changes
+// nothing. The audit event goes to the tenant the request came in on.
+// Errors: ENOTFOUND (no such token of this user).
+func (m *Me) RevokeAPIToken(ctx context.Context, id string) error {
+	db, t, u, ip := m.db, m.t, &m.u, m.ip
 	return db.inTx(ctx, func(tx *tx) error {
 		var name string
 		var revoked sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT name, revoked_at FROM api_tokens WHERE user_id = ? AND id = ? AND tenant_id = ?`,
-			u.ID, id, t.Account.ID).Scan(&name, &revoked)
+		err := tx.QueryRowContext(ctx, `SELECT name, revoked_at FROM api_tokens WHERE user_id = ? AND id = ?`,
+			u.ID, id).Scan(&name, &revoked)
 		if err != nil {
 			return notFound(err)
 		}

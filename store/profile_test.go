@@ -53,7 +53,7 @@ func TestUpdateName(t *testing.T) {
 	acme := f.tenant(t, "acme.localhost")
 	u := f.user(t, "admin@acme.example")
 
-	got, err := f.db.UpdateName(ctx, acme, u.ID, "  Ada Acme ", testIP)
+	got, err := f.db.Me(acme, u, testIP).UpdateName(ctx, "  Ada Acme ")
 	if err != nil {
 		t.Fatalf("UpdateName: %v", err)
 	}
@@ -66,12 +66,12 @@ func TestUpdateName(t *testing.T) {
 	}
 	t.Run("Invalid", func(t *testing.T) {
 		for _, name := range []string{"", "  ", "a\nb", strings.Repeat("x", 201)} {
-			_, err := f.db.UpdateName(ctx, acme, u.ID, name, testIP)
+			_, err := f.db.Me(acme, u, testIP).UpdateName(ctx, name)
 			wantField(t, err, tenantry.EINVALID, "name")
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		_, err := f.db.UpdateName(ctx, acme, "usr_unknown", "X", testIP)
+		_, err := f.db.Me(acme, &tenantry.User{ID: "usr_unknown"}, testIP).UpdateName(ctx, "X")
 		wantKind(t, err, tenantry.ENOTFOUND)
 	})
 }
@@ -85,7 +85,16 @@ func TestChangePassword(t *testing.T) {
 	f.session(t, "mine-elsewhere", "admin@acme.example", "acme.localhost")
 	f.session(t, "mine-portal", "admin@acme.example", "portal.localhost")
 	f.session(t, "someone-else", "owner@bluebakery.example", "acme.localhost")
-	token, _, err := f.db.CreateAPIToken(ctx, acme, u, "ci", testIP)
+	token, _, err := f.db.Me(acme, u, testIP).CreateAPIToken(ctx, "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	portal := f.tenant(t, "portal.localhost")
+	portalToken, _, err := f.db.Me(portal, u, testIP).CreateAPIToken(ctx, "ci on the platform")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, _, err := f.db.Me(acme, f.user(t, "owner@bluebakery.example"), testIP).CreateAPIToken(ctx, "theirs")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +113,7 @@ func TestChangePassword(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := f.snapshot(t)
-			_, err := f.db.ChangePassword(ctx, acme, u.ID, tt.in, SessionRenewal{Current: "mine", Next: "renewed"}, testIP)
+			_, err := f.db.Me(acme, u, testIP).ChangePassword(ctx, tt.in, SessionRenewal{Current: "mine", Next: "renewed"})
 			wantField(t, err, tenantry.EINVALID, tt.field)
 			if tt.field == "current_password" && tenantry.AsError(err).Code != CodeWrongPassword {
 				t.Errorf("code = %q, want %q", tenantry.AsError(err).Code, CodeWrongPassword)
@@ -113,8 +122,8 @@ func TestChangePassword(t *testing.T) {
 		})
 	}
 
-	ended, err := f.db.ChangePassword(ctx, acme, u.ID, PasswordChange{Current: DemoPassword, New: pw, Confirm: pw},
-		SessionRenewal{Current: "mine", Next: "renewed"}, testIP)
+	ended, err := f.db.Me(acme, u, testIP).ChangePassword(ctx, PasswordChange{Current: DemoPassword, New: pw, Confirm: pw},
+		SessionRenewal{Current: "mine", Next: "renewed"})
 	if err != nil {
 		t.Fatalf("ChangePassword: %v", err)
 	}
@@ -129,12 +138,21 @@ func TestChangePassword(t *testing.T) {
 			t.Errorf("session %s live = %v, want %v", id, got, want)
 		}
 	}
-	if got, err := f.db.APITokenUser(ctx, acme, token); err != nil || got != u.ID {
-		t.Errorf("API token after a password change = %q, %v; want it kept", got, err)
+	// the tokens the old password minted, here and on the platform
+	// domain, no longer open the API; another user's token is untouched
+	for _, tt := range []struct {
+		tenant *tenantry.Tenant
+		token  string
+	}{{acme, token}, {portal, portalToken}} {
+		_, err := f.db.APITokenUser(ctx, tt.tenant, tt.token)
+		wantKind(t, err, tenantry.ENOTFOUND)
+	}
+	if _, err := f.db.APITokenUser(ctx, acme, theirs); err != nil {
+		t.Errorf("another user's token after my password change = %v, want it working", err)
 	}
 	evs := auditEvents(t, f.db, "user.password_change")
-	if len(evs) != 1 || evs[0].AccountID != acme.Account.ID || !strings.Contains(evs[0].Summary, "2 other sessions ended") {
-		t.Errorf("user.password_change events = %+v, want one on Acme naming 2 ended sessions", evs)
+	if len(evs) != 1 || evs[0].AccountID != acme.Account.ID || !strings.Contains(evs[0].Summary, "2 other sessions ended, 2 API tokens revoked") {
+		t.Errorf("user.password_change events = %+v, want one on Acme naming 2 ended sessions and 2 revoked tokens", evs)
 	}
 }
 
@@ -147,7 +165,7 @@ func TestEmailChange(t *testing.T) {
 	u := f.user(t, "admin@acme.example")
 	links := mail.Links{Scheme: "http", Port: "8080"}
 	req := func(email, pw string) error {
-		return f.db.RequestEmailChange(ctx, acme, u.ID, EmailChange{Email: email, Password: pw}, links, testIP)
+		return f.db.Me(acme, u, testIP).RequestEmailChange(ctx, EmailChange{Email: email, Password: pw}, links)
 	}
 
 	t.Run("Refused", func(t *testing.T) {
@@ -158,7 +176,6 @@ func TestEmailChange(t *testing.T) {
 			{"NoPassword", "new@example.test", "", tenantry.EINVALID, "current_password"},
 			{"BadEmail", "not-an-email", DemoPassword, tenantry.EINVALID, "email"},
 			{"Same", "ADMIN@acme.example", DemoPassword, tenantry.EINVALID, "email"},
-			{"TakenConflict", "owner@bluebakery.example", DemoPassword, tenantry.ECONFLICT, "email"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -166,6 +183,29 @@ func TestEmailChange(t *testing.T) {
 				wantField(t, req(tt.email, tt.pw), tt.kind, tt.field)
 				f.assertUnchanged(t, before)
 			})
+		}
+	})
+
+	t.Run("TakenAnsweredLikeFree", func(t *testing.T) {
+		// another user's address: no error, a pending change like any,
+		// the usual notice to the current address, and to the taken
+		// address a notice without a link
+		const taken = "owner@bluebakery.example"
+		if err := req(taken, DemoPassword); err != nil {
+			t.Fatalf("RequestEmailChange to a taken address = %v, want nil as for a free one", err)
+		}
+		m := f.lastMail(t, taken)
+		if m.Kind != mail.KindEmailChangeTaken || changeEmailLink.MatchString(m.Text) || m.FromName != "Acme Hosting" {
+			t.Errorf("mail to the taken address = %s %q, want email_change_taken from Acme Hosting without a link", m.Kind, m.Text)
+		}
+		if n := f.lastMail(t, "admin@acme.example"); n.Kind != mail.KindEmailChangeNotice || !strings.Contains(n.Text, taken) {
+			t.Errorf("notice to the current address = %s, want email_change_notice naming %s", n.Kind, taken)
+		}
+		if p, _ := f.db.Me(acme, u, testIP).Profile(ctx); p.PendingEmail != taken {
+			t.Errorf("pending = %q, want %s, as for a free address", p.PendingEmail, taken)
+		}
+		if got := f.user(t, taken); got.ID == u.ID {
+			t.Fatal("the taken address moved")
 		}
 	})
 
@@ -191,11 +231,11 @@ func TestEmailChange(t *testing.T) {
 	if got := f.user(t, "admin@acme.example"); got.Email != "admin@acme.example" {
 		t.Fatalf("email changed to %s before the link was followed", got.Email)
 	}
-	p, err := f.db.Profile(ctx, acme.Account.ID, u.ID)
+	p, err := f.db.Me(acme, u, testIP).Profile(ctx)
 	if err != nil || p.PendingEmail != "new@example.test" || !p.PendingUntil.Equal(now.Add(ChangeEmailTTL)) {
 		t.Errorf("Profile = %+v, %v; want pending new@example.test until %v", p, err, now.Add(ChangeEmailTTL))
 	}
-	if p, _ := f.db.Profile(ctx, f.tenant(t, "portal.localhost").Account.ID, u.ID); p.PendingEmail != "" {
+	if p, _ := f.db.Me(f.tenant(t, "portal.localhost"), u, testIP).Profile(ctx); p.PendingEmail != "" {
 		t.Errorf("pending on the platform domain = %q, want none (asked on Acme's)", p.PendingEmail)
 	}
 
@@ -213,7 +253,7 @@ func TestEmailChange(t *testing.T) {
 		{"UnknownErrNotFound", acme.Account.ID, u.ID, "nope"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.db.PendingEmailChange(ctx, tt.tenantID, tt.userID, tt.token)
+			_, err := f.db.Me(&tenantry.Tenant{Account: tenantry.Account{ID: tt.tenantID}}, &tenantry.User{ID: tt.userID}, testIP).PendingEmailChange(ctx, tt.token)
 			wantKind(t, err, tenantry.ENOTFOUND)
 			tn := &tenantry.Tenant{Account: *f.acc(t, "Acme Hosting")}
 			if tt.tenantID != acme.Account.ID {
@@ -223,26 +263,26 @@ func TestEmailChange(t *testing.T) {
 				}
 			}
 			before := f.snapshot(t)
-			_, err = f.db.ConfirmEmailChange(ctx, tn, tt.userID, tt.token, testIP)
+			_, err = f.db.Me(tn, &tenantry.User{ID: tt.userID}, testIP).ConfirmEmailChange(ctx, tt.token)
 			wantKind(t, err, tenantry.ENOTFOUND)
 			f.assertUnchanged(t, before)
 		})
 	}
 
-	if got, err := f.db.PendingEmailChange(ctx, acme.Account.ID, u.ID, token); err != nil || got != "new@example.test" {
+	if got, err := f.db.Me(acme, u, testIP).PendingEmailChange(ctx, token); err != nil || got != "new@example.test" {
 		t.Fatalf("PendingEmailChange = %q, %v", got, err)
 	}
-	changed, err := f.db.ConfirmEmailChange(ctx, acme, u.ID, token, testIP)
+	changed, err := f.db.Me(acme, u, testIP).ConfirmEmailChange(ctx, token)
 	if err != nil {
 		t.Fatalf("ConfirmEmailChange: %v", err)
 	}
 	if changed.Email != "new@example.test" || f.user(t, "new@example.test").ID != u.ID {
 		t.Errorf("email = %s, want new@example.test", changed.Email)
 	}
-	if p, _ := f.db.Profile(ctx, acme.Account.ID, u.ID); !p.EmailVerified || p.PendingEmail != "" {
+	if p, _ := f.db.Me(acme, u, testIP).Profile(ctx); !p.EmailVerified || p.PendingEmail != "" {
 		t.Errorf("Profile after = %+v, want verified and nothing pending", p)
 	}
-	if _, err := f.db.ConfirmEmailChange(ctx, acme, u.ID, token, testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+	if _, err := f.db.Me(acme, u, testIP).ConfirmEmailChange(ctx, token); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 		t.Errorf("second use of the link = %v, want ENOTFOUND", err)
 	}
 	evs := auditEvents(t, f.db, "user.email_change")
@@ -251,26 +291,26 @@ func TestEmailChange(t *testing.T) {
 	}
 
 	t.Run("TakenMeanwhileConflict", func(t *testing.T) {
-		if err := f.db.RequestEmailChange(ctx, acme, u.ID, EmailChange{Email: "late@example.test", Password: DemoPassword}, links, testIP); err != nil {
+		if err := f.db.Me(acme, u, testIP).RequestEmailChange(ctx, EmailChange{Email: "late@example.test", Password: DemoPassword}, links); err != nil {
 			t.Fatal(err)
 		}
 		_, token := changeEmailToken(t, f.lastMail(t, "late@example.test"))
 		if _, err := f.db.write.Exec(`UPDATE users SET email = 'late@example.test' WHERE id = ?`, other.ID); err != nil {
 			t.Fatal(err)
 		}
-		_, err := f.db.ConfirmEmailChange(ctx, acme, u.ID, token, testIP)
+		_, err := f.db.Me(acme, u, testIP).ConfirmEmailChange(ctx, token)
 		wantField(t, err, tenantry.ECONFLICT, "email")
-		if _, err := f.db.PendingEmailChange(ctx, acme.Account.ID, u.ID, token); err != nil {
+		if _, err := f.db.Me(acme, u, testIP).PendingEmailChange(ctx, token); err != nil {
 			t.Errorf("the link after a conflict = %v, want still usable", err)
 		}
 	})
 	t.Run("Expired", func(t *testing.T) {
-		if err := f.db.RequestEmailChange(ctx, acme, u.ID, EmailChange{Email: "slow@example.test", Password: DemoPassword}, links, testIP); err != nil {
+		if err := f.db.Me(acme, u, testIP).RequestEmailChange(ctx, EmailChange{Email: "slow@example.test", Password: DemoPassword}, links); err != nil {
 			t.Fatal(err)
 		}
 		_, token := changeEmailToken(t, f.lastMail(t, "slow@example.test"))
 		now = now.Add(ChangeEmailTTL)
-		_, err := f.db.ConfirmEmailChange(ctx, acme, u.ID, token, testIP)
+		_, err := f.db.Me(acme, u, testIP).ConfirmEmailChange(ctx, token)
 		wantKind(t, err, tenantry.ENOTFOUND)
 	})
 }
@@ -285,7 +325,7 @@ func TestProfileSessions(t *testing.T) {
 	f.session(t, "mine-portal", "admin@acme.example", "portal.localhost")
 	f.session(t, "theirs", "owner@bluebakery.example", "acme.localhost")
 
-	list, err := f.db.UserSessions(ctx, acme.Account.ID, me.ID, "mine")
+	list, err := f.db.Me(acme, me, testIP).Sessions(ctx, "mine")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +345,7 @@ func TestProfileSessions(t *testing.T) {
 
 	t.Run("OtherUsersErrNotFound", func(t *testing.T) {
 		before := f.snapshot(t)
-		err := f.db.RevokeSession(ctx, acme, me, SessionID("theirs"), testIP)
+		err := f.db.Me(acme, me, testIP).RevokeSession(ctx, SessionID("theirs"))
 		wantKind(t, err, tenantry.ENOTFOUND)
 		f.assertUnchanged(t, before)
 		if !sessionLive(t, f.db, "theirs") {
@@ -314,16 +354,16 @@ func TestProfileSessions(t *testing.T) {
 	})
 	t.Run("OtherTenantErrNotFound", func(t *testing.T) {
 		before := f.snapshot(t)
-		err := f.db.RevokeSession(ctx, acme, me, SessionID("mine-portal"), testIP)
+		err := f.db.Me(acme, me, testIP).RevokeSession(ctx, SessionID("mine-portal"))
 		wantKind(t, err, tenantry.ENOTFOUND)
 		f.assertUnchanged(t, before)
 	})
 	t.Run("SecretIsNotAnID", func(t *testing.T) {
-		err := f.db.RevokeSession(ctx, acme, me, "mine-2", testIP)
+		err := f.db.Me(acme, me, testIP).RevokeSession(ctx, "mine-2")
 		wantKind(t, err, tenantry.ENOTFOUND)
 	})
 	t.Run("Revoke", func(t *testing.T) {
-		if err := f.db.RevokeSession(ctx, acme, me, SessionID("mine-2"), testIP); err != nil {
+		if err := f.db.Me(acme, me, testIP).RevokeSession(ctx, SessionID("mine-2")); err != nil {
 			t.Fatal(err)
 		}
 		if sessionLive(t, f.db, "mine-2") || !sessionLive(t, f.db, "mine") {
@@ -335,7 +375,7 @@ func TestProfileSessions(t *testing.T) {
 	})
 	t.Run("RevokeOthers", func(t *testing.T) {
 		f.session(t, "mine-3", "admin@acme.example", "acme.localhost")
-		n, err := f.db.RevokeOtherSessions(ctx, acme, me, "mine", testIP)
+		n, err := f.db.Me(acme, me, testIP).RevokeOtherSessions(ctx, "mine")
 		if err != nil || n != 2 {
 			t.Fatalf("RevokeOtherSessions = %d, %v; want 2 (mine-3 and the platform one)", n, err)
 		}
@@ -356,31 +396,53 @@ func TestProfileAPITokens(t *testing.T) {
 	portal := f.tenant(t, "portal.localhost")
 	me := f.user(t, "admin@acme.example")
 	them := f.user(t, "owner@bluebakery.example")
-	mine, _, err := f.db.CreateAPIToken(ctx, acme, me, "mine", testIP)
+	mine, _, err := f.db.Me(acme, me, testIP).CreateAPIToken(ctx, "mine")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.db.CreateAPIToken(ctx, portal, me, "mine on the platform", testIP); err != nil {
+	if _, _, err := f.db.Me(portal, me, testIP).CreateAPIToken(ctx, "mine on the platform"); err != nil {
 		t.Fatal(err)
 	}
-	theirs, _, err := f.db.CreateAPIToken(ctx, acme, them, "theirs", testIP)
+	theirs, _, err := f.db.Me(acme, them, testIP).CreateAPIToken(ctx, "theirs")
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := f.db.UserAPITokens(ctx, acme.Account.ID, me.ID)
-	if err != nil || len(list) != 1 || list[0].Name != "mine" || !list[0].LastUsedAt.IsZero() || !list[0].Live(now) {
-		t.Fatalf("UserAPITokens = %+v, %v; want only mine, never used, live", list, err)
+	// the list is the user's, not the domain's: the token minted on the
+	// platform domain shows on Acme's, with the domain it works on
+	list, err := f.db.Me(acme, me, testIP).APITokens(ctx)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("APITokens = %+v, %v; want mine on both domains", list, err)
 	}
-	theirList, _ := f.db.UserAPITokens(ctx, acme.Account.ID, them.ID)
-	platformList, _ := f.db.UserAPITokens(ctx, portal.Account.ID, me.ID)
+	byName := map[string]APITokenInfo{}
+	for _, tk := range list {
+		byName[tk.Name] = tk
+	}
+	if tk := byName["mine"]; tk.Domain != "acme.localhost" || !tk.LastUsedAt.IsZero() || !tk.Live(now) {
+		t.Errorf("mine = %+v, want on acme.localhost, never used, live", tk)
+	}
+	if tk := byName["mine on the platform"]; tk.Domain != "portal.localhost" || !tk.Live(now) {
+		t.Errorf("mine on the platform = %+v, want on portal.localhost, live", tk)
+	}
+	if platformList, _ := f.db.Me(portal, me, testIP).APITokens(ctx); len(platformList) != 2 {
+		t.Errorf("APITokens on the platform domain = %+v, want the same two", platformList)
+	}
+	theirList, _ := f.db.Me(acme, them, testIP).APITokens(ctx)
+	mineID, platformID := byName["mine"].ID, byName["mine on the platform"].ID
+	list = []APITokenInfo{byName["mine"]}
 
 	t.Run("Touch", func(t *testing.T) {
 		used := func() time.Time {
-			l, err := f.db.UserAPITokens(ctx, acme.Account.ID, me.ID)
+			l, err := f.db.Me(acme, me, testIP).APITokens(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return l[0].LastUsedAt
+			for _, tk := range l {
+				if tk.ID == mineID {
+					return tk.LastUsedAt
+				}
+			}
+			t.Fatal("mine is not listed")
+			return time.Time{}
 		}
 		start := now
 		if err := f.db.TouchAPIToken(ctx, acme, mine); err != nil {
@@ -408,31 +470,43 @@ func TestProfileAPITokens(t *testing.T) {
 		id   string
 	}{
 		{"OtherUsersErrNotFound", acme, theirList[0].ID},
-		{"OtherTenantErrNotFound", acme, platformList[0].ID},
+		{"OtherUsersFromTheirDomainErrNotFound", portal, theirList[0].ID},
 		{"UnknownErrNotFound", acme, "tok_unknown"},
-		{"RightTokenWrongTenantErrNotFound", portal, list[0].ID},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := f.snapshot(t)
-			wantKind(t, f.db.RevokeAPIToken(ctx, tt.tn, me, tt.id, testIP), tenantry.ENOTFOUND)
+			wantKind(t, f.db.Me(tt.tn, me, testIP).RevokeAPIToken(ctx, tt.id), tenantry.ENOTFOUND)
 			f.assertUnchanged(t, before)
 		})
 	}
 	if _, err := f.db.APITokenUser(ctx, acme, theirs); err != nil {
 		t.Errorf("their token after my attempts = %v, want it working", err)
 	}
-	if err := f.db.RevokeAPIToken(ctx, acme, me, list[0].ID, testIP); err != nil {
+	if err := f.db.Me(acme, me, testIP).RevokeAPIToken(ctx, list[0].ID); err != nil {
 		t.Fatalf("RevokeAPIToken: %v", err)
 	}
 	_, err = f.db.APITokenUser(ctx, acme, mine)
 	wantKind(t, err, tenantry.ENOTFOUND)
-	if l, _ := f.db.UserAPITokens(ctx, acme.Account.ID, me.ID); l[0].RevokedAt.IsZero() || l[0].Live(now) {
-		t.Errorf("listed after revoke = %+v, want revoked", l[0])
+	for _, tk := range func() []APITokenInfo { l, _ := f.db.Me(acme, me, testIP).APITokens(ctx); return l }() {
+		if tk.ID == mineID && (tk.RevokedAt.IsZero() || tk.Live(now)) {
+			t.Errorf("listed after revoke = %+v, want revoked", tk)
+		}
 	}
-	if err := f.db.RevokeAPIToken(ctx, acme, me, list[0].ID, testIP); err != nil {
+	if err := f.db.Me(acme, me, testIP).RevokeAPIToken(ctx, list[0].ID); err != nil {
 		t.Errorf("revoking twice = %v, want nil", err)
 	}
 	if evs := auditEvents(t, f.db, "api_token.revoke"); len(evs) != 1 || evs[0].ObjectID != list[0].ID || evs[0].AccountID != acme.Account.ID {
 		t.Errorf("api_token.revoke events = %+v, want exactly one", evs)
 	}
+	t.Run("RevokeFromAnotherDomain", func(t *testing.T) {
+		// the platform token is listed on Acme's domain, so it is revoked there
+		if err := f.db.Me(acme, me, testIP).RevokeAPIToken(ctx, platformID); err != nil {
+			t.Fatalf("RevokeAPIToken of the platform token from Acme: %v", err)
+		}
+		for _, tk := range func() []APITokenInfo { l, _ := f.db.Me(portal, me, testIP).APITokens(ctx); return l }() {
+			if tk.ID == platformID && tk.Live(now) {
+				t.Errorf("platform token after revoke = %+v, want revoked", tk)
+			}
+		}
+	})
 }

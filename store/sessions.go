@@ -92,7 +92,8 @@ const APITokenTTL = 90 * 24 * time.Hour
 
 // CreateAPIToken issues a bearer token for the user, valid only on the
 // tenant's domain, and returns its secret (shown once) and expiry.
-func (db *DB) CreateAPIToken(ctx context.Context, t *tenantry.Tenant, u *tenantry.User, name, ip string) (string, time.Time, error) {
+func (m *Me) CreateAPIToken(ctx context.Context, name string) (string, time.Time, error) {
+	db, t, u, ip := m.db, m.t, &m.u, m.ip
 	token := "tnt_" + tenantry.RandomToken(30)
 	var expires time.Time
 	err := db.inTx(ctx, func(tx *tx) error {

@@ -548,8 +548,8 @@ func (db *DB) RequestPasswordReset(ctx context.Context, t *tenantry.Tenant, emai
 }
 
 // ResetPassword spends a reset link issued on the tenant, sets the user's
-// password hash, voids their other reset links and ends all their
-// sessions, in one transaction. Errors: ENOTFOUND (the link is unknown,
+// password hash, voids their other reset links, ends all their sessions
+// and revokes all their API tokens, on every tenant, in one transaction. Errors: ENOTFOUND (the link is unknown,
 // used, expired or from another tenant).
 func (db *DB) ResetPassword(ctx context.Context, t *tenantry.Tenant, token, hash, ip string) (*tenantry.User, error) {
 	tenantID := t.Account.ID
@@ -566,11 +566,14 @@ func (db *DB) ResetPassword(ctx context.Context, t *tenantry.Tenant, token, hash
 			{`UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, []any{hash, ms(tx.now), userID}},
 			{`UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL`,
 				[]any{ms(tx.now), userID, PurposeResetPassword}},
-			{`DELETE FROM sessions WHERE user_id = ?`, []any{userID}},
 		} {
 			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 				return err
 			}
+		}
+		sessions, tokens, err := signOutEverywhere(ctx, tx, userID, "")
+		if err != nil {
+			return err
 		}
 		if user, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, userID)); err != nil {
 			return err
@@ -581,7 +584,8 @@ func (db *DB) ResetPassword(ctx context.Context, t *tenantry.Tenant, token, hash
 		}
 		return insertAudit(ctx, tx, auditEvent{ActorID: user.ID, ActorEmail: user.Email, Account: t,
 			Action: "user.password_reset", ObjectType: "user", ObjectID: user.ID,
-			Summary: "reset their password with a one-time link; all sessions ended", IP: ip})
+			Summary: fmt.Sprintf("reset their password with a one-time link; signed out everywhere: %d %s ended, %d API %s revoked",
+				sessions, plural(sessions, "session", "sessions"), tokens, plural(tokens, "token", "tokens")), IP: ip})
 	})
 	return user, err
 }

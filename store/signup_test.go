@@ -350,6 +350,20 @@ func TestPasswordReset(t *testing.T) {
 		if err := f.db.SaveSession(ctx, "sid-1", &Session{UserID: u.ID, TenantID: acme.Account.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
+		// a session and a token elsewhere end too: the mail promises
+		// signing out everywhere
+		portal := f.tenant(t, "portal.localhost")
+		if err := f.db.SaveSession(ctx, "sid-portal", &Session{UserID: u.ID, TenantID: portal.Account.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		tokenHere, _, err := f.db.Me(acme, u, testIP).CreateAPIToken(ctx, "ci")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokenThere, _, err := f.db.Me(portal, u, testIP).CreateAPIToken(ctx, "ci on the platform")
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := f.db.RequestPasswordReset(ctx, acme, "Owner@BlueBakery.example", testLinks, testIP); err != nil {
 			t.Fatal(err)
 		}
@@ -375,8 +389,16 @@ func TestPasswordReset(t *testing.T) {
 		if !password.Verify(f.user(t, email).PasswordHash, "a brand new secret") {
 			t.Error("the password did not change")
 		}
-		if _, err := f.db.SessionByID(ctx, "sid-1"); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
-			t.Errorf("the user's session survived the reset: %v", err)
+		for _, sid := range []string{"sid-1", "sid-portal"} {
+			if _, err := f.db.SessionByID(ctx, sid); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+				t.Errorf("the user's session %s survived the reset: %v", sid, err)
+			}
+		}
+		if _, err := f.db.APITokenUser(ctx, acme, tokenHere); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+			t.Errorf("the user's API token survived the reset: %v", err)
+		}
+		if _, err := f.db.APITokenUser(ctx, portal, tokenThere); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+			t.Errorf("the user's API token on the platform domain survived the reset: %v", err)
 		}
 		if _, err := f.db.ResetPassword(ctx, acme, token, password.Hash("again and again"), testIP); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
 			t.Errorf("second use = %v, want ENOTFOUND", err)

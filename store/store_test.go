@@ -683,7 +683,7 @@ func TestAPITokens(t *testing.T) {
 	acme := f.tenant(t, "acme.localhost")
 	portal := f.tenant(t, "portal.localhost")
 
-	token, expires, err := f.db.CreateAPIToken(ctx, acme, user, "ci", testIP)
+	token, expires, err := f.db.Me(acme, user, testIP).CreateAPIToken(ctx, "ci")
 	if err != nil {
 		t.Fatalf("CreateAPIToken: %v", err)
 	}
@@ -693,7 +693,7 @@ func TestAPITokens(t *testing.T) {
 	if want := now.Add(APITokenTTL); !expires.Equal(want) {
 		t.Errorf("expires = %v, want %v", expires, want)
 	}
-	other, _, err := f.db.CreateAPIToken(ctx, portal, user, "ci", testIP)
+	other, _, err := f.db.Me(portal, user, testIP).CreateAPIToken(ctx, "ci")
 	if err != nil {
 		t.Fatal(err)
 	}

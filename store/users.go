@@ -108,7 +108,8 @@ func (db *DB) UserByToken(ctx context.Context, t *tenantry.Tenant, purpose, toke
 }
 
 // SetPasswordWithToken spends a set-password link and sets the user's
-// password hash, in one transaction, so a link works exactly once.
+// password hash, in one transaction, so a link works exactly once; like
+// any new password it ends the user's sessions and API tokens everywhere.
 func (db *DB) SetPasswordWithToken(ctx context.Context, t *tenantry.Tenant, token, hash, ip string) (*tenantry.User, error) {
 	var user *tenantry.User
 	err := db.inTx(ctx, func(tx *tx) error {
@@ -123,6 +124,9 @@ func (db *DB) SetPasswordWithToken(ctx context.Context, t *tenantry.Tenant, toke
 			hash, ms(tx.now), userID); err != nil {
 			return err
 		}
+		if _, _, err := signOutEverywhere(ctx, tx, userID, ""); err != nil {
+			return err
+		}
 		user, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, userID))
 		if err != nil {
 			return err
@@ -132,4 +136,24 @@ func (db *DB) SetPasswordWithToken(ctx context.Context, t *tenantry.Tenant, toke
 			Summary: "set a password with a one-time link", IP: ip})
 	})
 	return user, err
+}
+
+// signOutEverywhere ends every session of the user on every tenant but
+// the one whose secret id is keep (none when keep is ""), and revokes
+// every live API token of theirs on every tenant: what a new password
+// promises. It returns how many sessions and tokens it ended.
+func signOutEverywhere(ctx context.Context, tx *tx, userID, keep string) (sessions, tokens int, err error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, userID, hashToken(keep))
+	if err != nil {
+		return 0, 0, err
+	}
+	n, _ := res.RowsAffected()
+	sessions = int(n)
+	res, err = tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?`,
+		ms(tx.now), userID, ms(tx.now))
+	if err != nil {
+		return 0, 0, err
+	}
+	n, _ = res.RowsAffected()
+	return sessions, int(n), nil
 }

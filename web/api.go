@@ -183,7 +183,7 @@ func (s *Server) apiCreateToken(c echo.Context) error {
 		in.Name = "API token"
 	}
 	ctx := c.Request().Context()
-	token, expires, err := s.db.CreateAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, in.Name, c.RealIP())
+	token, expires, err := s.db.Me(tenantry.TenantFromContext(ctx), &actor.User, c.RealIP()).CreateAPIToken(ctx, in.Name)
 	if err != nil {
 		return err
 	}
@@ -361,7 +361,7 @@ func (s *Server) apiCreateAccount(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	created, err := s.scope(c).CreateAccount(c.Request().Context(), in)
+	created, err := s.createAccount(c, in)
 	if err != nil {
 		return err
 	}

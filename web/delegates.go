@@ -319,10 +319,12 @@ func (h reachedPages) addDelegate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// exactly one of Granted and Invitation is set
+	// exactly one of Granted and Invitation is set: Granted only for a
+	// service user of the infrastructure's own account; anyone else is
+	// invited, with the same answer whether or not they have a user
 	var msg string
 	if res.Granted != nil {
-		msg = res.Granted.Email + " is now a delegate of " + in.Name + "."
+		msg = in.Name + " is assigned to the service user " + res.Granted.Email + "."
 	} else {
 		msg = res.Invitation.Email + " is invited: the link in their mail is valid for 7 days."
 	}
@@ -426,8 +428,9 @@ func (s *Server) apiInfraDelegates(c echo.Context) error {
 	return listJSON(c, items, "")
 }
 
-// apiAddInfraDelegate grants an existing user at once (201) or invites
-// anyone else (202).
+// apiAddInfraDelegate invites (202, the same body for every address,
+// whether or not it has a user); only a service user of the
+// infrastructure's own account is assigned it at once (201).
 func (s *Server) apiAddInfraDelegate(c echo.Context) error {
 	var in struct {
 		Email string `json:"email"`

@@ -3,8 +3,11 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tenantry/tenantry/store"
 )
 
 // MetalCloud's referral scenario through the pages: Blue Bakery's Owner
@@ -128,10 +131,16 @@ func TestInfraDelegatePages(t *testing.T) {
 		if r.Code != http.StatusAccepted || !strings.Contains(r.body, `"granted":false`) {
 			t.Errorf("inviting a new person = %d: %s", r.Code, r.body)
 		}
+		newBody := r.body
 		r = owner.api(http.MethodPost, "/api/v1/infrastructures/"+dbProd+"/delegates", ownerToken, map[string]string{"email": "admin@orbit.example"})
-		if r.Code != http.StatusCreated {
-			t.Errorf("granting an existing user = %d: %s", r.Code, r.body)
+		if r.Code != http.StatusAccepted || !strings.Contains(r.body, `"granted":false`) || !strings.Contains(r.body, `"delegate":null`) {
+			t.Errorf("inviting an existing user = %d: %s, want 202 as for a new person", r.Code, r.body)
 		}
+		sameShape := regexp.MustCompile(`"id":"inv_[a-z0-9]+"|"(created|expires)_at":"[^"]+"|"email":"[^"]+"`)
+		if sameShape.ReplaceAllString(r.body, "_") != sameShape.ReplaceAllString(newBody, "_") {
+			t.Errorf("the answers for a new and an existing address differ:\n%s\n%s", newBody, r.body)
+		}
+		f.acceptInvitation("admin@orbit.example", "tenantry-demo")
 		if r := owner.api(http.MethodPost, "/api/v1/infrastructures/"+dbProd+"/delegates", ownerToken, map[string]string{"email": "admin@orbit.example"}); r.Code != http.StatusConflict {
 			t.Errorf("granting twice = %d, want 409", r.Code)
 		}
@@ -158,6 +167,7 @@ func TestInfraDelegatePages(t *testing.T) {
 		if r.Code != http.StatusSeeOther {
 			t.Fatalf("add Cobalt's owner = %d", r.Code)
 		}
+		f.acceptInvitation("owner@cobaltlaw.example", store.DemoPassword)
 		cobalt := f.browser(acmeHost)
 		cobalt.login("owner@cobaltlaw.example")
 		if _, ok := byTestID(cobalt.get("/choose").body, "choose-delegated"); !ok {
@@ -239,8 +249,9 @@ func TestInfraDelegateInvitation(t *testing.T) {
 }
 
 // TestAddInfraDelegateForm adds delegates through the form of an
-// infrastructure's page: someone with a user is granted at once, anyone
-// else is invited, and either way the form comes back to the page it was
+// infrastructure's page: anyone is invited, with the same flash whether
+// or not they have a user; only a service user of the account is
+// assigned it at once; either way the form comes back to the page it was
 // posted from with a flash saying which.
 func TestAddInfraDelegateForm(t *testing.T) {
 	f := newFixture(t)
@@ -263,9 +274,12 @@ func TestAddInfraDelegateForm(t *testing.T) {
 	tests := []struct {
 		name, email, flash string
 	}{
-		// Cobalt Law's owner signs in on acme.localhost: granted at once
-		{"ExistingUserGranted", "owner@cobaltlaw.example", "owner@cobaltlaw.example is now a delegate of web-prod."},
-		{"NewPersonInvited", "someone@new.example", "someone@new.example is invited"},
+		// Cobalt Law's owner signs in on acme.localhost, yet is invited
+		// like anyone: nothing tells who signs in here
+		{"ExistingUserInvited", "owner@cobaltlaw.example", "owner@cobaltlaw.example is invited: the link in their mail is valid for 7 days."},
+		{"NewPersonInvited", "someone@new.example", "someone@new.example is invited: the link in their mail is valid for 7 days."},
+		// Blue Bakery's own service user is assigned it: no one outside
+		{"OwnServiceUserAssigned", "till@bluebakery.example", "web-prod is assigned to the service user till@bluebakery.example."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,13 +47,8 @@ func (h peoplePages) invite(c echo.Context) error {
 		}
 		return err
 	}
-	var msg string
-	if res.Granted != nil {
-		msg = res.Granted.Email + " already had a user and is now a member."
-	} else {
-		msg = "Invitation sent to " + res.Invitation.Email + "."
-	}
-	return h.done(c, "/users", msg)
+	// the same answer whether or not the address has a user anywhere
+	return h.done(c, "/users", "Invitation sent to "+res.Invitation.Email+".")
 }
 
 func (h peoplePages) resendInvitation(c echo.Context) error {
@@ -240,8 +235,9 @@ func (s *Server) toInvitationJSON(i *tenantry.Invitation) invitationJSON {
 		Status: i.Status(s.db.Now()), CreatedAt: i.CreatedAt.Format(time.RFC3339), ExpiresAt: i.ExpiresAt.Format(time.RFC3339)}
 }
 
-// apiInvite is POST /accounts/{id}/members and /invitations: a grant for
-// an existing user, an invitation otherwise; both 201.
+// apiInvite is POST /accounts/{id}/members and /invitations: always an
+// invitation, granted on acceptance, answered 202 with the same body for
+// every address, whether or not it has a user here or elsewhere.
 func (s *Server) apiInvite(c echo.Context) error {
 	var in struct {
 		Email    string `json:"email"`
@@ -259,15 +255,7 @@ func (s *Server) apiInvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if res.Granted != nil {
-		via := "member"
-		if in.Delegate {
-			via = "delegate"
-		}
-		return c.JSON(http.StatusCreated, map[string]any{"granted": true, "invitation": nil,
-			"member": memberJSON{UserID: res.Granted.ID, Email: res.Granted.Email, Name: res.Granted.Name, Role: in.Role, Via: via}})
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"granted": false, "member": nil, "invitation": s.toInvitationJSON(res.Invitation)})
+	return c.JSON(http.StatusAccepted, map[string]any{"granted": false, "member": nil, "invitation": s.toInvitationJSON(res.Invitation)})
 }
 
 func (s *Server) apiInvitations(c echo.Context) error {

@@ -295,12 +295,13 @@ func TestOrganizationCrossCustomerChooser(t *testing.T) {
 	sales := post(`{"kind":"customer","name":"Contoso Sales","organization_id":"` + anchor + `",
 		"owner":{"email":"pat@contoso.example","name":"Pat","password":"` + "correct-horse-battery-staple-9" + `"}}`)
 	legal := post(`{"kind":"customer","name":"Contoso Legal","organization_id":"` + anchor + `"}`)
-	// Pat, Owner of Contoso Sales, is granted on Contoso Legal too: an
-	// existing user is added at once
+	// Pat, Owner of Contoso Sales, is invited to Contoso Legal too, and
+	// accepts
 	r := b.api(http.MethodPost, "/api/v1/accounts/"+legal+"/members", tok, map[string]any{"email": "pat@contoso.example", "role": string(tenantry.RoleViewer)})
 	if r.Code/100 != 2 {
 		t.Fatalf("invite: %d %s", r.Code, r.body)
 	}
+	f.acceptInvitation("pat@contoso.example", "correct-horse-battery-staple-9")
 	pat := f.browser("acme.localhost")
 	r = pat.submit("/login", "/login", url.Values{"email": {"pat@contoso.example"}, "password": {"correct-horse-battery-staple-9"}})
 	if r.Code != http.StatusSeeOther || r.location() != "/choose" {

@@ -88,6 +88,14 @@ func profilePanel(c echo.Context) string {
 	return strings.TrimPrefix(panelPath(g.Account.Kind), "/")
 }
 
+// me is the signed-in user's own profile on this tenant: every profile
+// handler reaches the user's rows only through it, so none can name
+// another user.
+func (s *Server) me(c echo.Context) *store.Me {
+	ctx := c.Request().Context()
+	return s.db.Me(tenantry.TenantFromContext(ctx), &tenantry.ActorFromContext(ctx).User, c.RealIP())
+}
+
 // currentSessionID returns the secret id of the request's session.
 func currentSessionID(c echo.Context) string {
 	if sess := sessionFromContext(c.Request().Context()); sess != nil {
@@ -100,9 +108,8 @@ func currentSessionID(c echo.Context) string {
 // form then put back what was typed in that form.
 func (s *Server) profileVM(c echo.Context) (profile.VM, error) {
 	ctx := c.Request().Context()
-	t := tenantry.TenantFromContext(ctx)
-	userID := tenantry.ActorFromContext(ctx).User.ID
-	p, err := s.db.Profile(ctx, t.Account.ID, userID)
+	me := s.me(c)
+	p, err := me.Profile(ctx)
 	if err != nil {
 		return profile.VM{}, err
 	}
@@ -124,7 +131,7 @@ func (s *Server) profileVM(c echo.Context) (profile.VM, error) {
 			}
 		}
 	}
-	sessions, err := s.db.UserSessions(ctx, t.Account.ID, userID, currentSessionID(c))
+	sessions, err := me.Sessions(ctx, currentSessionID(c))
 	if err != nil {
 		return vm, err
 	}
@@ -132,13 +139,13 @@ func (s *Server) profileVM(c echo.Context) (profile.VM, error) {
 		vm.Sessions = append(vm.Sessions, profile.SessionVM{ID: ss.ID, IP: ss.IP, UserAgent: ss.UserAgent,
 			Created: ss.CreatedAt, LastSeen: ss.LastSeenAt, Current: ss.Current})
 	}
-	tokens, err := s.db.UserAPITokens(ctx, t.Account.ID, userID)
+	tokens, err := me.APITokens(ctx)
 	if err != nil {
 		return vm, err
 	}
 	now := s.db.Now()
 	for _, tk := range tokens {
-		vm.Tokens = append(vm.Tokens, profile.TokenVM{ID: tk.ID, Name: tk.Name, Created: tk.CreatedAt, Expires: tk.ExpiresAt,
+		vm.Tokens = append(vm.Tokens, profile.TokenVM{ID: tk.ID, Name: tk.Name, Domain: tk.Domain, Created: tk.CreatedAt, Expires: tk.ExpiresAt,
 			LastUsed: tk.LastUsedAt, Revoked: tk.RevokedAt, Live: tk.Live(now)})
 	}
 	return vm, nil
@@ -153,7 +160,7 @@ func (s *Server) profilePage(c echo.Context) error {
 }
 
 // refuseProfile re-renders the profile with one form's input and errors,
-// with the status of err (422, or 409 for a taken address). Errors that
+// with the status of err (422). Errors that
 // are not the user's to fix go to the error handler.
 func (s *Server) refuseProfile(c echo.Context, err error, fill func(vm *profile.VM, errs map[string]string)) error {
 	errs := formErrors(err)
@@ -179,7 +186,7 @@ func profileDone(c echo.Context, msg string) error {
 func (s *Server) profileName(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := c.FormValue("name")
-	_, err := s.db.UpdateName(ctx, tenantry.TenantFromContext(ctx), tenantry.ActorFromContext(ctx).User.ID, name, c.RealIP())
+	_, err := s.me(c).UpdateName(ctx, name)
 	if err != nil {
 		return s.refuseProfile(c, err, func(vm *profile.VM, errs map[string]string) {
 			vm.Name, vm.NameErrors = name, errs
@@ -205,12 +212,29 @@ func (s *Server) reauth(c echo.Context, change func() error) error {
 	return err
 }
 
+// Each change-of-address request mails two addresses, one of them typed
+// by the requester: the sign-up and reset limits apply, per IP, per user
+// and per address mailed, counting every request that sent mail.
+func emailChangeLimits(userID, ip, to string) []limit {
+	return []limit{
+		{"email_change:ip:" + ip, signupsPerIP, limitWindow},
+		{"email_change:user:" + userID, signupsPerEmail, limitWindow},
+		{"email_change:to:" + tenantry.NormalizeEmail(to), resetsPerEmail, limitWindow},
+	}
+}
+
 func (s *Server) profileEmail(c echo.Context) error {
 	ctx := c.Request().Context()
-	t := tenantry.TenantFromContext(ctx)
 	in := store.EmailChange{Email: strings.TrimSpace(c.FormValue("email")), Password: c.FormValue("email_password")}
+	limits := emailChangeLimits(tenantry.ActorFromContext(ctx).User.ID, c.RealIP(), in.Email)
+	if err := s.checkLimits(c, "requests to change your email address", limits...); err != nil {
+		return err
+	}
 	err := s.reauth(c, func() error {
-		return s.db.RequestEmailChange(ctx, t, tenantry.ActorFromContext(ctx).User.ID, in, s.mailLinks(c), c.RealIP())
+		if err := s.me(c).RequestEmailChange(ctx, in, s.mailLinks(c)); err != nil {
+			return err
+		}
+		return s.countLimits(ctx, limits...)
 	})
 	if err != nil {
 		return s.refuseProfile(c, err, func(vm *profile.VM, errs map[string]string) {
@@ -235,7 +259,7 @@ var errEmailLinkInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenant
 func (s *Server) confirmEmailPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := tenantry.ActorFromContext(ctx)
-	email, err := s.db.PendingEmailChange(ctx, tenantry.TenantFromContext(ctx).Account.ID, actor.User.ID, c.Param("token"))
+	email, err := s.me(c).PendingEmailChange(ctx, c.Param("token"))
 	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
 		return errEmailLinkInvalid
 	}
@@ -249,7 +273,7 @@ func (s *Server) confirmEmailPage(c echo.Context) error {
 func (s *Server) confirmEmail(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := tenantry.ActorFromContext(ctx)
-	u, err := s.db.ConfirmEmailChange(ctx, tenantry.TenantFromContext(ctx), actor.User.ID, c.Param("token"), c.RealIP())
+	u, err := s.me(c).ConfirmEmailChange(ctx, c.Param("token"))
 	if err != nil {
 		switch tenantry.ErrorKind(err) {
 		case tenantry.ENOTFOUND:
@@ -257,7 +281,7 @@ func (s *Server) confirmEmail(c echo.Context) error {
 		case tenantry.ECONFLICT:
 			// someone took the address since the link was mailed; the
 			// link stays unused, and the page says why
-			email, perr := s.db.PendingEmailChange(ctx, tenantry.TenantFromContext(ctx).Account.ID, actor.User.ID, c.Param("token"))
+			email, perr := s.me(c).PendingEmailChange(ctx, c.Param("token"))
 			if perr != nil {
 				return err
 			}
@@ -278,7 +302,7 @@ func (s *Server) profilePassword(c echo.Context) error {
 	var ended int
 	err := s.reauth(c, func() error {
 		var err error
-		ended, err = s.db.ChangePassword(ctx, tenantry.TenantFromContext(ctx), tenantry.ActorFromContext(ctx).User.ID, in, renew, c.RealIP())
+		ended, err = s.me(c).ChangePassword(ctx, in, renew)
 		return err
 	})
 	if err != nil {
@@ -287,22 +311,21 @@ func (s *Server) profilePassword(c echo.Context) error {
 	// the session continues under the new id the store moved it to; its
 	// cookie is rewritten with the flash
 	sess.ID = renew.Next
-	msg := "Your password is changed. Your API tokens keep working."
+	msg := "Your password is changed. Your API tokens are revoked: create new ones where you need them."
 	if ended > 0 {
 		msg = "Your password is changed and your other sessions are signed out (" + components.Count(ended, "session", "sessions") +
-			"). Your API tokens keep working."
+			"). Your API tokens are revoked: create new ones where you need them."
 	}
 	return profileDone(c, msg)
 }
 
 func (s *Server) revokeSession(c echo.Context) error {
 	ctx := c.Request().Context()
-	actor := tenantry.ActorFromContext(ctx)
 	id := c.Param("id")
 	if sess := sessionFromContext(ctx); sess != nil && id == store.SessionID(sess.ID) {
 		return s.logout(c) // revoking this very session is signing out
 	}
-	if err := s.db.RevokeSession(ctx, tenantry.TenantFromContext(ctx), &actor.User, id, c.RealIP()); err != nil {
+	if err := s.me(c).RevokeSession(ctx, id); err != nil {
 		return err
 	}
 	return profileDone(c, "The session is ended.")
@@ -310,8 +333,7 @@ func (s *Server) revokeSession(c echo.Context) error {
 
 func (s *Server) revokeOtherSessions(c echo.Context) error {
 	ctx := c.Request().Context()
-	actor := tenantry.ActorFromContext(ctx)
-	n, err := s.db.RevokeOtherSessions(ctx, tenantry.TenantFromContext(ctx), &actor.User, currentSessionID(c), c.RealIP())
+	n, err := s.me(c).RevokeOtherSessions(ctx, currentSessionID(c))
 	if err != nil {
 		return err
 	}
@@ -323,7 +345,6 @@ func (s *Server) revokeOtherSessions(c echo.Context) error {
 
 func (s *Server) createToken(c echo.Context) error {
 	ctx := c.Request().Context()
-	actor := tenantry.ActorFromContext(ctx)
 	in := store.APITokenName{Name: strings.TrimSpace(c.FormValue("token_name"))}
 	err := tenantry.Check(in)
 	var token string
@@ -331,11 +352,12 @@ func (s *Server) createToken(c echo.Context) error {
 		// a token outlives sessions and password changes: minting one asks
 		// for the password, so that a stolen session cannot
 		err = s.reauth(c, func() error {
-			if err := s.db.CheckPassword(ctx, actor.User.ID, c.FormValue("token_password")); err != nil {
+			me := s.me(c)
+			if err := me.CheckPassword(ctx, c.FormValue("token_password")); err != nil {
 				return err
 			}
 			var err error
-			token, _, err = s.db.CreateAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, in.Name, c.RealIP())
+			token, _, err = me.CreateAPIToken(ctx, in.Name)
 			return err
 		})
 	}
@@ -364,8 +386,7 @@ func (s *Server) createToken(c echo.Context) error {
 
 func (s *Server) revokeToken(c echo.Context) error {
 	ctx := c.Request().Context()
-	actor := tenantry.ActorFromContext(ctx)
-	if err := s.db.RevokeAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, c.Param("id"), c.RealIP()); err != nil {
+	if err := s.me(c).RevokeAPIToken(ctx, c.Param("id")); err != nil {
 		return err
 	}
 	return profileDone(c, "The token is revoked: it no longer opens the API.")
@@ -385,6 +406,7 @@ func (s *Server) touchToken(c echo.Context, token string) {
 type myTokenJSON struct {
 	ID         string  `json:"id"`
 	Name       string  `json:"name"`
+	Domain     string  `json:"domain"`
 	CreatedAt  string  `json:"created_at"`
 	ExpiresAt  string  `json:"expires_at"`
 	LastUsedAt *string `json:"last_used_at"`
@@ -401,19 +423,19 @@ func timeOrNull(t time.Time) *string {
 
 func (s *Server) apiMyTokens(c echo.Context) error {
 	ctx := c.Request().Context()
-	tokens, err := s.db.UserAPITokens(ctx, tenantry.TenantFromContext(ctx).Account.ID, tenantry.ActorFromContext(ctx).User.ID)
+	tokens, err := s.me(c).APITokens(ctx)
 	if err != nil {
 		return err
 	}
 	items := make([]myTokenJSON, len(tokens))
 	for i, tk := range tokens {
-		items[i] = myTokenJSON{ID: tk.ID, Name: tk.Name, CreatedAt: tk.CreatedAt.Format(time.RFC3339),
+		items[i] = myTokenJSON{ID: tk.ID, Name: tk.Name, Domain: tk.Domain, CreatedAt: tk.CreatedAt.Format(time.RFC3339),
 			ExpiresAt: tk.ExpiresAt.Format(time.RFC3339), LastUsedAt: timeOrNull(tk.LastUsedAt), RevokedAt: timeOrNull(tk.RevokedAt)}
 	}
 	if c.QueryParam("format") == "csv" {
-		rows := [][]string{{"id", "name", "created_at", "expires_at", "last_used_at", "revoked_at"}}
+		rows := [][]string{{"id", "name", "domain", "created_at", "expires_at", "last_used_at", "revoked_at"}}
 		for _, it := range items {
-			rows = append(rows, []string{it.ID, csvSafe(it.Name), it.CreatedAt, it.ExpiresAt, stringOrEmpty(it.LastUsedAt), stringOrEmpty(it.RevokedAt)})
+			rows = append(rows, []string{it.ID, csvSafe(it.Name), it.Domain, it.CreatedAt, it.ExpiresAt, stringOrEmpty(it.LastUsedAt), stringOrEmpty(it.RevokedAt)})
 		}
 		return writeProfileCSV(c, rows)
 	}
@@ -422,8 +444,7 @@ func (s *Server) apiMyTokens(c echo.Context) error {
 
 func (s *Server) apiRevokeMyToken(c echo.Context) error {
 	ctx := c.Request().Context()
-	actor := tenantry.ActorFromContext(ctx)
-	if err := s.db.RevokeAPIToken(ctx, tenantry.TenantFromContext(ctx), &actor.User, c.Param("id"), c.RealIP()); err != nil {
+	if err := s.me(c).RevokeAPIToken(ctx, c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -441,7 +462,7 @@ type mySessionJSON struct {
 
 func (s *Server) apiMySessions(c echo.Context) error {
 	ctx := c.Request().Context()
-	sessions, err := s.db.UserSessions(ctx, tenantry.TenantFromContext(ctx).Account.ID, tenantry.ActorFromContext(ctx).User.ID, "")
+	sessions, err := s.me(c).Sessions(ctx, "")
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -168,8 +169,8 @@ func TestProfilePasswordEndsOtherSessions(t *testing.T) {
 	if page.Code != http.StatusOK {
 		t.Fatalf("the current session after the change: GET /profile = %d, want it kept", page.Code)
 	}
-	if msg, _ := byTestID(page.body, "flash"); !strings.Contains(msg, "other sessions are signed out") || !strings.Contains(msg, "API tokens keep working") {
-		t.Errorf("flash = %q, want it to say other sessions ended and tokens stay", msg)
+	if msg, _ := byTestID(page.body, "flash"); !strings.Contains(msg, "other sessions are signed out") || !strings.Contains(msg, "API tokens are revoked") {
+		t.Errorf("flash = %q, want it to say other sessions ended and tokens are revoked", msg)
 	}
 	if me.cookies["acme.localhost"]["tenantry_session"].Value == stolen["tenantry_session"].Value {
 		t.Error("the current session's id was not renewed")
@@ -186,8 +187,9 @@ func TestProfilePasswordEndsOtherSessions(t *testing.T) {
 	if !other.signedIn() {
 		t.Error("another user's session was ended")
 	}
-	if r := me.api(http.MethodGet, "/api/v1/me", token, nil); r.Code != http.StatusOK {
-		t.Errorf("API token after the change = %d, want it kept", r.Code)
+	// a token is a credential the old password minted: it ends with it
+	if r := me.api(http.MethodGet, "/api/v1/me", token, nil); r.Code != http.StatusUnauthorized {
+		t.Errorf("API token after the change = %d, want 401 (revoked)", r.Code)
 	}
 	if r := f.browser("acme.localhost").loginWith(email, newPassword); r.Code != http.StatusSeeOther {
 		t.Errorf("login with the new password = %d", r.Code)
@@ -200,13 +202,23 @@ func TestProfileEmailChange(t *testing.T) {
 	b := f.browser("acme.localhost")
 	b.login("admin@acme.example")
 
-	t.Run("TakenConflict", func(t *testing.T) {
+	t.Run("TakenAnsweredLikeFree", func(t *testing.T) {
+		// another user's address is answered as a free one: the same
+		// redirect, flash and pending change; its owner gets a notice
+		// without a link
 		r := b.submit("/profile", "/profile/email", url.Values{"email": {"owner@bluebakery.example"}, "email_password": {store.DemoPassword}})
-		if r.Code != http.StatusConflict {
-			t.Fatalf("status = %d, want 409", r.Code)
+		if r.Code != http.StatusSeeOther || r.location() != "/profile" {
+			t.Fatalf("status = %d to %q, want 303 to /profile as for a free address", r.Code, r.location())
 		}
-		if _, ok := byTestID(r.body, "error-email"); !ok || !strings.Contains(r.body, `value="owner@bluebakery.example"`) {
-			t.Error("want an error on the email field and the input kept")
+		page := b.get("/profile")
+		if msg, _ := byTestID(page.body, "flash"); !strings.HasPrefix(msg, "We sent a confirmation link to owner@bluebakery.example.") {
+			t.Errorf("flash = %q, want the confirmation-sent message", msg)
+		}
+		if got, _ := byTestID(page.body, "pending-email"); got != "pending: owner@bluebakery.example" {
+			t.Errorf("pending = %q, want owner@bluebakery.example, as for a free address", got)
+		}
+		if m := f.mailTo("owner@bluebakery.example"); m.Kind != mail.KindEmailChangeTaken || changeEmailURL.MatchString(m.Text) {
+			t.Errorf("mail to the taken address = %s, want email_change_taken without a link", m.Kind)
 		}
 	})
 	t.Run("WrongPassword", func(t *testing.T) {
@@ -493,5 +505,77 @@ func TestProfileReauthThrottled(t *testing.T) {
 	}
 	if r := b.submit("/profile", "/profile/name", url.Values{"name": {"Still Fine"}}); r.Code != http.StatusSeeOther {
 		t.Errorf("a change without the password = %d, want it unaffected", r.Code)
+	}
+}
+
+// A token minted on the platform domain is the user's too: the list on
+// the reseller's domain shows it, with the domain it works on, and it can
+// be revoked from there.
+func TestProfileTokensOfEveryDomain(t *testing.T) {
+	f := newFixture(t)
+	here := f.browser("acme.localhost")
+	here.login("admin@acme.example")
+	platform := f.browser("portal.localhost")
+	platformToken := platform.token("admin@acme.example")
+	hereToken := here.token("admin@acme.example")
+
+	var list struct {
+		Items []struct {
+			ID     string `json:"id"`
+			Domain string `json:"domain"`
+		}
+	}
+	r := here.api(http.MethodGet, "/api/v1/me/tokens", hereToken, nil)
+	decode(t, r, &list)
+	domains := map[string]string{}
+	for _, it := range list.Items {
+		domains[it.Domain] = it.ID
+	}
+	if r.Code != http.StatusOK || len(list.Items) != 2 || domains["acme.localhost"] == "" || domains["portal.localhost"] == "" {
+		t.Fatalf("GET /api/v1/me/tokens on acme = %d %s, want both tokens with their domains", r.Code, r.body)
+	}
+	csv := here.api(http.MethodGet, "/api/v1/me/tokens?format=csv", hereToken, nil)
+	if !strings.HasPrefix(csv.body, "id,name,domain,") || !strings.Contains(csv.body, ",portal.localhost,") {
+		t.Errorf("CSV = %q, want a domain column naming portal.localhost", csv.body)
+	}
+	page := here.get("/profile")
+	if d, _ := byTestID(page.body, "token-domain-"+domains["portal.localhost"]); d != "portal.localhost" {
+		t.Errorf("profile page domain of the platform token = %q, want portal.localhost", d)
+	}
+	if r := here.submit("/profile", "/profile/tokens/"+domains["portal.localhost"]+"/revoke", url.Values{}); r.Code != http.StatusSeeOther {
+		t.Fatalf("revoking the platform token from acme = %d", r.Code)
+	}
+	if r := platform.api(http.MethodGet, "/api/v1/me", platformToken, nil); r.Code != http.StatusUnauthorized {
+		t.Errorf("the platform token after revoking it on acme = %d, want 401", r.Code)
+	}
+}
+
+// The change-of-address form mails an address the requester types: past
+// the per-user limit it answers 429 with Retry-After and mails nothing.
+func TestProfileEmailChangeThrottled(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	ask := func(to string) *response {
+		return b.submit("/profile", "/profile/email", url.Values{"email": {to}, "email_password": {store.DemoPassword}})
+	}
+	for i := range 5 {
+		if r := ask(fmt.Sprintf("new%d@example.test", i)); r.Code != http.StatusSeeOther {
+			t.Fatalf("request %d = %d, want 303", i+1, r.Code)
+		}
+	}
+	r := ask("one-too-many@example.test")
+	if r.Code != http.StatusTooManyRequests || r.Header().Get("Retry-After") == "" {
+		t.Fatalf("past the limit = %d (Retry-After %q), want 429 with Retry-After", r.Code, r.Header().Get("Retry-After"))
+	}
+	if n := f.mailsTo("one-too-many@example.test"); n != 0 {
+		t.Errorf("mail to the address past the limit = %d, want none", n)
+	}
+	// a taken address counts the same: nothing tells the two apart
+	if r := ask("owner@bluebakery.example"); r.Code != http.StatusTooManyRequests {
+		t.Errorf("a taken address past the limit = %d, want 429", r.Code)
+	}
+	if n := f.mailsTo("owner@bluebakery.example"); n != 0 {
+		t.Errorf("mail to the taken address past the limit = %d, want none", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
 )
 
 // Throttles count attempts in buckets kept in the database, so that they
@@ -77,4 +78,39 @@ func minutes(seconds int) string {
 		return "1 minute"
 	}
 	return fmt.Sprintf("%d minutes", m)
+}
+
+// Creating an account whose owner's address already has a user is refused
+// (409 email_taken), which tells the caller that the address exists. Such
+// refusals are counted like failed sign-ins, per actor and per IP, so
+// that neither the panel's form nor the API is a fast oracle; an address
+// that is free creates a real, audited account, so probing with those is
+// no quieter.
+const (
+	ownerTakenPerActor = 10
+	ownerTakenPerIP    = 50
+)
+
+func ownerTakenLimits(actorID, ip string) []limit {
+	return []limit{
+		{"owner_taken:actor:" + actorID, ownerTakenPerActor, loginWindow},
+		{"owner_taken:ip:" + ip, ownerTakenPerIP, loginWindow},
+	}
+}
+
+// createAccount is CreateAccount behind those limits: past them it
+// answers ETHROTTLED (429 with Retry-After) and creates nothing.
+func (s *Server) createAccount(c echo.Context, in tenantry.NewAccount) (*store.CreatedAccount, error) {
+	ctx := c.Request().Context()
+	limits := ownerTakenLimits(tenantry.ActorFromContext(ctx).User.ID, c.RealIP())
+	if err := s.checkLimits(c, "new accounts with an address already in use", limits...); err != nil {
+		return nil, err
+	}
+	created, err := s.scope(c).CreateAccount(ctx, in)
+	if e := tenantry.AsError(err); e != nil && e.Code == "email_taken" {
+		if cerr := s.countLimits(ctx, limits...); cerr != nil {
+			return nil, cerr
+		}
+	}
+	return created, err
 }

@@ -194,7 +194,7 @@ func (h vendorPages) create(c echo.Context) error {
 		return err
 	}
 	in := f.newAccount()
-	created, err := h.s.scope(c).CreateAccount(c.Request().Context(), in)
+	created, err := h.s.createAccount(c, in)
 	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
 		// a parent the form did not offer: say so on the field
 		err = tenantry.Invalid(map[string]string{"parent_id": "Choose an account you manage."})

@@ -209,8 +209,8 @@ func delegResellerOps(t *testing.T, port, portal string, browser, provider conte
 		t.Fatalf("finding Acme = %d, %+v", code, accounts.Items)
 	}
 	if code := delegAPI(t, port, http.MethodPost, "/accounts/"+accounts.Items[0].ID+"/members", acmeAdmin,
-		map[string]string{"email": "ops@acme.example", "role": "Ops"}, nil); code != http.StatusCreated {
-		t.Fatalf("inviting ops@acme.example to Acme = %d, want 201", code)
+		map[string]string{"email": "ops@acme.example", "role": "Ops"}, nil); code != http.StatusAccepted {
+		t.Fatalf("inviting ops@acme.example to Acme = %d, want 202", code)
 	}
 	links := delegMailLinks(t, provider, portal, "ops@acme.example")
 	if len(links) != 1 {
@@ -232,6 +232,23 @@ func delegResellerOps(t *testing.T, port, portal string, browser, provider conte
 	}
 	id, _ := delegMe(t, port, delegToken(t, port, "ops@acme.example", delegPW))
 	return tab, id
+}
+
+// delegAcceptSignedIn follows the newest invitation mailed to email (read
+// from the provider's outbox) in tab, signed in as that person on the
+// link's domain: one click joins. An existing user is never granted at
+// once, so each delegation to them goes through this.
+func delegAcceptSignedIn(t *testing.T, tab, provider context.Context, portal, email string) {
+	t.Helper()
+	links := delegMailLinks(t, provider, portal, email)
+	if len(links) == 0 {
+		t.Fatalf("no invitation mailed to %s", email)
+	}
+	do(t, tab, "accepting the invitation "+links[0],
+		chromedp.Navigate(links[0]), chromedp.WaitVisible(testid("invitation-accept")),
+		delegStale(), chromedp.Click(testid("invitation-accept")),
+		// the panel, or the chooser when the user now has several accounts
+		chromedp.WaitVisible(chromedp.CSS(`body:not([data-deleg-stale]) :is([data-testid="nav"], [data-testid="chooser"])`)))
 }
 
 // delegCreate creates an infrastructure from the end-user panel's
@@ -309,9 +326,12 @@ func TestBrowserMetalCloudReferral(t *testing.T) {
 				chromedp.Click(testid("nav-infrastructures")), chromedp.WaitVisible(testid("infra-row-"+id)),
 				chromedp.Click(chromedp.CSS(`[data-testid="infra-row-`+id+`"] [data-testid="infra-name"]`)),
 				chromedp.WaitVisible(testid("delegate-form")))
-			if got := delegAdd(t, c1, "ops@acme.example"); !strings.Contains(got, "ops@acme.example is now a delegate") {
-				t.Errorf("adding Acme's ops (who has a user) says %q, want an immediate grant", got)
+			if got := delegAdd(t, c1, "ops@acme.example"); !strings.HasPrefix(got, "ops@acme.example is invited") {
+				t.Errorf("adding Acme's ops (who has a user) says %q, want an invitation, as for anyone", got)
 			}
+			delegAcceptSignedIn(t, ops, provider, portal, "ops@acme.example")
+			do(t, c1, "opening "+id+" again", chromedp.Navigate(portal+"/infrastructures/"+id),
+				chromedp.WaitVisible(testid("delegate-form")))
 			if got := delegText(t, c1, `[data-testid="delegate-`+opsID+`"] [data-testid="delegate-email"]`); got != "ops@acme.example" {
 				t.Errorf("the Delegates section lists %q, want ops@acme.example", got)
 			}
@@ -324,9 +344,10 @@ func TestBrowserMetalCloudReferral(t *testing.T) {
 		do(t, c2, "signing in as Company 2's ops",
 			chromedp.Navigate(portal+"/login"), login("ops@company2.example", delegPW), chromedp.WaitVisible(testid("account-title")))
 		infraC2 = delegCreate(t, c2, portal, "client2 infra 1")
-		if got := delegAdd(t, c2, "ops@acme.example"); !strings.Contains(got, "is now a delegate") {
+		if got := delegAdd(t, c2, "ops@acme.example"); !strings.HasPrefix(got, "ops@acme.example is invited") {
 			t.Errorf("adding Acme's ops says %q", got)
 		}
+		delegAcceptSignedIn(t, ops, provider, portal, "ops@acme.example")
 	})
 
 	var own []string
@@ -547,7 +568,13 @@ func TestBrowserMetalCloudManagedWithAccess(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(`[data-testid="invite-form"] [data-testid="input-email"]`), "ops@acme.example"),
 			chromedp.SetValue(chromedp.CSS(`[data-testid="invite-form"] [data-testid="input-role"]`), "Ops"),
 			chromedp.Click(testid("input-delegate")),
-			chromedp.Click(testid("invite-submit")), chromedp.WaitVisible(testid("user-"+opsID)))
+			chromedp.Click(testid("invite-submit")), chromedp.WaitVisible(testid("flash")))
+		if got := delegText(t, finance, `[data-testid="flash"]`); got != "Invitation sent to ops@acme.example." {
+			t.Errorf("inviting Acme's ops (who has a user) says %q, want the invitation sent, as for anyone", got)
+		}
+		delegAcceptSignedIn(t, ops, provider, portal, "ops@acme.example")
+		do(t, finance, "opening the Users page again",
+			chromedp.Click(testid("nav-users")), chromedp.WaitVisible(testid("user-"+opsID)))
 		row := `[data-testid="user-` + opsID + `"]`
 		if got := delegText(t, finance, row+` [data-testid="delegate-badge"]`); got != "delegate" {
 			t.Errorf("the Users page marks Acme's ops %q, want delegate", got)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -509,6 +510,12 @@ func TestBrowserUmbrellaCustomerOrganization(t *testing.T) {
 			chromedp.SendKeys(testid("input-email"), retailOwn),
 			chooseOption(inviteRole, "Admin"),
 			clickTo(testid("invite-submit")), chromedp.WaitVisible(testid("flash")))
+		if got := scenarioText(t, admin, "flash"); got != "Invitation sent to "+retailOwn+"." {
+			t.Errorf("inviting %s (who has a user) says %q, want the invitation sent, as for anyone", retailOwn, got)
+		}
+		// the role comes with the invitee's consent: they follow the link
+		scenarioAcceptInvitation(t, browser, port, owner, retailOwn)
+		do(t, admin, "opening "+logistics+"'s users again", chromedp.Reload(), chromedp.WaitVisible(testid("users-table")))
 		if got := scenarioText(t, admin, "users-table"); !strings.Contains(got, retailOwn) {
 			t.Errorf("%s's users: %q, want %s", logistics, got, retailOwn)
 		}
@@ -630,9 +637,12 @@ func TestBrowserMetalCloudFullyManaged(t *testing.T) {
 			chooseOption(`[data-testid=invite-form] [data-testid=input-role]`, "Ops"),
 			chromedp.Click(testid("input-delegate")),
 			clickTo(testid("invite-submit")), chromedp.WaitVisible(testid("flash")))
-		if got := scenarioText(t, fin, "flash"); !strings.Contains(got, ops) {
-			t.Errorf("after adding the delegate: %q", got)
+		if got := scenarioText(t, fin, "flash"); got != "Invitation sent to "+ops+"." {
+			t.Errorf("after adding the delegate: %q, want the invitation sent, as for anyone", got)
 		}
+		// the delegation comes with the invitee's consent
+		scenarioAcceptInvitation(t, browser, port, newIncognito(t, browser), ops, password)
+		do(t, fin, "opening Users again", clickTo(testid("nav-users")), chromedp.WaitVisible(testid("invite-form")))
 	}
 
 	ok = ok && t.Run("FinanceAddsOpsAsDelegate", func(t *testing.T) {
@@ -828,4 +838,34 @@ func TestBrowserMetalCloudFullyManaged(t *testing.T) {
 	if d := time.Since(start); d > 20*time.Second {
 		t.Logf("the fully managed scenario took %s; keep it under 20s", d.Round(time.Millisecond))
 	}
+}
+
+// scenarioAcceptInvitation reads the newest invitation mailed to email in
+// the provider's outbox (a tab of its own, on the platform domain) and
+// accepts it in tab: signed in there as email already, or signing in with
+// the password given (pw, when the tab is not signed in yet). An
+// existing user is never granted at once.
+func scenarioAcceptInvitation(t *testing.T, browser context.Context, port string, tab context.Context, email string, pw ...string) {
+	t.Helper()
+	portal := "http://portal.localhost:" + port
+	provider := newIncognito(t, browser)
+	do(t, provider, "signing in as the provider's admin",
+		chromedp.Navigate(portal+"/login"), login("admin@nimbus.example", "tenantry-demo"), chromedp.WaitVisible(testid("nav")))
+	links := delegMailLinks(t, provider, portal, email)
+	if len(links) == 0 {
+		t.Fatalf("no invitation mailed to %s", email)
+	}
+	if len(pw) > 0 {
+		u, err := url.Parse(links[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, tab, "signing in as "+email+" to accept",
+			chromedp.Navigate(u.Scheme+"://"+u.Host+"/login"), login(email, pw[0]), chromedp.WaitVisible(testid("nav")))
+	}
+	do(t, tab, "accepting the invitation "+links[0],
+		chromedp.Navigate(links[0]), chromedp.WaitVisible(testid("invitation-accept")),
+		delegStale(), chromedp.Click(testid("invitation-accept")),
+		// the panel, or the chooser when the user now has several accounts
+		chromedp.WaitVisible(chromedp.CSS(`body:not([data-deleg-stale]) :is([data-testid="nav"], [data-testid="chooser"])`)))
 }

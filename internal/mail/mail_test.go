@@ -55,6 +55,7 @@ func TestCompose(t *testing.T) {
 		KindAccountActive: func(tn Tenant) (Message, error) {
 			return AccountActive(tn, "ann@example.test", "Ann", "Ann's <b>Bakery</b>")
 		},
+		KindEmailChangeTaken: func(tn Tenant) (Message, error) { return EmailChangeTaken(tn, "ann@example.test") },
 	}
 	for kind, fn := range compose {
 		t.Run(kind, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 const (
 	KindChangeEmail       = "change_email"
 	KindEmailChangeNotice = "email_change_notice"
+	KindEmailChangeTaken  = "email_change_taken"
 )
 
 // ChangeEmailPath is the page that confirms a change of email address
@@ -51,6 +52,27 @@ func EmailChangeNotice(t Tenant, to, name, newAddress string) (Message, error) {
 			"If it was you, there is nothing else to do here.",
 			"If it was not you, sign in and change your password at once: that signs out everyone else. " +
 				"Forgot it? Reset it here: " + t.URL(pathForgotPassword),
+		},
+	})
+}
+
+// EmailChangeTaken tells the owner of an address that already has a user
+// that someone asked to make it the address of another user. It carries
+// no link: the change cannot happen, and the person who asked sees the
+// same answer as for a free address, so that the form reveals nothing.
+func EmailChangeTaken(t Tenant, to string) (Message, error) {
+	return compose(t, KindEmailChangeTaken, to, content{
+		Subject:  "Someone tried to use your email address on " + t.Name,
+		Title:    "Your email address is already in use",
+		Greeting: "Hello,",
+		Paras: []string{
+			fmt.Sprintf("Someone signed in to %s asked to make this address the email of their user. "+
+				"It is already yours, so nothing changed.", t.Name),
+		},
+		Action: &action{Label: "Sign in", URL: t.URL(pathLogin)},
+		After: []string{
+			"If it was you with a second user, there is nothing to do: one address belongs to one user.",
+			"Otherwise you can ignore this message.",
 		},
 	})
 }
