@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"slices"
@@ -275,19 +274,6 @@ func listJSON[T any](c echo.Context, items []T, next string) error {
 		items = []T{}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": cursor})
-}
-
-// writeCSV answers rows under a header row as text/csv.
-func writeCSV(c echo.Context, header []string, rows [][]string) error {
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	_ = w.Write(header)
-	for _, r := range rows {
-		_ = w.Write(r)
-	}
-	w.Flush()
-	return w.Error()
 }
 
 func (s *Server) apiListInfrastructures(c echo.Context) error {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -415,7 +414,7 @@ func (s *Server) apiMyTokens(c echo.Context) error {
 		for _, it := range items {
 			rows = append(rows, []string{it.ID, csvSafe(it.Name), it.CreatedAt, it.ExpiresAt, stringOrEmpty(it.LastUsedAt), stringOrEmpty(it.RevokedAt)})
 		}
-		return writeProfileCSV(c, rows)
+		return writeCSV(c, rows[0], rows[1:])
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
 }
@@ -455,7 +454,7 @@ func (s *Server) apiMySessions(c echo.Context) error {
 		for _, it := range items {
 			rows = append(rows, []string{it.ID, it.CreatedAt, it.LastSeenAt, it.ExpiresAt, it.IP, csvSafe(it.UserAgent)})
 		}
-		return writeProfileCSV(c, rows)
+		return writeCSV(c, rows[0], rows[1:])
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
 }
@@ -465,15 +464,4 @@ func stringOrEmpty(p *string) string {
 		return ""
 	}
 	return *p
-}
-
-// writeProfileCSV answers with rows as text/csv, the first row the header.
-func writeProfileCSV(c echo.Context, rows [][]string) error {
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	if err := w.WriteAll(rows); err != nil {
-		return err
-	}
-	return w.Error()
 }
