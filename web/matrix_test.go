@@ -146,6 +146,12 @@ func assigned(p tenantry.Permission, ok int) cust {
 	return out
 }
 
+// unassigned is bakery for an action on an infrastructure not assigned
+// to the Service user: to it, that infrastructure does not exist (404).
+func unassigned(p tenantry.Permission, ok int) cust {
+	return withService(bakery(p, ok), http.StatusNotFound)
+}
+
 // withService overrides the Service user's status.
 func withService(c cust, s int) cust {
 	c[sCService-sCust] = s
@@ -423,8 +429,9 @@ func matrixRows() map[string]matrixRow {
 		// the Service user
 		"GET /infrastructures/:id":  r(get("/infrastructures/{webProd}"), row(P(tenantry.PermInfraView, ok), assigned(tenantry.PermInfraView, ok), see, 404, ok)),
 		"POST /infrastructures/:id": r(post("/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), row(P(tenantry.PermInfraManage, see), assigned(tenantry.PermInfraManage, see), see, 404, see)),
-		// deleting one stays with its owner's staff (AuthorizeInfraOwner)
-		"POST /infrastructures/:id/delete": r(post("/infrastructures/{sandbox}/delete"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
+		// deleting one stays with its owner's staff (AuthorizeInfraOwner);
+		// sandbox is not assigned to the Service user: it does not exist for it
+		"POST /infrastructures/:id/delete": r(post("/infrastructures/{sandbox}/delete"), row(P(tenantry.PermInfraManage, see), unassigned(tenantry.PermInfraManage, see), see, 404, see)),
 		// only the Service user has a grant on web-prod to leave (its
 		// assignment): for the others there is nothing to leave (404), once
 		// they see web-prod at all (Billing does not: 403)
@@ -438,7 +445,7 @@ func matrixRows() map[string]matrixRow {
 		"POST /app/infrastructures":                         r(post("/app/infrastructures", "name", "matrix-infra"), appPage(bakery(tenantry.PermInfraManage, see))),
 		"GET /app/infrastructures/:id":                      r(get("/app/infrastructures/{webProd}"), appPage(assigned(tenantry.PermInfraView, ok))),
 		"POST /app/infrastructures/:id":                     r(post("/app/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), appPage(assigned(tenantry.PermInfraManage, see))),
-		"POST /app/infrastructures/:id/delete":              r(post("/app/infrastructures/{sandbox}/delete"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"POST /app/infrastructures/:id/delete":              r(post("/app/infrastructures/{sandbox}/delete"), appPage(unassigned(tenantry.PermInfraManage, see))),
 		"GET /app/cost-centers":                             r(get("/app/cost-centers"), appPage(bakery(tenantry.PermInfraView, ok))),
 		"POST /app/cost-centers":                            r(post("/app/cost-centers", "name", "Matrix CC"), appPage(bakery(tenantry.PermInfraManage, see))),
 		"POST /app/cost-centers/:id":                        r(post("/app/cost-centers/{stagingCC}", "name", "Staging 2"), appPage(bakery(tenantry.PermInfraManage, see))),
@@ -532,7 +539,7 @@ func matrixRows() map[string]matrixRow {
 		"POST /api/v1/accounts/:id/infrastructures": r(apiCall(http.MethodPost, "/accounts/{bakery}/infrastructures", map[string]string{"name": "matrix-infra"}), apiRow(P(tenantry.PermInfraManage, created), bakery(tenantry.PermInfraManage, created), 404)),
 		"GET /api/v1/infrastructures/:id":           r(apiCall(http.MethodGet, "/infrastructures/{webProd}", nil), apiRow(P(tenantry.PermInfraView, ok), assigned(tenantry.PermInfraView, ok), 404)),
 		"PATCH /api/v1/infrastructures/:id":         r(apiCall(http.MethodPatch, "/infrastructures/{webProd}", map[string]string{"name": "web-prod-2"}), apiRow(P(tenantry.PermInfraManage, ok), assigned(tenantry.PermInfraManage, ok), 404)),
-		"DELETE /api/v1/infrastructures/:id":        r(apiCall(http.MethodDelete, "/infrastructures/{sandbox}", nil), apiRow(P(tenantry.PermInfraManage, noContent), bakery(tenantry.PermInfraManage, noContent), 404)),
+		"DELETE /api/v1/infrastructures/:id":        r(apiCall(http.MethodDelete, "/infrastructures/{sandbox}", nil), apiRow(P(tenantry.PermInfraManage, noContent), unassigned(tenantry.PermInfraManage, noContent), 404)),
 		// the all-in-one infrastructure list and the delegates of one: who
 		// else has access stays with the owner's staff (AuthorizeInfraOwner)
 		"GET /api/v1/infrastructures":                           r(apiCall(http.MethodGet, "/infrastructures", nil), apiRow(all(ok), all6(ok), ok)),

@@ -216,8 +216,11 @@ var infraGrantPermissions = []Permission{PermInfraView, PermInfraManage}
 // use AuthorizeInfraOwner for what stays with the account.
 func AuthorizeInfra(a *Actor, p Permission, owner *Account, infraID string) error {
 	err := Authorize(a, p, owner)
-	if err == nil || a == nil || a.InfraGrant(infraID) == nil {
+	if err == nil || a == nil {
 		return err
+	}
+	if a.InfraGrant(infraID) == nil {
+		return hideInfra(a, owner, err)
 	}
 	if slices.Contains(infraGrantPermissions, p) {
 		return nil
@@ -230,8 +233,26 @@ func AuthorizeInfra(a *Actor, p Permission, owner *Account, infraID string) erro
 // (not "not found") what only its owner's staff may do.
 func AuthorizeInfraOwner(a *Actor, p Permission, owner *Account, infraID string) error {
 	err := Authorize(a, p, owner)
-	if ErrorKind(err) == ENOTFOUND && a != nil && a.InfraGrant(infraID) != nil {
+	if err == nil || a == nil {
+		return err
+	}
+	if a.InfraGrant(infraID) == nil {
+		return hideInfra(a, owner, err)
+	}
+	if ErrorKind(err) == ENOTFOUND {
 		return &Error{Kind: EFORBIDDEN, Code: EFORBIDDEN, Message: "Only " + owner.Name + "'s own staff may do this."}
+	}
+	return err
+}
+
+// hideInfra turns err, refusing an infrastructure of owner to an actor
+// with no grant on that infrastructure, into ENOTFOUND when the actor may
+// not even view owner (a service user): to them an infrastructure not
+// assigned to them does not exist, as another tenant's does not. Staff who
+// view the account (Billing, say) learn nothing new from a 403.
+func hideInfra(a *Actor, owner *Account, err error) error {
+	if ErrorKind(err) == EFORBIDDEN && Authorize(a, PermAccountView, owner) != nil {
+		return ErrNotFound
 	}
 	return err
 }
