@@ -17,13 +17,6 @@ import (
 // GET /api/v1/accounts/:id/audit. All three read Scope.AuditEvents, which
 // decides reach and the audit.view permission.
 
-// auditRoutes registers a panel's audit log page and its CSV export.
-func (s *Server) auditRoutes(g *echo.Group, panel string) {
-	h := auditPages{s: s, panel: panel, base: "/" + panel}
-	g.GET("/audit", h.list)
-	g.GET("/audit/export", h.export)
-}
-
 type auditPages struct {
 	s     *Server
 	panel string

@@ -13,28 +13,12 @@ import (
 	"github.com/tenantry/tenantry/views/accounts"
 	"github.com/tenantry/tenantry/views/app"
 	"github.com/tenantry/tenantry/views/components"
-	"github.com/tenantry/tenantry/views/layout"
 )
 
 // Infrastructures: the end-user panel manages its own account's; a
 // vendor's panel shows a customer's, read-only. The API handlers, cost
 // centers' included, are at the end of the file (their pages are in
 // costcenters.go).
-
-// infraRoutes adds the infrastructure pages of a panel.
-func (s *Server) infraRoutes(g *echo.Group, panel string) {
-	if panel != layout.PanelApp {
-		v := vendorPages{s: s, panel: panel, base: "/" + panel}
-		g.GET("/accounts/:id/infrastructures", v.infrastructures)
-		return
-	}
-	h := infraPages{s: s}
-	g.GET("/infrastructures", h.list)
-	g.POST("/infrastructures", h.create)
-	g.GET("/infrastructures/:id", h.show)
-	g.POST("/infrastructures/:id", h.update)
-	g.POST("/infrastructures/:id/delete", h.delete)
-}
 
 // infraList reads the list's query (q, cost_center, cursor) and builds
 // one page of the account's infrastructures for the table.

@@ -913,3 +913,19 @@ func TestRouteMatrix(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIUnknownPathNotFound: an API path that names no route is 404,
+// with a token or without one; the authenticated group's 401 is for its
+// routes only.
+func TestAPIUnknownPathNotFound(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser("acme.localhost")
+	token := b.token("admin@acme.example")
+	for _, path := range []string{"/api/v1", "/api/v1/no-such-thing", "/api/v1/accounts/x/no-such-thing"} {
+		for _, tok := range []string{"", token} {
+			if r := b.api(http.MethodGet, path, tok, nil); r.Code != http.StatusNotFound {
+				t.Errorf("GET %s (token %t) = %d, want 404 %s", path, tok != "", r.Code, r.body)
+			}
+		}
+	}
+}
