@@ -646,8 +646,9 @@ func under(path string, prefixes ...string) bool {
 //     the Service user (who is assigned web-prod) gets, 404 for any other
 //     object, and has no panel at all;
 //   - Acme's Owner acting on behalf of Blue Bakery gets in the end-user
-//     panel what Blue Bakery's Owner gets, and elsewhere what Acme's Owner
-//     gets (its API token does not act for anyone).
+//     panel what Blue Bakery's Owner gets; the scope is narrowed to Blue
+//     Bakery, so Acme's own panel (and the provider's) is 404; elsewhere it
+//     gets what Acme's Owner gets (its API token does not act for anyone).
 func extraStatus(subj int, c call, want st) int {
 	panels := []string{"/reseller", "/provider", "/app"}
 	isAPI := strings.HasPrefix(c.path, "/api/")
@@ -673,6 +674,9 @@ func extraStatus(subj int, c call, want st) int {
 	case sActing:
 		if !isAPI && under(c.path, "/app") {
 			return want[sCust]
+		}
+		if !isAPI && under(c.path, "/reseller", "/provider") {
+			return http.StatusNotFound // narrowed to Blue Bakery: Acme's own panel is out of reach
 		}
 		return want[sOwner]
 	}

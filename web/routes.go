@@ -149,7 +149,7 @@ func (s *Server) routes() {
 	infras.POST("/:id/invitations/:inv/revoke", reached.revokeInvitation)
 	pages.POST("/act-as/exit", s.exitActing, requireLogin)
 
-	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider))
+	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider), actingPanelOnly)
 	provider.GET("", s.providerDashboard)
 	provider.GET("/metrics", s.metrics)
 	provider.POST("/metrics", s.addMetric)
@@ -160,7 +160,7 @@ func (s *Server) routes() {
 	provider.GET("/outbox/:id", s.outboxMessage)
 	provider.GET("/outbox/:id/html", s.outboxHTML)
 
-	reseller := pages.Group("/reseller", requireLogin, s.openPanel(layout.PanelReseller, tenantry.KindReseller))
+	reseller := pages.Group("/reseller", requireLogin, s.openPanel(layout.PanelReseller, tenantry.KindReseller), actingPanelOnly)
 	reseller.GET("", s.resellerDashboard)
 
 	// the pages the provider and reseller panels share
@@ -210,7 +210,7 @@ func (s *Server) routes() {
 		g.POST("/branding/favicon/remove", br.remove("favicon"))
 	}
 
-	app := pages.Group("/app", requireLogin, s.openPanel(layout.PanelApp, tenantry.KindCustomer))
+	app := pages.Group("/app", requireLogin, s.openPanel(layout.PanelApp, tenantry.KindCustomer), actingPanelOnly)
 	app.GET("", s.appDashboard)
 	in := infraPages{s: s}
 	app.GET("/infrastructures", in.list)

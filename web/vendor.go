@@ -225,12 +225,12 @@ func (h vendorPages) create(c echo.Context) error {
 // below returns the account id if it lies strictly below the panel's
 // account and the actor may view it; ENOTFOUND otherwise.
 func (h vendorPages) below(c echo.Context, id string) (*tenantry.Account, error) {
-	a, err := h.s.scope(c).Account(c.Request().Context(), id)
+	a, err := h.s.panelScope(c).Account(c.Request().Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	if !panelAccount(c).IsAncestorOf(a) {
-		return nil, tenantry.ErrNotFound
+	if a.ID == panelAccount(c).ID {
+		return nil, tenantry.ErrNotFound // the panel's own account is not one below it
 	}
 	return a, nil
 }
