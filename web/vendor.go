@@ -248,8 +248,7 @@ func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.A
 	if err != nil {
 		return vm, err
 	}
-	vm.CanConvert = on && a.Kind == tenantry.KindCustomer && a.Depth == 1 && a.Status == tenantry.StatusActive &&
-		tenantry.Authorize(sc.Actor(), tenantry.PermResellersManage, a) == nil
+	vm.CanConvert = on && a.CanConvertToReseller() && tenantry.Authorize(sc.Actor(), tenantry.PermResellersManage, a) == nil
 	if _, err := sc.CanActAs(ctx, a.ID); err == nil {
 		vm.CanActAs = true
 	}
