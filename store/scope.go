@@ -73,6 +73,7 @@ func (s *Scope) grantsReach(column string, keep func(*tenantry.Grant) bool) (str
 		return "0", nil
 	}
 	where, targs := subtree(column, s.tenant.Account.Path)
+	where, targs = s.within(column, where, targs)
 	return "(" + strings.Join(ors, " OR ") + ") AND " + where, append(args, targs...)
 }
 

@@ -423,6 +423,8 @@ func victimObject(ctx context.Context, s *Scope, v *tenantry.Account, what, abse
 var foreignSkips = map[string]string{
 	"Actor":    "returns the scope's own actor; reads nothing",
 	"ActingAs": "returns a copy of the scope that records acting-as on its audit events; reads nothing",
+	"Within": "returns a narrowed copy of the scope; reads nothing itself. " +
+		"TestScopeWithin checks that a copy narrowed to a foreign account reaches nothing",
 	"SetResellersEnabled": "takes no account id: the setting belongs to the provider; " +
 		"TestScopeForeignTenant/SetResellersEnabled checks that any other tenant gets ENOTFOUND",
 	"SaveMetric": "takes no account id: the catalogue belongs to the provider; " +

@@ -227,14 +227,8 @@ func (s *Scope) ConvertToReseller(ctx context.Context, accountID string) (*tenan
 		if !on {
 			return &tenantry.Error{Kind: tenantry.EFORBIDDEN, Code: "resellers_disabled", Message: "The reseller programme is not enabled."}
 		}
-		if a.Kind != tenantry.KindCustomer || a.Depth != 1 {
-			return tenantry.Invalid(map[string]string{"kind": "Only a direct customer of the provider can become a reseller."})
-		}
-		if a.Status != tenantry.StatusActive {
-			return tenantry.Invalid(map[string]string{"kind": "Only an active customer can become a reseller."})
-		}
-		if a.IsOrganization || a.OrganizationID != "" {
-			return tenantry.Invalid(map[string]string{"kind": "A customer of an organization, or an organization, stays a customer."})
+		if why := a.ConvertToResellerRefusal(); why != "" {
+			return tenantry.Invalid(map[string]string{"kind": why})
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET kind = 'reseller', updated_at = ? WHERE id = ?`, ms(tx.now), a.ID); err != nil {
 			return err

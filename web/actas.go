@@ -29,7 +29,10 @@ func actingFromContext(ctx context.Context) *tenantry.Account {
 
 // resumeActing puts the account the session acts on behalf of into the
 // request, or ends acting when the hour is over or the right is gone
-// (both audited).
+// (both audited). While acting, the request's actor is narrowed to that
+// account's subtree (tenantry.Actor.NarrowedTo), so every scope built for
+// the request reaches nothing outside it: the user's own panel and any
+// other account are 404 until they exit.
 func (s *Server) resumeActing(c echo.Context, sess *sessions.Session) error {
 	id, _ := sess.Values[keyActingAs].(string)
 	if id == "" {
@@ -54,8 +57,21 @@ func (s *Server) resumeActing(c echo.Context, sess *sessions.Session) error {
 	chrome := components.ChromeFromContext(ctx)
 	chrome.ActingAs, chrome.Until = a.Name, time.Unix(until, 0).UTC().Format("15:04")
 	chrome.ActingID, chrome.ActingPanel = a.ID, panelPath(a.Kind)
+	ctx = tenantry.NewActorContext(ctx, tenantry.ActorFromContext(ctx).NarrowedTo(a))
 	c.SetRequest(c.Request().WithContext(context.WithValue(ctx, actingKey, a)))
 	return nil
+}
+
+// actingPanelOnly follows openPanel: while acting on behalf, the only
+// panel that opens is the acted-for account's; the user's own panels are
+// outside the narrowed scope, so they are not found (404) until they exit.
+func actingPanelOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if a := actingFromContext(c.Request().Context()); a != nil && panelAccount(c).ID != a.ID {
+			return tenantry.ErrNotFound
+		}
+		return next(c)
+	}
 }
 
 func stringValue(sess *sessions.Session, key string) string {

@@ -48,9 +48,19 @@ func TestActOnBehalf(t *testing.T) {
 	if _, ok := byTestID(app.body, "acting-back"); ok {
 		t.Error("the acted-for panel offers to go back to itself")
 	}
-	// the reseller's own pages keep the banner, and lead back
-	if back, ok := byTestID(b.get("/reseller").body, "acting-back"); !ok || back != "back to Blue Bakery's panel" {
-		t.Errorf("the reseller's own panel while acting: back link %q", back)
+	// acting narrows the scope to Blue Bakery: the reseller's own panel,
+	// its accounts and the customer's sibling are out of reach until exit
+	for _, path := range []string{"/reseller", "/reseller/accounts", "/reseller/accounts/" + bakery,
+		"/reseller/cost-centers?account=" + bakery} {
+		if r := b.get(path); r.Code != http.StatusNotFound {
+			t.Errorf("GET %s while acting = %d, want 404", path, r.Code)
+		}
+	}
+	if r := b.submit("/app", "/reseller/accounts/"+f.accountID("Cobalt Law")+"/status", url.Values{"status": {"suspended"}}); r.Code != http.StatusNotFound {
+		t.Errorf("suspending the sibling while acting = %d, want 404", r.Code)
+	}
+	if r := b.get("/app/infrastructures"); r.Code != http.StatusOK {
+		t.Errorf("the acted-for panel's infrastructures = %d, want 200", r.Code)
 	}
 	// exit returns to the reseller's own panel
 	r = b.submit("/app", "/act-as/exit", url.Values{})

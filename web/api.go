@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -312,12 +311,8 @@ func (s *Server) apiListAccounts(c echo.Context) error {
 }
 
 func writeAccountsCSV(c echo.Context, items []accountJSON) error {
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"id", "kind", "name", "parent_id", "status", "suspension", "depth", "contact_email", "created_at",
-		"organization_id", "is_organization"})
-	for _, a := range items {
+	rows := make([][]string, len(items))
+	for i, a := range items {
 		parent, susp := "", ""
 		if a.ParentID != nil {
 			parent = *a.ParentID
@@ -329,19 +324,11 @@ func writeAccountsCSV(c echo.Context, items []accountJSON) error {
 		if a.OrganizationID != nil {
 			org = *a.OrganizationID
 		}
-		_ = w.Write([]string{a.ID, a.Kind, csvSafe(a.Name), parent, a.Status, susp, strconv.Itoa(a.Depth),
-			csvSafe(a.ContactEmail), a.CreatedAt, org, strconv.FormatBool(a.IsOrganization)})
+		rows[i] = []string{a.ID, a.Kind, csvSafe(a.Name), parent, a.Status, susp, strconv.Itoa(a.Depth),
+			csvSafe(a.ContactEmail), a.CreatedAt, org, strconv.FormatBool(a.IsOrganization)}
 	}
-	w.Flush()
-	return w.Error()
-}
-
-// csvSafe defuses spreadsheet formulas in user-typed text.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return writeCSV(c, []string{"id", "kind", "name", "parent_id", "status", "suspension", "depth", "contact_email", "created_at",
+		"organization_id", "is_organization"}, rows)
 }
 
 type createdAccountJSON struct {

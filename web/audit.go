@@ -1,8 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
@@ -18,13 +16,6 @@ import (
 // (for /app, the customer's own account), its CSV export, and
 // GET /api/v1/accounts/:id/audit. All three read Scope.AuditEvents, which
 // decides reach and the audit.view permission.
-
-// auditRoutes registers a panel's audit log page and its CSV export.
-func (s *Server) auditRoutes(g *echo.Group, panel string) {
-	h := auditPages{s: s, panel: panel, base: "/" + panel}
-	g.GET("/audit", h.list)
-	g.GET("/audit/export", h.export)
-}
 
 type auditPages struct {
 	s     *Server
@@ -135,46 +126,38 @@ func (h auditPages) export(c echo.Context) error {
 		return err
 	}
 	name := "audit-log-" + page.From.Format(time.DateOnly) + "-" + page.To.Format(time.DateOnly) + ".csv"
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	w := startAuditCSV(c)
-	for {
-		writeAuditRows(w, page.Items)
-		if page.NextCursor == "" {
-			break
-		}
-		// the same window as the first page, even as the clock moves on
-		f.From, f.To, f.Cursor = page.From, page.To, page.NextCursor
-		if page, err = sc.AuditEvents(ctx, account.ID, f); err != nil {
-			return err // the response has started: the error handler only logs it
+	rows := func(yield func([]string, error) bool) {
+		for {
+			for _, e := range page.Items {
+				if !yield(auditRow(&e), nil) {
+					return
+				}
+			}
+			if page.NextCursor == "" {
+				return
+			}
+			// the same window as the first page, even as the clock moves on
+			f.From, f.To, f.Cursor = page.From, page.To, page.NextCursor
+			if page, err = sc.AuditEvents(ctx, account.ID, f); err != nil {
+				yield(nil, err) // the response has started: the error handler logs it
+				return
+			}
 		}
 	}
-	w.Flush()
-	return w.Error()
+	return streamCSV(c, name, auditHeader, rows)
 }
 
-// startAuditCSV sends the CSV's headers and its header row.
-func startAuditCSV(c echo.Context) *csv.Writer {
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().WriteHeader(http.StatusOK)
-	return newAuditCSV(c.Response())
-}
+// auditHeader is the audit CSV's header row.
+var auditHeader = []string{"id", "at", "actor_id", "actor_email", "acting_as_account_id", "account_id", "account_name",
+	"action", "object_type", "object_id", "summary", "ip"}
 
-func newAuditCSV(out io.Writer) *csv.Writer {
-	w := csv.NewWriter(out)
-	_ = w.Write([]string{"id", "at", "actor_id", "actor_email", "acting_as_account_id", "account_id", "account_name",
-		"action", "object_type", "object_id", "summary", "ip"})
-	return w
-}
-
-// writeAuditRows writes events as CSV rows. Emails, names, summaries and
-// even object ids and addresses may come from what someone typed (a failed
+// auditRow is an event as a CSV row. Emails, names, summaries and even
+// object ids and addresses may come from what someone typed (a failed
 // login records the email as typed), so all text goes through csvSafe.
-func writeAuditRows(w *csv.Writer, items []tenantry.AuditEvent) {
-	for _, e := range items {
-		_ = w.Write([]string{e.ID, e.At.Format(auditAt), e.ActorID, csvSafe(e.ActorEmail), e.ActingAsID, e.AccountID,
-			csvSafe(e.AccountName), csvSafe(e.Action), csvSafe(e.ObjectType), csvSafe(e.ObjectID), csvSafe(e.Summary),
-			csvSafe(e.IP)})
-	}
+func auditRow(e *tenantry.AuditEvent) []string {
+	return []string{e.ID, e.At.Format(auditAt), e.ActorID, csvSafe(e.ActorEmail), e.ActingAsID, e.AccountID,
+		csvSafe(e.AccountName), csvSafe(e.Action), csvSafe(e.ObjectType), csvSafe(e.ObjectID), csvSafe(e.Summary),
+		csvSafe(e.IP)}
 }
 
 // auditJSON is an audit event as the API shows it (API.md).
@@ -236,10 +219,11 @@ func (s *Server) apiAudit(c echo.Context) error {
 		return err
 	}
 	if c.QueryParam("format") == "csv" {
-		w := startAuditCSV(c)
-		writeAuditRows(w, page.Items)
-		w.Flush()
-		return w.Error()
+		rows := make([][]string, len(page.Items))
+		for i := range page.Items {
+			rows[i] = auditRow(&page.Items[i])
+		}
+		return writeCSV(c, auditHeader, rows)
 	}
 	items := make([]auditJSON, len(page.Items))
 	for i := range page.Items {

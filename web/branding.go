@@ -34,15 +34,6 @@ func (s *Server) withBranding(ctx context.Context, t *tenantry.Tenant) context.C
 	return components.NewBrandingContext(ctx, b)
 }
 
-// brandAssetRoutes serves the tenant's brand stylesheet, logo and favicon
-// on each of its domains. They need no session, so browsers and proxies
-// may cache them; a matching ?v= makes them immutable.
-func (s *Server) brandAssetRoutes(t *echo.Group) {
-	t.GET("/brand.css", s.brandCSS)
-	t.GET("/brand/logo", s.brandImage("logo"))
-	t.GET("/brand/favicon", s.brandImage("favicon"))
-}
-
 func (s *Server) brandCSS(c echo.Context) error {
 	b := components.BrandingFromContext(c.Request().Context())
 	return serveAsset(c, c.QueryParam("v") == components.BrandCSSVersion(b), "text/css; charset=utf-8",
@@ -106,19 +97,6 @@ type brandingPages struct {
 	s     *Server
 	panel string
 	base  string
-}
-
-// brandingRoutes lists a vendor panel's branding pages (g is /provider or
-// /reseller).
-func (s *Server) brandingRoutes(g *echo.Group, panel string) {
-	h := brandingPages{s: s, panel: panel, base: "/" + panel}
-	g.GET("/branding", h.show)
-	g.POST("/branding", h.save)
-	g.GET("/branding/preview.css", h.previewCSS)
-	g.GET("/branding/logo", h.image("logo"))
-	g.GET("/branding/favicon", h.image("favicon"))
-	g.POST("/branding/logo/remove", h.remove("logo"))
-	g.POST("/branding/favicon/remove", h.remove("favicon"))
 }
 
 // brandingForm is the branding form's text fields as posted; the images
@@ -268,13 +246,6 @@ func (h brandingPages) image(which string) echo.HandlerFunc {
 		c.Response().Header().Set("X-Content-Type-Options", "nosniff")
 		return c.Blob(http.StatusOK, typ, data)
 	}
-}
-
-// brandingAPIRoutes lists the branding endpoints of the JSON API.
-func (s *Server) brandingAPIRoutes(api *echo.Group) {
-	api.GET("/accounts/:id/branding", s.apiGetBranding, requireActor)
-	api.PUT("/accounts/:id/branding", s.apiPutBranding, requireActor)
-	api.PUT("/accounts/:id/branding/logo", s.apiPutLogo, requireActor)
 }
 
 // brandingJSON is a branding as the API shows it. Colours are "" when the

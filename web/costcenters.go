@@ -10,18 +10,6 @@ import (
 	"github.com/tenantry/tenantry/views/layout"
 )
 
-// costCenterRoutes adds a panel's Cost centers page. The end-user panel
-// manages its own account's; a vendor panel its own organization's or,
-// through the My Org / Customer switch, one customer's (as the Umbrella
-// MSP console does on its Users, Roles and Cost Centers tabs).
-func (s *Server) costCenterRoutes(g *echo.Group, panel string) {
-	h := costCenterPages{orgSwitch: orgSwitch{s: s, base: "/" + panel}, panel: panel}
-	g.GET("/cost-centers", h.list)
-	g.POST("/cost-centers", h.create)
-	g.POST("/cost-centers/:id", h.rename)
-	g.POST("/cost-centers/:id/delete", h.delete)
-}
-
 // costCenterPages are the Cost centers pages of one panel; every form
 // carries the switched account, so a change applies to it and comes back
 // to the same view.

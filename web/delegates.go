@@ -23,23 +23,6 @@ import (
 // may. These pages live outside the panels, like the profile, because a
 // delegate may have no account here at all.
 
-// reachedRoutes adds the all-in-one infrastructure pages and the
-// delegate forms, which the end-user panel's pages post to as well.
-func (s *Server) reachedRoutes(pages *echo.Group) {
-	h := reachedPages{s: s}
-	g := pages.Group("/infrastructures", requireLogin)
-	g.GET("", h.list)
-	g.POST("", h.create)
-	g.GET("/:id", h.show)
-	g.POST("/:id", h.update)
-	g.POST("/:id/delete", h.delete)
-	g.POST("/:id/leave", h.leave)
-	g.POST("/:id/delegates", h.addDelegate)
-	g.POST("/:id/delegates/:user/remove", h.removeDelegate)
-	g.POST("/:id/invitations/:inv/resend", h.resendInvitation)
-	g.POST("/:id/invitations/:inv/revoke", h.revokeInvitation)
-}
-
 type reachedPages struct {
 	s *Server
 }

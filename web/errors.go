@@ -73,12 +73,17 @@ func asDomainError(err error) (*tenantry.Error, int) {
 // handleError is Echo's one error handler: it logs internal errors with
 // the request id and renders every error as JSON for the API or as a page.
 func (s *Server) handleError(err error, c echo.Context) {
+	r := c.Request()
+	rid := requestIDFromContext(r.Context())
 	if c.Response().Committed {
+		// the status and part of the body are out (a CSV export failing
+		// halfway): nothing can be shown any more, but the error is logged
+		s.log.LogAttrs(r.Context(), slog.LevelError, "error after the response started", slog.String("request_id", rid),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", c.Response().Status),
+			slog.String("error", err.Error()))
 		return
 	}
 	e, status := asDomainError(err)
-	r := c.Request()
-	rid := requestIDFromContext(r.Context())
 	if status >= 500 {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("request_id", rid),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))

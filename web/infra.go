@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,28 +13,12 @@ import (
 	"github.com/tenantry/tenantry/views/accounts"
 	"github.com/tenantry/tenantry/views/app"
 	"github.com/tenantry/tenantry/views/components"
-	"github.com/tenantry/tenantry/views/layout"
 )
 
 // Infrastructures: the end-user panel manages its own account's; a
 // vendor's panel shows a customer's, read-only. The API handlers, cost
 // centers' included, are at the end of the file (their pages are in
 // costcenters.go).
-
-// infraRoutes adds the infrastructure pages of a panel.
-func (s *Server) infraRoutes(g *echo.Group, panel string) {
-	if panel != layout.PanelApp {
-		v := vendorPages{s: s, panel: panel, base: "/" + panel}
-		g.GET("/accounts/:id/infrastructures", v.infrastructures)
-		return
-	}
-	h := infraPages{s: s}
-	g.GET("/infrastructures", h.list)
-	g.POST("/infrastructures", h.create)
-	g.GET("/infrastructures/:id", h.show)
-	g.POST("/infrastructures/:id", h.update)
-	g.POST("/infrastructures/:id/delete", h.delete)
-}
 
 // infraList reads the list's query (q, cost_center, cursor) and builds
 // one page of the account's infrastructures for the table.
@@ -167,14 +150,8 @@ func (h infraPages) create(c echo.Context) error {
 // own loads an infrastructure of the panel's account; any other is
 // ENOTFOUND, even one the user reaches through another account.
 func (h infraPages) own(c echo.Context) (*tenantry.Infrastructure, error) {
-	in, err := h.s.scope(c).Infrastructure(c.Request().Context(), c.Param("id"))
-	if err != nil {
-		return nil, err
-	}
-	if in.AccountID != panelAccount(c).ID {
-		return nil, tenantry.ErrNotFound
-	}
-	return in, nil
+	// a customer has no accounts below it: its subtree is itself
+	return h.s.panelScope(c).Infrastructure(c.Request().Context(), c.Param("id"))
 }
 
 func (h infraPages) detail(c echo.Context, status int, in *tenantry.Infrastructure, f infraForm, errs map[string]string) error {
@@ -275,19 +252,6 @@ func listJSON[T any](c echo.Context, items []T, next string) error {
 		items = []T{}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": cursor})
-}
-
-// writeCSV answers rows under a header row as text/csv.
-func writeCSV(c echo.Context, header []string, rows [][]string) error {
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	_ = w.Write(header)
-	for _, r := range rows {
-		_ = w.Write(r)
-	}
-	w.Flush()
-	return w.Error()
 }
 
 func (s *Server) apiListInfrastructures(c echo.Context) error {

@@ -13,14 +13,6 @@ import (
 	"github.com/tenantry/tenantry/views/auth"
 )
 
-// invitationRoutes lists the invitation pages: the Users page's invite,
-// resend and revoke actions of a panel, and the link's page on every
-// tenant domain.
-func (s *Server) invitationRoutes(pages *echo.Group) {
-	pages.GET("/invitations/:token", s.invitationPage)
-	pages.POST("/invitations/:token", s.acceptInvitation)
-}
-
 func (h peoplePages) invite(c echo.Context) error {
 	email, role := strings.TrimSpace(c.FormValue("email")), c.FormValue("role")
 	a, err := h.target(c)

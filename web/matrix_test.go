@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -23,10 +25,13 @@ import (
 // The route × role × tenant matrix (issue 5): every registered route, called
 // by each built-in role of the reseller Acme Hosting, by each built-in role
 // of its customer Blue Bakery (the Service user included), by an anonymous
-// visitor, by a member of a foreign tenant and by the provider's staff on
-// the platform domain, must answer exactly the status in the table. A route
-// registered without a row, or a row for a route that no longer exists,
-// fails the test.
+// visitor, by a member of a foreign tenant, by the provider's staff on
+// the platform domain, by Blue Bakery's sibling customer, by staff of the
+// sub-reseller Beta, by a delegate of one infrastructure and by Acme's
+// Owner acting on behalf of Blue Bakery, must answer exactly the status in
+// the table; a refused write must leave every table as it was. A route
+// registered without a row (the test walks Echo's own route list), or a
+// row for a route that no longer exists, fails the test.
 //
 // The rules (API.md, internal/tenantry/authz.go):
 //   - 404 when the object (or the panel) is outside the caller's reach, and
@@ -52,12 +57,20 @@ const (
 	sAnon            // no session, no token, on acme.localhost
 	sForeign         // admin@orbit.example, Owner of Orbit IT, signed in on orbit.localhost, calling Acme's ids
 	sProvider        // admin@nimbus.example, Owner of the provider Nimbus Cloud, on portal.localhost
+	sSibling         // owner@cobaltlaw.example: Owner of Cobalt Law, Blue Bakery's sibling below Acme, on acme.localhost
+	sSubStaff        // a member of the sub-reseller Beta Resale (below Acme) with the role Admin, on acme.localhost
+	sDelegate        // a delegate of web-prod with no account of its own here, on acme.localhost
+	sActing          // admin@acme.example acting on behalf of Blue Bakery (its session; its API token acts for nobody)
 	nSubjects
 )
 
+// nBase counts the subjects every row spells out; the others' statuses
+// follow from rules (extraStatus), with the exceptions in extraOverrides.
+const nBase = sSibling
+
 var subjectNames = [nSubjects]string{"Owner", "Admin", "Ops", "Billing", "Viewer",
 	"Customer", "CustAdmin", "CustOps", "CustBilling", "CustViewer", "CustService",
-	"Anonymous", "Foreign", "Provider"}
+	"Anonymous", "Foreign", "Provider", "Sibling", "SubResellerStaff", "Delegate", "Acting"}
 
 type subjectInfo struct{ host, email string }
 
@@ -76,6 +89,10 @@ var subjects = [nSubjects]subjectInfo{
 	sAnon:     {"acme.localhost", ""},
 	sForeign:  {"orbit.localhost", "admin@orbit.example"},
 	sProvider: {"portal.localhost", "admin@nimbus.example"},
+	sSibling:  {"acme.localhost", "owner@cobaltlaw.example"},
+	sSubStaff: {"acme.localhost", "mx-admin@beta.example"},
+	sDelegate: {"acme.localhost", "mx-delegate@partner.example"},
+	sActing:   {"acme.localhost", "admin@acme.example"},
 }
 
 // st is one row's expected statuses, one per subject.
@@ -146,6 +163,12 @@ func assigned(p tenantry.Permission, ok int) cust {
 	return out
 }
 
+// unassigned is bakery for an action on an infrastructure not assigned
+// to the Service user: to it, that infrastructure does not exist (404).
+func unassigned(p tenantry.Permission, ok int) cust {
+	return withService(bakery(p, ok), http.StatusNotFound)
+}
+
 // withService overrides the Service user's status.
 func withService(c cust, s int) cust {
 	c[sCService-sCust] = s
@@ -159,7 +182,8 @@ var vendorOf = all6(404)
 // row builds a row's statuses from the five Acme roles, the six Blue
 // Bakery roles and the rest.
 func row(roles [5]int, c cust, anon, foreign, provider int) st {
-	return st{roles[0], roles[1], roles[2], roles[3], roles[4], c[0], c[1], c[2], c[3], c[4], c[5], anon, foreign, provider}
+	return st{roles[0], roles[1], roles[2], roles[3], roles[4], c[0], c[1], c[2], c[3], c[4], c[5], anon, foreign, provider,
+		derived, derived, derived, derived}
 }
 
 // all5 is the same status for the five Acme roles.
@@ -175,6 +199,9 @@ func everyone(s int) (out st) {
 	}
 	return out
 }
+
+// derived marks a status that extraStatus works out from the rest of the row.
+const derived = -1
 
 // signedIn is s for everyone signed in, and what the anonymous visitor
 // gets (303 to /login for pages behind a session).
@@ -322,6 +349,10 @@ func matrixRows() map[string]matrixRow {
 				a = "{orbit}"
 			case subj == sProvider:
 				a = "{nimbus}"
+			case subj == sSibling:
+				a = "{cobalt}"
+			case subj == sSubStaff:
+				a = "{beta}"
 			}
 			return post("/choose", "account_id", a)
 		}, everyone(see)),
@@ -422,8 +453,9 @@ func matrixRows() map[string]matrixRow {
 		// the Service user
 		"GET /infrastructures/:id":  r(get("/infrastructures/{webProd}"), row(P(tenantry.PermInfraView, ok), assigned(tenantry.PermInfraView, ok), see, 404, ok)),
 		"POST /infrastructures/:id": r(post("/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), row(P(tenantry.PermInfraManage, see), assigned(tenantry.PermInfraManage, see), see, 404, see)),
-		// deleting one stays with its owner's staff (AuthorizeInfraOwner)
-		"POST /infrastructures/:id/delete": r(post("/infrastructures/{sandbox}/delete"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
+		// deleting one stays with its owner's staff (AuthorizeInfraOwner);
+		// sandbox is not assigned to the Service user: it does not exist for it
+		"POST /infrastructures/:id/delete": r(post("/infrastructures/{sandbox}/delete"), row(P(tenantry.PermInfraManage, see), unassigned(tenantry.PermInfraManage, see), see, 404, see)),
 		// only the Service user has a grant on web-prod to leave (its
 		// assignment): for the others there is nothing to leave (404), once
 		// they see web-prod at all (Billing does not: 403)
@@ -437,7 +469,7 @@ func matrixRows() map[string]matrixRow {
 		"POST /app/infrastructures":                         r(post("/app/infrastructures", "name", "matrix-infra"), appPage(bakery(tenantry.PermInfraManage, see))),
 		"GET /app/infrastructures/:id":                      r(get("/app/infrastructures/{webProd}"), appPage(assigned(tenantry.PermInfraView, ok))),
 		"POST /app/infrastructures/:id":                     r(post("/app/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), appPage(assigned(tenantry.PermInfraManage, see))),
-		"POST /app/infrastructures/:id/delete":              r(post("/app/infrastructures/{sandbox}/delete"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"POST /app/infrastructures/:id/delete":              r(post("/app/infrastructures/{sandbox}/delete"), appPage(unassigned(tenantry.PermInfraManage, see))),
 		"GET /app/cost-centers":                             r(get("/app/cost-centers"), appPage(bakery(tenantry.PermInfraView, ok))),
 		"POST /app/cost-centers":                            r(post("/app/cost-centers", "name", "Matrix CC"), appPage(bakery(tenantry.PermInfraManage, see))),
 		"POST /app/cost-centers/:id":                        r(post("/app/cost-centers/{stagingCC}", "name", "Staging 2"), appPage(bakery(tenantry.PermInfraManage, see))),
@@ -531,7 +563,7 @@ func matrixRows() map[string]matrixRow {
 		"POST /api/v1/accounts/:id/infrastructures": r(apiCall(http.MethodPost, "/accounts/{bakery}/infrastructures", map[string]string{"name": "matrix-infra"}), apiRow(P(tenantry.PermInfraManage, created), bakery(tenantry.PermInfraManage, created), 404)),
 		"GET /api/v1/infrastructures/:id":           r(apiCall(http.MethodGet, "/infrastructures/{webProd}", nil), apiRow(P(tenantry.PermInfraView, ok), assigned(tenantry.PermInfraView, ok), 404)),
 		"PATCH /api/v1/infrastructures/:id":         r(apiCall(http.MethodPatch, "/infrastructures/{webProd}", map[string]string{"name": "web-prod-2"}), apiRow(P(tenantry.PermInfraManage, ok), assigned(tenantry.PermInfraManage, ok), 404)),
-		"DELETE /api/v1/infrastructures/:id":        r(apiCall(http.MethodDelete, "/infrastructures/{sandbox}", nil), apiRow(P(tenantry.PermInfraManage, noContent), bakery(tenantry.PermInfraManage, noContent), 404)),
+		"DELETE /api/v1/infrastructures/:id":        r(apiCall(http.MethodDelete, "/infrastructures/{sandbox}", nil), apiRow(P(tenantry.PermInfraManage, noContent), unassigned(tenantry.PermInfraManage, noContent), 404)),
 		// the all-in-one infrastructure list and the delegates of one: who
 		// else has access stays with the owner's staff (AuthorizeInfraOwner)
 		"GET /api/v1/infrastructures":                           r(apiCall(http.MethodGet, "/infrastructures", nil), apiRow(all(ok), all6(ok), ok)),
@@ -565,7 +597,111 @@ func matrixRows() map[string]matrixRow {
 		c.path = strings.Replace(c.path, "/reseller", "/provider", 1)
 		m[strings.SplitN(k, " ", 2)[0]+" /provider"+p] = matrixRow{call: c, want: providerPage(twin)}
 	}
+	for k, rw := range m {
+		for subj := nBase; subj < nSubjects; subj++ {
+			if o := extraOverrides[k][subj-nBase]; o != 0 {
+				rw.want[subj] = o
+			} else if rw.want[subj] == derived {
+				c := rw.call
+				if rw.own != nil {
+					c = rw.own(subj, subjects[subj].email)
+				}
+				rw.want[subj] = extraStatus(subj, c, rw.want)
+			}
+		}
+		m[k] = rw
+	}
 	return m
+}
+
+// The objects the matrix's paths and forms name, by whose they are.
+var (
+	bakeryObjects = []string{"{bakery}", "{webProd}", "{sandbox}", "{prodCC}", "{stagingCC}", "{emptyCC}",
+		"{bakeryTarget}", "{bakeryInvite}", "{bakeryRole}", "{infraInvite}"}
+	acmeObjects = []string{"{acme}", "{retailPlan}", "{target}", "{acmeInvite}", "{supportRole}"}
+)
+
+// names reports whether the call names one of the objects.
+func (c call) names(objects ...string) bool {
+	j, _ := jsonString(c.json)
+	text := c.path + " " + c.form.Encode() + " " + j
+	text, _ = url.QueryUnescape(text)
+	return slices.ContainsFunc(objects, func(o string) bool { return strings.Contains(text, o) })
+}
+
+func under(path string, prefixes ...string) bool {
+	return slices.ContainsFunc(prefixes, func(p string) bool { return path == p || strings.HasPrefix(path, p+"/") })
+}
+
+// extraStatus is the rule for the subjects the rows do not spell out,
+// from the statuses of those they do:
+//   - Cobalt Law's Owner, Blue Bakery's sibling, gets what Blue Bakery's
+//     Owner gets on its own account, and 404 for every object of Blue
+//     Bakery's, of Acme's or of Beta's;
+//   - Beta's Admin, staff of a sub-reseller, gets on its reseller panel
+//     and the API what Acme's Admin gets on theirs, 404 for Acme's and Blue
+//     Bakery's objects, and has no customer or provider panel;
+//   - web-prod's delegate, with no account here, gets for web-prod what
+//     the Service user (who is assigned web-prod) gets, 404 for any other
+//     object, and has no panel at all;
+//   - Acme's Owner acting on behalf of Blue Bakery gets in the end-user
+//     panel what Blue Bakery's Owner gets; the scope is narrowed to Blue
+//     Bakery, so Acme's own panel (and the provider's) is 404; elsewhere it
+//     gets what Acme's Owner gets (its API token does not act for anyone).
+func extraStatus(subj int, c call, want st) int {
+	panels := []string{"/reseller", "/provider", "/app"}
+	isAPI := strings.HasPrefix(c.path, "/api/")
+	switch subj {
+	case sSibling:
+		if c.names(append(append(bakeryObjects, acmeObjects...), "{beta}")...) {
+			return http.StatusNotFound
+		}
+		return want[sCust]
+	case sSubStaff:
+		if c.names(append(bakeryObjects, acmeObjects...)...) || (!isAPI && under(c.path, "/app", "/provider")) {
+			return http.StatusNotFound
+		}
+		return want[sAdmin]
+	case sDelegate:
+		if c.names("{webProd}") && !under(c.path, panels...) {
+			return want[sCService]
+		}
+		if c.names(append(append(bakeryObjects, acmeObjects...), "{beta}")...) || (!isAPI && under(c.path, panels...)) {
+			return http.StatusNotFound
+		}
+		return want[sCService]
+	case sActing:
+		if !isAPI && under(c.path, "/app") {
+			return want[sCust]
+		}
+		if !isAPI && under(c.path, "/reseller", "/provider") {
+			return http.StatusNotFound // narrowed to Blue Bakery: Acme's own panel is out of reach
+		}
+		return want[sOwner]
+	}
+	panic("no rule for subject " + subjectNames[subj])
+}
+
+// extraOverrides are the exceptions to extraStatus, by route, for the
+// subjects from nBase on (0: the rule holds).
+var extraOverrides = map[string][nSubjects - nBase]int{
+	// Cobalt Law pays Acme Retail too: its Owner reads the plan and may
+	// not change it, as Blue Bakery's Owner
+	"GET /api/v1/plans/:plan_id":       {200},
+	"PUT /api/v1/plans/:plan_id":       {403},
+	"POST /api/v1/plans/:plan_id/copy": {403},
+	// Beta's domains and depth are its vendor's to set: Beta's own staff
+	// see Beta (403 on the API), and the reseller panel lists only the
+	// accounts below its own (404)
+	"POST /api/v1/accounts/:id/domains":          {0, 403},
+	"DELETE /api/v1/accounts/:id/domains/:fqdn":  {0, 403},
+	"GET /reseller/accounts/:id/service":         {0, 404},
+	"POST /reseller/accounts/:id/domain":         {0, 404},
+	"POST /reseller/accounts/:id/domains":        {0, 404},
+	"POST /reseller/accounts/:id/domains/remove": {0, 404},
+	"POST /reseller/accounts/:id/depth":          {0, 404},
+	// the delegate has no account to choose: the one it names is not its own
+	"POST /choose": {0, 0, 404},
 }
 
 func routeKey(method, path string) string { return method + " " + path }
@@ -597,6 +733,11 @@ func TestRouteMatrixCoversEveryRoute(t *testing.T) {
 			t.Errorf("matrix entry %s names no registered route", k)
 		}
 	}
+	for k := range extraOverrides {
+		if !registered[k] {
+			t.Errorf("override %s names no registered route", k)
+		}
+	}
 	for k := range matrixSkip {
 		if !strings.HasPrefix(k, "* ") && !registered[k] {
 			t.Errorf("skip entry %s names no registered route", k)
@@ -609,6 +750,7 @@ func TestRouteMatrixCoversEveryRoute(t *testing.T) {
 // cookies, token and CSRF token.
 type matrixEnv struct {
 	snapshot string
+	state    []string // dbState of the snapshot
 	ids      map[string]string
 	cookies  [nSubjects]map[string]map[string]*http.Cookie
 	tokens   [nSubjects]string
@@ -636,6 +778,8 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 		auditMember{"Blue Bakery", "mx-billing@bluebakery.example", tenantry.RoleBilling},
 		auditMember{"Blue Bakery", "mx-viewer@bluebakery.example", tenantry.RoleViewer},
 		auditMember{"Blue Bakery", "mx-service@bluebakery.example", tenantry.RoleService},
+		// staff of the sub-reseller Beta Resale
+		auditMember{"Beta Resale", "mx-admin@beta.example", tenantry.RoleAdmin},
 	)
 	env := &matrixEnv{ids: map[string]string{}}
 	id := env.ids
@@ -712,6 +856,19 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 	if res, err := bakeryOwner.AddInfraDelegate(ctx, id["webProd"], "mx-service@bluebakery.example", links); err != nil || res.Granted == nil {
 		t.Fatalf("assign web-prod to the service user: %+v %v", res, err)
 	}
+	// someone from outside, with no account here, accepts an invitation
+	// to web-prod: its delegate
+	if _, err := bakeryOwner.AddInfraDelegate(ctx, id["webProd"], "mx-delegate@partner.example", links); err != nil {
+		t.Fatal(err)
+	}
+	dlink := invitationPath.FindStringSubmatch(f.mailTo("mx-delegate@partner.example").Text)
+	if dlink == nil {
+		t.Fatal("no invitation mail to the delegate")
+	}
+	if r := f.browser("acme.localhost").submit(dlink[2], dlink[2], url.Values{"name": {"Mx Delegate"},
+		"password": {store.DemoPassword}, "confirm": {store.DemoPassword}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("the delegate accepts = %d: %s", r.Code, excerpt(r.body))
+	}
 	id["logo"] = string(pngImage(t, 64, 64, false))
 
 	for s := range nSubjects {
@@ -721,6 +878,12 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 			b.login(e)
 			env.tokens[s] = b.token(e)
 			page = "/profile"
+		}
+		if s == sActing {
+			at := "/reseller/accounts/" + id["bakery"]
+			if r := b.submit(at, at+"/act-as", url.Values{"reason": {"route matrix"}}); r.Code != http.StatusSeeOther {
+				t.Fatalf("act on behalf of Blue Bakery = %d", r.Code)
+			}
 		}
 		env.csrf[s] = b.csrf(page)
 		env.cookies[s] = b.cookies
@@ -741,11 +904,12 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 	if err := f.db.Backup(ctx, env.snapshot); err != nil {
 		t.Fatal(err)
 	}
+	env.state = dbState(t, env.snapshot)
 	return env
 }
 
-// fixture opens a private copy of the snapshot.
-func (env *matrixEnv) fixture(t *testing.T) *fixture {
+// fixture opens a private copy of the snapshot; path is its file.
+func (env *matrixEnv) fixture(t *testing.T) (f *fixture, path string) {
 	t.Helper()
 	b, err := os.ReadFile(env.snapshot)
 	if err != nil {
@@ -768,7 +932,86 @@ func (env *matrixEnv) fixture(t *testing.T) *fixture {
 	t.Cleanup(func() { db.Close() })
 	srv := web.New(db, web.Config{SessionKey: []byte(strings.Repeat("k", 32)),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	return &fixture{t: t, db: db, srv: srv}
+	return &fixture{t: t, db: db, srv: srv}, file.Name()
+}
+
+// volatileColumns change on any signed-in request (a session seen, a
+// token used) and are left out of dbState.
+var volatileColumns = map[string][]string{
+	"sessions":   {"data", "last_seen_at", "expires_at"},
+	"api_tokens": {"last_used_at"},
+}
+
+// dbState dumps every row of every table sqlite_master lists (so a table
+// added later is covered without anyone remembering), one line per row,
+// for telling that a refused write changed nothing at all.
+func dbState(t *testing.T, path string) []string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil || len(tables) < 10 {
+		t.Fatalf("sqlite_master lists %v: %v", tables, err)
+	}
+	var out []string
+	for _, table := range tables {
+		rows, err := db.Query(`SELECT * FROM "` + table + `" ORDER BY rowid`)
+		if err != nil {
+			t.Fatalf("dump %s: %v", table, err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range cols {
+				if slices.Contains(volatileColumns[table], c) {
+					vals[i] = "-"
+				}
+			}
+			out = append(out, fmt.Sprintf("%s %v", table, vals))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+// changedRows lists the rows only one of two dbState dumps has.
+func changedRows(before, after []string) []string {
+	var out []string
+	for _, r := range after {
+		if !slices.Contains(before, r) {
+			out = append(out, "+ "+r)
+		}
+	}
+	for _, r := range before {
+		if !slices.Contains(after, r) {
+			out = append(out, "- "+r)
+		}
+	}
+	return out
 }
 
 func jsonString(v any) (string, error) {
@@ -872,7 +1115,7 @@ func TestRouteMatrix(t *testing.T) {
 	for _, sb := range subs {
 		t.Run(sb.name, func(t *testing.T) {
 			t.Parallel()
-			reads := env.fixture(t)
+			reads, _ := env.fixture(t)
 			for _, k := range keys {
 				rw := rows[k]
 				if rw.own != nil && sb.here {
@@ -882,15 +1125,23 @@ func TestRouteMatrix(t *testing.T) {
 				if rw.own != nil {
 					c = rw.own(sb.s, subjects[sb.s].email)
 				}
-				f := reads
+				f, path := reads, ""
 				if c.method != http.MethodGet {
-					f = env.fixture(t)
+					f, path = env.fixture(t)
 				}
 				r := env.do(env.who(f, sb.s, sb.here), c)
 				if f != reads {
 					f.db.Close()
 				}
 				want := rw.want[sb.s]
+				if path != "" && r.Code >= 400 && r.Code == want {
+					// a refused write changes nothing, audit log included
+					if after := dbState(t, path); !slices.Equal(after, env.state) {
+						diff := changedRows(env.state, after)
+						t.Errorf("%s as %s: refused with %d, but the database changed:\n%s", k, sb.name, r.Code,
+							strings.Join(diff[:min(len(diff), 10)], "\n"))
+					}
+				}
 				if r.Code != want {
 					body := r.body
 					if len(body) > 300 || !strings.HasPrefix(body, "{") {
@@ -904,5 +1155,21 @@ func TestRouteMatrix(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAPIUnknownPathNotFound: an API path that names no route is 404,
+// with a token or without one; the authenticated group's 401 is for its
+// routes only.
+func TestAPIUnknownPathNotFound(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser("acme.localhost")
+	token := b.token("admin@acme.example")
+	for _, path := range []string{"/api/v1", "/api/v1/no-such-thing", "/api/v1/accounts/x/no-such-thing"} {
+		for _, tok := range []string{"", token} {
+			if r := b.api(http.MethodGet, path, tok, nil); r.Code != http.StatusNotFound {
+				t.Errorf("GET %s (token %t) = %d, want 404 %s", path, tok != "", r.Code, r.body)
+			}
+		}
 	}
 }

@@ -10,22 +10,6 @@ import (
 	"github.com/tenantry/tenantry/views/components"
 )
 
-// peopleRoutes lists a panel's Users and Roles pages: the people of the
-// panel's own account.
-func (s *Server) peopleRoutes(g *echo.Group, panel string) {
-	h := peoplePages{orgSwitch: orgSwitch{s: s, base: "/" + panel}, panel: panel}
-	g.GET("/users", h.users)
-	g.POST("/users/:user/role", h.setRole)
-	g.POST("/users/:user/remove", h.remove)
-	g.POST("/users/invite", h.invite)
-	g.POST("/invitations/:id/resend", h.resendInvitation)
-	g.POST("/invitations/:id/revoke", h.revokeInvitation)
-	g.GET("/roles", h.roles)
-	g.POST("/roles", h.createRole)
-	g.POST("/roles/:role", h.updateRole)
-	g.POST("/roles/:role/delete", h.deleteRole)
-}
-
 // peoplePages are the Users and Roles pages; the switch picks the
 // account they manage.
 type peoplePages struct {

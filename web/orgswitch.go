@@ -32,9 +32,12 @@ func (h orgSwitch) target(c echo.Context) (*tenantry.Account, error) {
 	if id == "" {
 		id = c.FormValue("account")
 	}
+	sc := h.s.panelScope(c)
 	if q := strings.TrimSpace(c.QueryParam("q")); id == "" && q != "" && c.Request().Method == http.MethodGet && root.Kind.IsVendor() {
-		found, err := h.s.scope(c).Accounts(c.Request().Context(), store.AccountFilter{Under: root.ID,
-			Kind: tenantry.KindCustomer, Q: q, Limit: 2})
+		if _, err := sc.Account(c.Request().Context(), root.ID); err != nil {
+			return nil, err
+		}
+		found, err := sc.Accounts(c.Request().Context(), store.AccountFilter{Kind: tenantry.KindCustomer, Q: q, Limit: 2})
 		if err != nil {
 			return nil, err
 		}
@@ -45,11 +48,11 @@ func (h orgSwitch) target(c echo.Context) (*tenantry.Account, error) {
 	if id == "" || id == root.ID {
 		return root, nil
 	}
-	a, err := h.s.scope(c).Account(c.Request().Context(), id)
+	a, err := sc.Account(c.Request().Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	if !root.IsAncestorOf(a) || a.Kind != tenantry.KindCustomer {
+	if a.Kind != tenantry.KindCustomer { // the root, a vendor, was handled above
 		return nil, tenantry.ErrNotFound
 	}
 	return a, nil
@@ -86,8 +89,13 @@ func (h orgSwitch) switchVM(c echo.Context, page string, a *tenantry.Account) (*
 	if a.ID != root.ID {
 		sw.Current, sw.CurrentName = a.ID, a.Name
 	}
-	list, err := h.s.scope(c).Accounts(c.Request().Context(), store.AccountFilter{Under: root.ID,
-		Kind: tenantry.KindCustomer, Q: sw.Q, Limit: 100})
+	sc := h.s.panelScope(c)
+	// the switch lists the panel's customers: for those who may view the
+	// panel's account
+	if _, err := sc.Account(c.Request().Context(), root.ID); err != nil {
+		return nil, err
+	}
+	list, err := sc.Accounts(c.Request().Context(), store.AccountFilter{Kind: tenantry.KindCustomer, Q: sw.Q, Limit: 100})
 	if err != nil {
 		return nil, err
 	}

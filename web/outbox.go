@@ -13,14 +13,6 @@ import (
 	"github.com/tenantry/tenantry/views/provider"
 )
 
-// outboxRoutes lists the provider panel's outgoing-mail pages. The store
-// lets only provider staff read the outbox; anyone else gets 404.
-func (s *Server) outboxRoutes(g *echo.Group) {
-	g.GET("/outbox", s.outboxList)
-	g.GET("/outbox/:id", s.outboxMessage)
-	g.GET("/outbox/:id/html", s.outboxHTML)
-}
-
 const timeFormat = "2006-01-02 15:04 MST"
 
 func (s *Server) outboxList(c echo.Context) error {

@@ -13,6 +13,13 @@ import (
 	"github.com/tenantry/tenantry/views/reseller"
 )
 
+// panelScope is the request's scope narrowed to the open panel's account
+// (store.Scope.Within): what a panel reads or changes lies in that
+// account's subtree, and anything else is not found.
+func (s *Server) panelScope(c echo.Context) *store.Scope {
+	return s.scope(c).Within(panelAccount(c))
+}
+
 func (s *Server) providerDashboard(c echo.Context) error {
 	root := panelAccount(c)
 	st, err := s.scope(c).Stats(c.Request().Context(), root.ID)
@@ -63,15 +70,13 @@ func (s *Server) appDashboard(c echo.Context) error {
 // assignedDashboard is a service user's dashboard: what is assigned to
 // them in this account, and nothing else of it.
 func (s *Server) assignedDashboard(c echo.Context, a *tenantry.Account) error {
-	page, err := s.scope(c).ReachedInfrastructures(c.Request().Context(), store.InfraFilter{Limit: 500})
+	page, err := s.panelScope(c).ReachedInfrastructures(c.Request().Context(), store.InfraFilter{Limit: 500})
 	if err != nil {
 		return err
 	}
 	vm := app.AssignedVM{Account: *a}
 	for _, r := range page.Items {
-		if r.AccountID == a.ID {
-			vm.Items = append(vm.Items, r.Infrastructure)
-		}
+		vm.Items = append(vm.Items, r.Infrastructure)
 	}
 	return render(c, http.StatusOK, app.Assigned(vm))
 }

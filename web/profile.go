@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,24 +15,6 @@ import (
 	"github.com/tenantry/tenantry/views/profile"
 )
 
-// profileRoutes lists the signed-in user's own page, on every tenant
-// domain: name, email, password, sessions and API tokens. Every route
-// needs a signed-in user, and each acts on that user only.
-func (s *Server) profileRoutes(pages *echo.Group) {
-	g := pages.Group("/profile", requireLogin)
-	g.GET("", s.profilePage)
-	g.POST("/name", s.profileName)
-	g.POST("/email", s.profileEmail)
-	g.GET("/email/:token", s.confirmEmailPage)
-	g.POST("/email/:token", s.confirmEmail)
-	g.POST("/password", s.profilePassword)
-	g.POST("/sessions/revoke-others", s.revokeOtherSessions)
-	g.POST("/sessions/:id/revoke", s.revokeSession)
-	g.POST("/tokens", s.createToken)
-	g.POST("/tokens/:id/revoke", s.revokeToken)
-	g.POST("/delegations/:account/leave", s.leaveDelegation)
-}
-
 // leaveDelegation ends the signed-in user's delegation to an account: the
 // delegate's side of "revocable on both sides".
 func (s *Server) leaveDelegation(c echo.Context) error {
@@ -43,14 +24,6 @@ func (s *Server) leaveDelegation(c echo.Context) error {
 		return err
 	}
 	return profileDone(c, "You are no longer a delegate of that organization.")
-}
-
-// profileAPIRoutes are the API's doors to the caller's own tokens and
-// sessions on this tenant.
-func (s *Server) profileAPIRoutes(api *echo.Group) {
-	api.GET("/me/tokens", s.apiMyTokens, requireActor)
-	api.DELETE("/me/tokens/:id", s.apiRevokeMyToken, requireActor)
-	api.GET("/me/sessions", s.apiMySessions, requireActor)
 }
 
 // Re-typing the current password is a sign-in in all but name, so wrong
@@ -437,7 +410,7 @@ func (s *Server) apiMyTokens(c echo.Context) error {
 		for _, it := range items {
 			rows = append(rows, []string{it.ID, csvSafe(it.Name), it.Domain, it.CreatedAt, it.ExpiresAt, stringOrEmpty(it.LastUsedAt), stringOrEmpty(it.RevokedAt)})
 		}
-		return writeProfileCSV(c, rows)
+		return writeCSV(c, rows[0], rows[1:])
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
 }
@@ -476,7 +449,7 @@ func (s *Server) apiMySessions(c echo.Context) error {
 		for _, it := range items {
 			rows = append(rows, []string{it.ID, it.CreatedAt, it.LastSeenAt, it.ExpiresAt, it.IP, csvSafe(it.UserAgent)})
 		}
-		return writeProfileCSV(c, rows)
+		return writeCSV(c, rows[0], rows[1:])
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
 }
@@ -486,15 +459,4 @@ func stringOrEmpty(p *string) string {
 		return ""
 	}
 	return *p
-}
-
-// writeProfileCSV answers with rows as text/csv, the first row the header.
-func writeProfileCSV(c echo.Context, rows [][]string) error {
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	if err := w.WriteAll(rows); err != nil {
-		return err
-	}
-	return w.Error()
 }

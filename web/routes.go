@@ -12,7 +12,8 @@ import (
 )
 
 // routes lists every route and the middleware in front of it. Nothing
-// registers itself anywhere else.
+// registers itself anywhere else: the route matrix (matrix_test.go) walks
+// what is registered here and fails for a route without a decision.
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
@@ -23,58 +24,72 @@ func (s *Server) routes() {
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 
 	t := e.Group("", s.resolveTenant)
-	s.brandAssetRoutes(t)
+	// the tenant's brand needs no session, so browsers and proxies may
+	// cache it; a matching ?v= makes it immutable
+	t.GET("/brand.css", s.brandCSS)
+	t.GET("/brand/logo", s.brandImage("logo"))
+	t.GET("/brand/favicon", s.brandImage("favicon"))
 
 	api := t.Group("/api/v1", apiJSON, middleware.BodyLimit("1M"), s.apiAuth)
 	api.POST("/auth/token", s.apiCreateToken)
-	api.GET("/me", s.apiMe, requireActor)
-	api.GET("/accounts", s.apiListAccounts, requireActor)
-	api.POST("/accounts", s.apiCreateAccount, requireActor)
-	api.GET("/accounts/:id", s.apiGetAccount, requireActor)
-	api.PATCH("/accounts/:id", s.apiUpdateAccount, requireActor)
-	api.POST("/accounts/:id/convert", s.apiConvert, requireActor)
-	api.POST("/accounts/:id/act-as", s.apiActAs, requireActor)
-	api.GET("/accounts/:id/domains", s.apiListDomains, requireActor)
-	api.POST("/accounts/:id/domains", s.apiAddDomain, requireActor)
-	api.DELETE("/accounts/:id/domains/:fqdn", s.apiRemoveDomain, requireActor)
-	api.GET("/accounts/:id/settings", s.apiGetSettings, requireActor)
-	api.PUT("/accounts/:id/settings", s.apiPutSettings, requireActor)
-	api.GET("/metrics", s.apiMetrics, requireActor)
-	api.POST("/metrics", s.apiCreateMetric, requireActor)
-	api.PUT("/metrics/:key", s.apiUpdateMetric, requireActor)
-	api.GET("/accounts/:id/members", s.apiMembers, requireActor)
-	api.POST("/accounts/:id/members", s.apiInvite, requireActor)
-	api.GET("/accounts/:id/invitations", s.apiInvitations, requireActor)
-	api.POST("/accounts/:id/invitations", s.apiInvite, requireActor)
-	api.DELETE("/invitations/:id", s.apiRevokeInvitation, requireActor)
-	api.PATCH("/accounts/:id/members/:user_id", s.apiSetMemberRole, requireActor)
-	api.DELETE("/accounts/:id/members/:user_id", s.apiRemoveMember, requireActor)
-	api.GET("/accounts/:id/roles", s.apiRoles, requireActor)
-	api.POST("/accounts/:id/roles", s.apiCreateRole, requireActor)
-	api.GET("/permissions", s.apiPermissions, requireActor)
-	api.GET("/accounts/:id/plans", s.apiListPlans, requireActor)
-	api.POST("/accounts/:id/plans", s.apiCreatePlan, requireActor)
-	api.GET("/plans/:plan_id", s.apiGetPlan, requireActor)
-	api.PUT("/plans/:plan_id", s.apiUpdatePlan, requireActor)
-	api.POST("/plans/:plan_id/copy", s.apiCopyPlan, requireActor)
-	api.GET("/accounts/:id/plan", s.apiGetAccountPlan, requireActor)
-	api.PUT("/accounts/:id/plan", s.apiAssignPlan, requireActor)
-	api.GET("/accounts/:id/audit", s.apiAudit, requireActor)
-	api.GET("/accounts/:id/infrastructures", s.apiListInfrastructures, requireActor)
-	api.POST("/accounts/:id/infrastructures", s.apiCreateInfrastructure, requireActor)
-	api.GET("/infrastructures/:id", s.apiGetInfrastructure, requireActor)
-	api.PATCH("/infrastructures/:id", s.apiUpdateInfrastructure, requireActor)
-	api.DELETE("/infrastructures/:id", s.apiDeleteInfrastructure, requireActor)
-	api.GET("/infrastructures", s.apiReachedInfrastructures, requireActor)
-	api.GET("/infrastructures/:id/delegates", s.apiInfraDelegates, requireActor)
-	api.POST("/infrastructures/:id/delegates", s.apiAddInfraDelegate, requireActor)
-	api.DELETE("/infrastructures/:id/delegates/:user_id", s.apiRemoveInfraDelegate, requireActor)
-	api.GET("/accounts/:id/cost-centers", s.apiListCostCenters, requireActor)
-	api.POST("/accounts/:id/cost-centers", s.apiCreateCostCenter, requireActor)
-	api.PATCH("/cost-centers/:id", s.apiRenameCostCenter, requireActor)
-	api.DELETE("/cost-centers/:id", s.apiDeleteCostCenter, requireActor)
-	s.brandingAPIRoutes(api)
-	s.profileAPIRoutes(api)
+	// everything else of the API needs a caller: 401 without a valid token
+	authed := api.Group("", requireActor)
+	authed.GET("/me", s.apiMe)
+	authed.GET("/me/tokens", s.apiMyTokens)
+	authed.DELETE("/me/tokens/:id", s.apiRevokeMyToken)
+	authed.GET("/me/sessions", s.apiMySessions)
+	authed.GET("/accounts", s.apiListAccounts)
+	authed.POST("/accounts", s.apiCreateAccount)
+	authed.GET("/accounts/:id", s.apiGetAccount)
+	authed.PATCH("/accounts/:id", s.apiUpdateAccount)
+	authed.POST("/accounts/:id/convert", s.apiConvert)
+	authed.POST("/accounts/:id/act-as", s.apiActAs)
+	authed.GET("/accounts/:id/domains", s.apiListDomains)
+	authed.POST("/accounts/:id/domains", s.apiAddDomain)
+	authed.DELETE("/accounts/:id/domains/:fqdn", s.apiRemoveDomain)
+	authed.GET("/accounts/:id/settings", s.apiGetSettings)
+	authed.PUT("/accounts/:id/settings", s.apiPutSettings)
+	authed.GET("/accounts/:id/branding", s.apiGetBranding)
+	authed.PUT("/accounts/:id/branding", s.apiPutBranding)
+	authed.PUT("/accounts/:id/branding/logo", s.apiPutLogo)
+	authed.GET("/metrics", s.apiMetrics)
+	authed.POST("/metrics", s.apiCreateMetric)
+	authed.PUT("/metrics/:key", s.apiUpdateMetric)
+	authed.GET("/accounts/:id/members", s.apiMembers)
+	authed.POST("/accounts/:id/members", s.apiInvite)
+	authed.GET("/accounts/:id/invitations", s.apiInvitations)
+	authed.POST("/accounts/:id/invitations", s.apiInvite)
+	authed.DELETE("/invitations/:id", s.apiRevokeInvitation)
+	authed.PATCH("/accounts/:id/members/:user_id", s.apiSetMemberRole)
+	authed.DELETE("/accounts/:id/members/:user_id", s.apiRemoveMember)
+	authed.GET("/accounts/:id/roles", s.apiRoles)
+	authed.POST("/accounts/:id/roles", s.apiCreateRole)
+	authed.GET("/permissions", s.apiPermissions)
+	authed.GET("/accounts/:id/plans", s.apiListPlans)
+	authed.POST("/accounts/:id/plans", s.apiCreatePlan)
+	authed.GET("/plans/:plan_id", s.apiGetPlan)
+	authed.PUT("/plans/:plan_id", s.apiUpdatePlan)
+	authed.POST("/plans/:plan_id/copy", s.apiCopyPlan)
+	authed.GET("/accounts/:id/plan", s.apiGetAccountPlan)
+	authed.PUT("/accounts/:id/plan", s.apiAssignPlan)
+	authed.GET("/accounts/:id/audit", s.apiAudit)
+	authed.GET("/accounts/:id/infrastructures", s.apiListInfrastructures)
+	authed.POST("/accounts/:id/infrastructures", s.apiCreateInfrastructure)
+	authed.GET("/infrastructures/:id", s.apiGetInfrastructure)
+	authed.PATCH("/infrastructures/:id", s.apiUpdateInfrastructure)
+	authed.DELETE("/infrastructures/:id", s.apiDeleteInfrastructure)
+	authed.GET("/infrastructures", s.apiReachedInfrastructures)
+	authed.GET("/infrastructures/:id/delegates", s.apiInfraDelegates)
+	authed.POST("/infrastructures/:id/delegates", s.apiAddInfraDelegate)
+	authed.DELETE("/infrastructures/:id/delegates/:user_id", s.apiRemoveInfraDelegate)
+	authed.GET("/accounts/:id/cost-centers", s.apiListCostCenters)
+	authed.POST("/accounts/:id/cost-centers", s.apiCreateCostCenter)
+	authed.PATCH("/cost-centers/:id", s.apiRenameCostCenter)
+	authed.DELETE("/cost-centers/:id", s.apiDeleteCostCenter)
+	// an unknown API path is 404 with or without a token: the catch-all,
+	// and for /api/v1 itself a fallback that replaces the authenticated
+	// group's own (which would answer 401)
+	api.RouteNotFound("", apiNotFound)
 	api.Any("/*", apiNotFound)
 
 	// forms carry at most a logo and a favicon (512 KiB each): 2 MiB is plenty
@@ -87,76 +102,150 @@ func (s *Server) routes() {
 	pages.POST("/set-password/:token", s.oneTimePasswordSubmit(s.setPasswordLink()))
 	pages.GET("/choose", s.choosePage, requireLogin)
 	pages.POST("/choose", s.choose, requireLogin)
-	s.signupRoutes(pages)
-	s.profileRoutes(pages)
-	s.invitationRoutes(pages)
-	s.reachedRoutes(pages)
+	// sign-up, email verification and password reset exist on every
+	// tenant domain and are branded by it
+	pages.GET("/signup", s.signupPage)
+	pages.POST("/signup", s.signup)
+	pages.GET("/verify/:token", s.verifyPage)
+	pages.POST("/verify/:token", s.verify)
+	pages.GET("/forgot-password", s.forgotPage)
+	pages.POST("/forgot-password", s.forgot)
+	pages.GET("/reset-password/:token", s.oneTimePasswordPage(s.resetPasswordLink()))
+	pages.POST("/reset-password/:token", s.oneTimePasswordSubmit(s.resetPasswordLink()))
+
+	// the signed-in user's own page, on every tenant domain: each route
+	// acts on that user only
+	profile := pages.Group("/profile", requireLogin)
+	profile.GET("", s.profilePage)
+	profile.POST("/name", s.profileName)
+	profile.POST("/email", s.profileEmail)
+	profile.GET("/email/:token", s.confirmEmailPage)
+	profile.POST("/email/:token", s.confirmEmail)
+	profile.POST("/password", s.profilePassword)
+	profile.POST("/sessions/revoke-others", s.revokeOtherSessions)
+	profile.POST("/sessions/:id/revoke", s.revokeSession)
+	profile.POST("/tokens", s.createToken)
+	profile.POST("/tokens/:id/revoke", s.revokeToken)
+	profile.POST("/delegations/:account/leave", s.leaveDelegation)
+
+	// an invitation link's page, on the tenant that sent it
+	pages.GET("/invitations/:token", s.invitationPage)
+	pages.POST("/invitations/:token", s.acceptInvitation)
+
+	// infrastructures in one place and their delegate forms, which the
+	// end-user panel's pages post to as well: outside the panels, like the
+	// profile, because a delegate may have no account here at all
+	reached := reachedPages{s: s}
+	infras := pages.Group("/infrastructures", requireLogin)
+	infras.GET("", reached.list)
+	infras.POST("", reached.create)
+	infras.GET("/:id", reached.show)
+	infras.POST("/:id", reached.update)
+	infras.POST("/:id/delete", reached.delete)
+	infras.POST("/:id/leave", reached.leave)
+	infras.POST("/:id/delegates", reached.addDelegate)
+	infras.POST("/:id/delegates/:user/remove", reached.removeDelegate)
+	infras.POST("/:id/invitations/:inv/resend", reached.resendInvitation)
+	infras.POST("/:id/invitations/:inv/revoke", reached.revokeInvitation)
 	pages.POST("/act-as/exit", s.exitActing, requireLogin)
 
-	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider))
+	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider), actingPanelOnly)
 	provider.GET("", s.providerDashboard)
 	provider.GET("/metrics", s.metrics)
 	provider.POST("/metrics", s.addMetric)
 	provider.POST("/metrics/:key", s.saveMetric)
 	provider.POST("/settings/resellers", settingsPages{s: s, panel: layout.PanelProvider, base: "/provider"}.resellers)
-	s.vendorAccountRoutes(provider, layout.PanelProvider)
-	s.brandingRoutes(provider, layout.PanelProvider)
-	s.peopleRoutes(provider, layout.PanelProvider)
-	s.costCenterRoutes(provider, layout.PanelProvider)
-	s.approvalRoutes(provider, layout.PanelProvider)
-	s.outboxRoutes(provider)
-	s.infraRoutes(provider, layout.PanelProvider)
-	s.auditRoutes(provider, layout.PanelProvider)
+	// the outbox: the store lets only provider staff read it
+	provider.GET("/outbox", s.outboxList)
+	provider.GET("/outbox/:id", s.outboxMessage)
+	provider.GET("/outbox/:id/html", s.outboxHTML)
 
-	reseller := pages.Group("/reseller", requireLogin, s.openPanel(layout.PanelReseller, tenantry.KindReseller))
+	reseller := pages.Group("/reseller", requireLogin, s.openPanel(layout.PanelReseller, tenantry.KindReseller), actingPanelOnly)
 	reseller.GET("", s.resellerDashboard)
-	s.vendorAccountRoutes(reseller, layout.PanelReseller)
-	s.brandingRoutes(reseller, layout.PanelReseller)
-	s.peopleRoutes(reseller, layout.PanelReseller)
-	s.costCenterRoutes(reseller, layout.PanelReseller)
-	s.approvalRoutes(reseller, layout.PanelReseller)
-	s.infraRoutes(reseller, layout.PanelReseller)
-	s.auditRoutes(reseller, layout.PanelReseller)
 
-	app := pages.Group("/app", requireLogin, s.openPanel(layout.PanelApp, tenantry.KindCustomer))
+	// the pages the provider and reseller panels share
+	for _, vendor := range []struct {
+		g     *echo.Group
+		panel string
+	}{{provider, layout.PanelProvider}, {reseller, layout.PanelReseller}} {
+		g, panel, base := vendor.g, vendor.panel, "/"+vendor.panel
+		// the accounts below the panel's
+		acc := vendorPages{s: s, panel: panel, base: base}
+		g.GET("/accounts", acc.list)
+		g.GET("/accounts/new", acc.newForm)
+		g.POST("/accounts/new", acc.create)
+		g.GET("/accounts/:id", acc.show)
+		g.POST("/accounts/:id", acc.update)
+		g.POST("/accounts/:id/status", acc.setStatus)
+		g.POST("/accounts/:id/plan", acc.assignPlan)
+		g.POST("/accounts/:id/convert", acc.convert)
+		g.POST("/accounts/:id/act-as", acc.actAs)
+		g.GET("/accounts/:id/service", acc.service)
+		g.POST("/accounts/:id/domain", acc.setDomain)
+		g.POST("/accounts/:id/domains", acc.addAlias)
+		g.POST("/accounts/:id/domains/remove", acc.removeAlias)
+		g.POST("/accounts/:id/depth", acc.setDepth)
+		g.POST("/accounts/:id/approve", func(c echo.Context) error { return s.approve(c, acc) })
+		g.GET("/accounts/:id/infrastructures", acc.infrastructures)
+		// plans and settings
+		pl := planPages{s: s, panel: panel, base: base}
+		g.GET("/plans", pl.list)
+		g.GET("/plans/new", pl.newForm)
+		g.POST("/plans/new", pl.create)
+		g.GET("/plans/:id", pl.show)
+		g.POST("/plans/:id", pl.update)
+		g.POST("/plans/:id/copy", pl.copy)
+		g.POST("/plans/:id/status", pl.setStatus)
+		st := settingsPages{s: s, panel: panel, base: base}
+		g.GET("/settings", st.show)
+		g.POST("/settings", st.save)
+		// branding
+		br := brandingPages{s: s, panel: panel, base: base}
+		g.GET("/branding", br.show)
+		g.POST("/branding", br.save)
+		g.GET("/branding/preview.css", br.previewCSS)
+		g.GET("/branding/logo", br.image("logo"))
+		g.GET("/branding/favicon", br.image("favicon"))
+		g.POST("/branding/logo/remove", br.remove("logo"))
+		g.POST("/branding/favicon/remove", br.remove("favicon"))
+	}
+
+	app := pages.Group("/app", requireLogin, s.openPanel(layout.PanelApp, tenantry.KindCustomer), actingPanelOnly)
 	app.GET("", s.appDashboard)
-	s.infraRoutes(app, layout.PanelApp)
-	s.costCenterRoutes(app, layout.PanelApp)
-	s.auditRoutes(app, layout.PanelApp)
-	s.peopleRoutes(app, layout.PanelApp)
-}
+	in := infraPages{s: s}
+	app.GET("/infrastructures", in.list)
+	app.POST("/infrastructures", in.create)
+	app.GET("/infrastructures/:id", in.show)
+	app.POST("/infrastructures/:id", in.update)
+	app.POST("/infrastructures/:id/delete", in.delete)
 
-// vendorAccountRoutes are the pages the provider and reseller panels
-// share: accounts below them, plans and settings.
-func (s *Server) vendorAccountRoutes(g *echo.Group, panel string) {
-	h := vendorPages{s: s, panel: panel, base: "/" + panel}
-	g.GET("/accounts", h.list)
-	g.GET("/accounts/new", h.newForm)
-	g.POST("/accounts/new", h.create)
-	g.GET("/accounts/:id", h.show)
-	g.POST("/accounts/:id", h.update)
-	g.POST("/accounts/:id/status", h.setStatus)
-	g.POST("/accounts/:id/plan", h.assignPlan)
-	g.POST("/accounts/:id/convert", h.convert)
-	g.POST("/accounts/:id/act-as", h.actAs)
-	g.GET("/accounts/:id/service", h.service)
-	g.POST("/accounts/:id/domain", h.setDomain)
-	g.POST("/accounts/:id/domains", h.addAlias)
-	g.POST("/accounts/:id/domains/remove", h.removeAlias)
-	g.POST("/accounts/:id/depth", h.setDepth)
-
-	p := planPages{s: s, panel: panel, base: "/" + panel}
-	g.GET("/plans", p.list)
-	g.GET("/plans/new", p.newForm)
-	g.POST("/plans/new", p.create)
-	g.GET("/plans/:id", p.show)
-	g.POST("/plans/:id", p.update)
-	g.POST("/plans/:id/copy", p.copy)
-	g.POST("/plans/:id/status", p.setStatus)
-
-	st := settingsPages{s: s, panel: panel, base: "/" + panel}
-	g.GET("/settings", st.show)
-	g.POST("/settings", st.save)
+	// every panel: its people, cost centers (a vendor panel's own or,
+	// through the My Org / Customer switch, one customer's) and audit log
+	for _, panel := range []struct {
+		g    *echo.Group
+		name string
+	}{{provider, layout.PanelProvider}, {reseller, layout.PanelReseller}, {app, layout.PanelApp}} {
+		g, base := panel.g, "/"+panel.name
+		pp := peoplePages{orgSwitch: orgSwitch{s: s, base: base}, panel: panel.name}
+		g.GET("/users", pp.users)
+		g.POST("/users/:user/role", pp.setRole)
+		g.POST("/users/:user/remove", pp.remove)
+		g.POST("/users/invite", pp.invite)
+		g.POST("/invitations/:id/resend", pp.resendInvitation)
+		g.POST("/invitations/:id/revoke", pp.revokeInvitation)
+		g.GET("/roles", pp.roles)
+		g.POST("/roles", pp.createRole)
+		g.POST("/roles/:role", pp.updateRole)
+		g.POST("/roles/:role/delete", pp.deleteRole)
+		cc := costCenterPages{orgSwitch: orgSwitch{s: s, base: base}, panel: panel.name}
+		g.GET("/cost-centers", cc.list)
+		g.POST("/cost-centers", cc.create)
+		g.POST("/cost-centers/:id", cc.rename)
+		g.POST("/cost-centers/:id/delete", cc.delete)
+		au := auditPages{s: s, panel: panel.name, base: base}
+		g.GET("/audit", au.list)
+		g.GET("/audit/export", au.export)
+	}
 }
 
 func (s *Server) healthz(c echo.Context) error {

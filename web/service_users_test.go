@@ -77,7 +77,12 @@ func TestServiceUsers(t *testing.T) {
 			t.Error("the back link does not lead to the service user's dashboard")
 		}
 	}
-	for _, path := range []string{"/app/infrastructures/" + dbProd, "/app/users", "/app/infrastructures", "/app/audit", "/app/cost-centers"} {
+	// an infrastructure of the account not assigned to them does not
+	// exist for them, here or through the API
+	if r := cashier.get("/app/infrastructures/" + dbProd); r.Code != http.StatusNotFound {
+		t.Errorf("GET the unassigned db-prod as the service user = %d, want 404", r.Code)
+	}
+	for _, path := range []string{"/app/users", "/app/infrastructures", "/app/audit", "/app/cost-centers"} {
 		if r := cashier.get(path); r.Code != http.StatusForbidden {
 			t.Errorf("GET %s as the service user = %d, want 403", path, r.Code)
 		}
@@ -87,6 +92,9 @@ func TestServiceUsers(t *testing.T) {
 	token := tok.Token
 	if r := cashier.api(http.MethodGet, "/api/v1/infrastructures/"+webProd, token, nil); r.Code != http.StatusOK {
 		t.Errorf("API: the assigned infrastructure = %d", r.Code)
+	}
+	if r := cashier.api(http.MethodGet, "/api/v1/infrastructures/"+dbProd, token, nil); r.Code != http.StatusNotFound {
+		t.Errorf("API: the unassigned db-prod = %d, want 404", r.Code)
 	}
 	if r := cashier.api(http.MethodGet, "/api/v1/accounts/"+f.accountID("Blue Bakery"), token, nil); r.Code != http.StatusForbidden {
 		t.Errorf("API: the account itself = %d, want 403", r.Code)

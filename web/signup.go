@@ -13,25 +13,6 @@ import (
 	"github.com/tenantry/tenantry/views/auth"
 )
 
-// signupRoutes lists sign-up, email verification and password reset
-// pages. They exist on every tenant domain and are branded by it.
-func (s *Server) signupRoutes(pages *echo.Group) {
-	pages.GET("/signup", s.signupPage)
-	pages.POST("/signup", s.signup)
-	pages.GET("/verify/:token", s.verifyPage)
-	pages.POST("/verify/:token", s.verify)
-	pages.GET("/forgot-password", s.forgotPage)
-	pages.POST("/forgot-password", s.forgot)
-	pages.GET("/reset-password/:token", s.oneTimePasswordPage(s.resetPasswordLink()))
-	pages.POST("/reset-password/:token", s.oneTimePasswordSubmit(s.resetPasswordLink()))
-}
-
-// approvalRoutes lists a vendor panel's sign-up approval actions.
-func (s *Server) approvalRoutes(g *echo.Group, panel string) {
-	h := vendorPages{s: s, panel: panel, base: "/" + panel}
-	g.POST("/accounts/:id/approve", func(c echo.Context) error { return s.approve(c, h) })
-}
-
 // Limits on what anonymous visitors may set off: each sends a mail.
 const (
 	signupsPerIP    = 10

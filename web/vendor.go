@@ -225,12 +225,12 @@ func (h vendorPages) create(c echo.Context) error {
 // below returns the account id if it lies strictly below the panel's
 // account and the actor may view it; ENOTFOUND otherwise.
 func (h vendorPages) below(c echo.Context, id string) (*tenantry.Account, error) {
-	a, err := h.s.scope(c).Account(c.Request().Context(), id)
+	a, err := h.s.panelScope(c).Account(c.Request().Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	if !panelAccount(c).IsAncestorOf(a) {
-		return nil, tenantry.ErrNotFound
+	if a.ID == panelAccount(c).ID {
+		return nil, tenantry.ErrNotFound // the panel's own account is not one below it
 	}
 	return a, nil
 }
@@ -248,8 +248,7 @@ func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.A
 	if err != nil {
 		return vm, err
 	}
-	vm.CanConvert = on && a.Kind == tenantry.KindCustomer && a.Depth == 1 && a.Status == tenantry.StatusActive &&
-		tenantry.Authorize(sc.Actor(), tenantry.PermResellersManage, a) == nil
+	vm.CanConvert = on && a.CanConvertToReseller() && tenantry.Authorize(sc.Actor(), tenantry.PermResellersManage, a) == nil
 	if _, err := sc.CanActAs(ctx, a.ID); err == nil {
 		vm.CanActAs = true
 	}

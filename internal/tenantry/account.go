@@ -75,6 +75,27 @@ func (a *Account) Suspension() string {
 	}
 }
 
+// ConvertToResellerRefusal says why the account cannot become a
+// reseller, as the field error a conversion answers with, or "" when it
+// can: only an active direct customer of the provider that is neither an
+// organization anchor nor one of an organization's customers. The panel
+// offers the conversion and the store performs it by this one rule.
+func (a *Account) ConvertToResellerRefusal() string {
+	switch {
+	case a.Kind != KindCustomer || a.Depth != 1:
+		return "Only a direct customer of the provider can become a reseller."
+	case a.Status != StatusActive:
+		return "Only an active customer can become a reseller."
+	case a.IsOrganization || a.OrganizationID != "":
+		return "A customer of an organization, or an organization, stays a customer."
+	}
+	return ""
+}
+
+// CanConvertToReseller reports whether the account may become a reseller
+// (ConvertToResellerRefusal has no objection).
+func (a *Account) CanConvertToReseller() bool { return a.ConvertToResellerRefusal() == "" }
+
 // Contains reports whether b lies in a's subtree (a itself included).
 func (a *Account) Contains(b *Account) bool { return strings.HasPrefix(b.Path, a.Path) }
 

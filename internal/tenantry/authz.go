@@ -130,6 +130,34 @@ type Actor struct {
 	Grants []Grant
 	// Infras are the user's grants on single infrastructures.
 	Infras []InfraGrant
+	// Within, when set, confines the actor to that account's subtree
+	// (NarrowedTo): nothing outside it is seen, whatever the grants.
+	Within *Account
+}
+
+// NarrowedTo returns a copy of the actor confined to target's subtree: the
+// grants keep their roles (a vendor's grant above target still allows its
+// vendor permissions on target), but nothing outside the subtree is seen,
+// and only the infrastructure grants inside it remain. Narrowing an
+// already narrowed actor keeps the narrower bound; a target outside the
+// current bound leaves the actor seeing nothing.
+func (a *Actor) NarrowedTo(target *Account) *Actor {
+	out := &Actor{User: a.User, Grants: a.Grants}
+	bound := *target
+	if a.Within != nil && !a.Within.Contains(&bound) {
+		if !bound.Contains(a.Within) {
+			bound = Account{ID: "none", Path: "/none/"} // disjoint: a path no account has
+		} else {
+			bound = *a.Within
+		}
+	}
+	out.Within = &bound
+	for _, g := range a.Infras {
+		if bound.Contains(&g.Account) {
+			out.Infras = append(out.Infras, g)
+		}
+	}
+	return out
 }
 
 // Reaches reports whether the actor has any grant at all here: on an
@@ -150,7 +178,7 @@ func (a *Actor) InfraGrant(infraID string) *InfraGrant {
 // active accounts: a suspended account's users reach nothing, and a
 // delegate reaches nothing of a suspended account's infrastructures.
 func (a *Actor) ActiveOnly() *Actor {
-	out := &Actor{User: a.User}
+	out := &Actor{User: a.User, Within: a.Within}
 	for _, g := range a.Grants {
 		if g.Account.Status == StatusActive {
 			out.Grants = append(out.Grants, g)
@@ -165,8 +193,12 @@ func (a *Actor) ActiveOnly() *Actor {
 }
 
 // Sees reports whether target lies within the reach of any of the actor's
-// grants: its own accounts and everything below them.
+// grants (its own accounts and everything below them) and, for a narrowed
+// actor, within its bound.
 func (a *Actor) Sees(target *Account) bool {
+	if a.Within != nil && !a.Within.Contains(target) {
+		return false
+	}
 	for _, g := range a.Grants {
 		if g.Account.Contains(target) {
 			return true
@@ -216,8 +248,11 @@ var infraGrantPermissions = []Permission{PermInfraView, PermInfraManage}
 // use AuthorizeInfraOwner for what stays with the account.
 func AuthorizeInfra(a *Actor, p Permission, owner *Account, infraID string) error {
 	err := Authorize(a, p, owner)
-	if err == nil || a == nil || a.InfraGrant(infraID) == nil {
+	if err == nil || a == nil {
 		return err
+	}
+	if a.InfraGrant(infraID) == nil {
+		return hideInfra(a, owner, err)
 	}
 	if slices.Contains(infraGrantPermissions, p) {
 		return nil
@@ -230,8 +265,26 @@ func AuthorizeInfra(a *Actor, p Permission, owner *Account, infraID string) erro
 // (not "not found") what only its owner's staff may do.
 func AuthorizeInfraOwner(a *Actor, p Permission, owner *Account, infraID string) error {
 	err := Authorize(a, p, owner)
-	if ErrorKind(err) == ENOTFOUND && a != nil && a.InfraGrant(infraID) != nil {
+	if err == nil || a == nil {
+		return err
+	}
+	if a.InfraGrant(infraID) == nil {
+		return hideInfra(a, owner, err)
+	}
+	if ErrorKind(err) == ENOTFOUND {
 		return &Error{Kind: EFORBIDDEN, Code: EFORBIDDEN, Message: "Only " + owner.Name + "'s own staff may do this."}
+	}
+	return err
+}
+
+// hideInfra turns err, refusing an infrastructure of owner to an actor
+// with no grant on that infrastructure, into ENOTFOUND when the actor may
+// not even view owner (a service user): to them an infrastructure not
+// assigned to them does not exist, as another tenant's does not. Staff who
+// view the account (Billing, say) learn nothing new from a 403.
+func hideInfra(a *Actor, owner *Account, err error) error {
+	if ErrorKind(err) == EFORBIDDEN && Authorize(a, PermAccountView, owner) != nil {
+		return ErrNotFound
 	}
 	return err
 }

@@ -461,7 +461,9 @@ func TestAuthorizeInfra(t *testing.T) {
 		{"DelegateCannotOwn", delegate, tenantry.AuthorizeInfraOwner, tenantry.PermInfraManage, "inf_1", tenantry.EFORBIDDEN},
 		{"DelegateOtherInfraOwner", delegate, tenantry.AuthorizeInfraOwner, tenantry.PermInfraManage, "inf_2", tenantry.ENOTFOUND},
 		{"ServiceUserAssigned", service, tenantry.AuthorizeInfra, tenantry.PermInfraManage, "inf_1", ""},
-		{"ServiceUserNotAssigned", service, tenantry.AuthorizeInfra, tenantry.PermInfraView, "inf_2", tenantry.EFORBIDDEN},
+		// an infrastructure not assigned to it does not exist for a service user
+		{"ServiceUserNotAssigned", service, tenantry.AuthorizeInfra, tenantry.PermInfraView, "inf_2", tenantry.ENOTFOUND},
+		{"ServiceUserNotAssignedOwner", service, tenantry.AuthorizeInfraOwner, tenantry.PermInfraManage, "inf_2", tenantry.ENOTFOUND},
 		{"ServiceUserCannotOwn", service, tenantry.AuthorizeInfraOwner, tenantry.PermInfraManage, "inf_1", tenantry.EFORBIDDEN},
 		{"StaffOwns", ops, tenantry.AuthorizeInfraOwner, tenantry.PermInfraManage, "inf_2", ""},
 	}
