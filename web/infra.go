@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -13,6 +14,7 @@ import (
 	"github.com/tenantry/tenantry/views/accounts"
 	"github.com/tenantry/tenantry/views/app"
 	"github.com/tenantry/tenantry/views/components"
+	"github.com/tenantry/tenantry/views/layout"
 )
 
 // Infrastructures: the end-user panel manages its own account's; a
@@ -385,4 +387,67 @@ func (s *Server) apiDeleteCostCenter(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// infraPageInput is what a refused form on an infrastructure's page puts
+// back: the edit form's fields, or the delegate form's email.
+type infraPageInput struct {
+	Form       infraForm
+	Errors     map[string]string
+	Email      string
+	EmailError map[string]string
+}
+
+// infraPage renders an infrastructure's page at action (its own address,
+// under /app/infrastructures or /infrastructures), showing what the actor
+// may do there.
+func (s *Server) infraPage(c echo.Context, status int, action string, in *tenantry.Infrastructure, owner *tenantry.Account, input *infraPageInput) error {
+	ctx := c.Request().Context()
+	sc := s.scope(c)
+	actor := sc.Actor()
+	granted := actor.InfraGrant(in.ID) != nil
+	member := slices.ContainsFunc(actor.Grants, func(g tenantry.Grant) bool { return g.Account.ID == owner.ID })
+	vm := app.InfraVM{Infra: *in, Action: action, Panel: layout.PanelApp, BackURL: "/app/infrastructures", BackLabel: "Infrastructures",
+		OwnerName: owner.Name,
+		CanManage: tenantry.AuthorizeInfra(actor, tenantry.PermInfraManage, owner, in.ID) == nil,
+		CanOwn:    tenantry.AuthorizeInfraOwner(actor, tenantry.PermInfraManage, owner, in.ID) == nil,
+		Delegated: granted && !member, Assigned: granted && member,
+		Name: in.Name, CostCenterID: in.CostCenterID}
+	switch {
+	case !strings.HasPrefix(action, "/app/"):
+		vm.Panel, vm.BackURL, vm.BackLabel, vm.Owner = profilePanel(c), "/infrastructures", "All infrastructures", owner.Name
+	case tenantry.Authorize(actor, tenantry.PermInfraView, owner) != nil:
+		// a service user has no list of the account's infrastructures:
+		// what is assigned to it is on its dashboard
+		vm.BackURL, vm.BackLabel = "/app", "Dashboard"
+	}
+	if input == nil {
+		input = &infraPageInput{}
+	}
+	if input.Errors != nil {
+		vm.Name, vm.CostCenterID, vm.Errors = input.Form.Name, input.Form.CostCenterID, input.Errors
+	}
+	if vm.CanOwn {
+		var err error
+		if vm.CostCenters, err = s.costCenterOptions(c, owner); err != nil {
+			return err
+		}
+	}
+	if tenantry.AuthorizeInfraOwner(actor, tenantry.PermInfraView, owner, in.ID) == nil {
+		access := &components.InfraAccessVM{InfraID: in.ID, InfraName: in.Name, Return: action, CanManage: vm.CanOwn,
+			Email: input.Email, Errors: input.EmailError}
+		delegates, err := sc.InfraDelegates(ctx, in.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range delegates {
+			access.Delegates = append(access.Delegates, components.DelegateRow{UserID: d.User.ID, Email: d.User.Email, Name: d.User.Name,
+				Since: d.Since.Format("2006-01-02"), Via: d.Via})
+		}
+		if access.Invitations, err = sc.InfraInvitations(ctx, in.ID); err != nil {
+			return err
+		}
+		vm.Access = access
+	}
+	return render(c, status, app.Infrastructure(vm))
 }
