@@ -4,12 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/tenantry/tenantry/internal/jobs"
 	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
@@ -210,74 +210,40 @@ func (s *Scope) OutboxMessage(ctx context.Context, id string) (*OutboxMessage, e
 	return m, nil
 }
 
-// The outbox as mail.Sender's queue, reached through the system scope
-// (db.System("mail")): no person starts the sending.
-var _ mail.Queue = (*SystemScope)(nil)
+// Outbox is the outbox as the mail sender's queue (mail.Outbox, driven
+// by a jobs.Runner[mail.Message]), reached through the system scope
+// (db.System("mail").Outbox()): no person starts the sending.
+type Outbox struct{ s *SystemScope }
 
-// ClaimMail claims up to limit due messages for lease, in one UPDATE ...
-// RETURNING: a message is due when it is queued, its retry time has come
-// and no live claim holds it. Each claim counts as an attempt.
-func (s *SystemScope) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]mail.Queued, error) {
-	var out []mail.Queued
-	err := s.db.inTx(ctx, func(tx *tx) error {
-		claim := tenantry.RandomToken(12)
-		now := ms(tx.now)
-		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET claimed_until = ?, claim_token = ?, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?
-				AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)
-			RETURNING id, attempts, tenant_id, kind, to_address, from_name, from_address, reply_to, brand_color,
-				subject, text_body, html_body`,
-			ms(tx.now.Add(lease)), claim, now, now, limit)
-		if err != nil {
-			return fmt.Errorf("claim mail: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			q := mail.Queued{Claim: claim}
-			m := &q.Message
-			if err := rows.Scan(&q.ID, &q.Attempts, &m.TenantID, &m.Kind, &m.To, &m.FromName, &m.FromAddress,
-				&m.ReplyTo, &m.Color, &m.Subject, &m.Text, &m.HTML); err != nil {
-				return err
-			}
-			out = append(out, q)
-		}
-		return rows.Err()
-	})
-	return out, err
+var _ mail.Outbox = Outbox{}
+
+// Outbox returns the outbox as the mail sender's queue.
+func (s *SystemScope) Outbox() Outbox { return Outbox{s} }
+
+// Claim claims the next due message for lease (see claimNext): queued,
+// its retry time come, no live claim on it. It returns nil when none is
+// due.
+func (o Outbox) Claim(ctx context.Context, worker string, lease time.Duration) (*jobs.Claimed[mail.Message], error) {
+	return claimNext(ctx, o.s.db, outboxTable, worker, lease, "", nil,
+		`tenant_id, kind, to_address, from_name, from_address, reply_to, brand_color, subject, text_body, html_body`,
+		func(m *mail.Message) []any {
+			return []any{&m.TenantID, &m.Kind, &m.To, &m.FromName, &m.FromAddress, &m.ReplyTo, &m.Color,
+				&m.Subject, &m.Text, &m.HTML}
+		})
 }
 
-// errClaimLost is returned when a sender records the outcome of a claim it
-// no longer holds (it expired and another sender claimed the message).
-var errClaimLost = errors.New("outbox: claim lost")
-
-// settle records the outcome of a live claim: set (with its args, given
-// the transaction's time) is applied only while the claim still holds.
-func (db *DB) settle(ctx context.Context, id, claim string, set func(now time.Time) (string, []any)) error {
-	return db.inTx(ctx, func(tx *tx) error {
-		cols, args := set(tx.now)
-		res, err := tx.ExecContext(ctx, `UPDATE outbox SET `+cols+`, claimed_until = NULL, claim_token = NULL
-			WHERE id = ? AND claim_token = ? AND status = 'queued'`, append(args, id, claim)...)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errClaimLost
-		}
-		return nil
-	})
-}
-
-// MailSent records that a claimed message was delivered.
-func (s *SystemScope) MailSent(ctx context.Context, id, claim string) error {
-	return s.db.settle(ctx, id, claim, func(now time.Time) (string, []any) {
+// Complete records that a claimed message was delivered. It fails with
+// errClaimLost when the claim is no longer live.
+func (o Outbox) Complete(ctx context.Context, id, claim string) error {
+	return o.s.db.settle(ctx, outboxTable, id, claim, func(now time.Time) (string, []any) {
 		return `status = 'sent', sent_at = ?, last_error = ''`, []any{ms(now)}
 	})
 }
 
-// MailFailed records a failed delivery: the message is due again after
+// Fail records a failed delivery: the message is due again after
 // retryAfter, or failed for good when retryAfter is zero.
-func (s *SystemScope) MailFailed(ctx context.Context, id, claim, reason string, retryAfter time.Duration) error {
-	return s.db.settle(ctx, id, claim, func(now time.Time) (string, []any) {
+func (o Outbox) Fail(ctx context.Context, id, claim, reason string, retryAfter time.Duration) error {
+	return o.s.db.settle(ctx, outboxTable, id, claim, func(now time.Time) (string, []any) {
 		if retryAfter <= 0 {
 			return `status = 'failed', last_error = ?`, []any{reason}
 		}
@@ -285,11 +251,11 @@ func (s *SystemScope) MailFailed(ctx context.Context, id, claim, reason string, 
 	})
 }
 
-// KeepDueMail marks every due, unclaimed message kept: with no transport
+// KeepDue marks every due, unclaimed message kept: with no transport
 // configured, mail is listed in the provider panel and never sent.
-func (s *SystemScope) KeepDueMail(ctx context.Context) (int, error) {
+func (o Outbox) KeepDue(ctx context.Context) (int, error) {
 	var n int64
-	err := s.db.inTx(ctx, func(tx *tx) error {
+	err := o.s.db.inTx(ctx, func(tx *tx) error {
 		now := ms(tx.now)
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'kept'
 			WHERE status = 'queued' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)`, now, now)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantry/tenantry/internal/jobs"
 	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
@@ -235,27 +236,60 @@ func (f *fixture) statuses(t *testing.T) map[string]int {
 
 // Two senders, each with its own database handle as two processes would
 // have, drain one outbox at once: every message is delivered exactly once.
+// Beside them, each process runs the same runner on the jobs table, and
+// every job runs exactly once too.
 func TestSenderClaimsOnce(t *testing.T) {
 	f := newDemo(t)
 	const n = 40
 	f.queueMails(t, n)
+	for i := range n {
+		if _, err := f.db.System("test").Enqueue(context.Background(), "work", []byte(fmt.Sprint(i)), time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	other := openDB(t, f.db.path)
 	ft := &fakeTransport{}
 	var wg sync.WaitGroup
-	handled := make([]int, 2)
+	handled, jobsRun := make([]int, 2), make([]int, 2)
+	var mu sync.Mutex
+	ran := map[string]int{}
+	hs := jobs.Handlers{"work": func(_ context.Context, p []byte) error {
+		time.Sleep(time.Millisecond)
+		mu.Lock()
+		ran[string(p)]++
+		mu.Unlock()
+		return nil
+	}}
 	for i, db := range []*DB{f.db, other} {
-		wg.Add(1)
+		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			s := &mail.Sender{Queue: db.System("mail"), Transport: ft, Log: quiet}
+			s := mail.NewSender(db.System("mail").Outbox(), ft, quiet)
 			var err error
 			handled[i], err = s.Drain(context.Background())
 			if err != nil {
 				t.Errorf("sender %d: %v", i, err)
 			}
 		}()
+		go func() {
+			defer wg.Done()
+			r := &jobs.Runner[jobs.Job]{Queue: db.System("jobs").Jobs(hs.Kinds()...), Do: hs.Do, Log: quiet}
+			var err error
+			jobsRun[i], err = r.Drain(context.Background())
+			if err != nil {
+				t.Errorf("job runner %d: %v", i, err)
+			}
+		}()
 	}
 	wg.Wait()
+	if jobsRun[0]+jobsRun[1] != n || len(ran) != n {
+		t.Errorf("runners ran %d + %d jobs, %d distinct; want %d", jobsRun[0], jobsRun[1], len(ran), n)
+	}
+	for p, c := range ran {
+		if c != 1 {
+			t.Errorf("job %s ran %d times, want 1", p, c)
+		}
+	}
 	if handled[0]+handled[1] != n {
 		t.Errorf("senders handled %d + %d messages, want %d in all", handled[0], handled[1], n)
 	}
@@ -287,11 +321,11 @@ func TestSenderRetries(t *testing.T) {
 	down := errors.New("451 try again later")
 	ft := &fakeTransport{fail: func(m mail.Message) error {
 		if m.To == "m001@example.test" {
-			return mail.Permanent(errors.New("550 no such user"))
+			return jobs.Permanent(errors.New("550 no such user"))
 		}
 		return down
 	}}
-	s := &mail.Sender{Queue: f.db.System("mail"), Transport: ft, Log: quiet}
+	s := mail.NewSender(f.db.System("mail").Outbox(), ft, quiet)
 	if n, err := s.Drain(ctx); err != nil || n != 2 {
 		t.Fatalf("Drain = %d, %v; want 2 handled", n, err)
 	}
@@ -300,8 +334,8 @@ func TestSenderRetries(t *testing.T) {
 		byTo[m.To] = m
 	}
 	if m := byTo["m000@example.test"]; m.Status != OutboxQueued || m.Attempts != 1 || m.LastError != down.Error() ||
-		!m.NextAttemptAt.Equal(fromMS(ms(now.Add(mail.Backoff(1))))) {
-		t.Errorf("temporary failure left %+v; want queued for a retry in %v", m, mail.Backoff(1))
+		!m.NextAttemptAt.Equal(fromMS(ms(now.Add(jobs.Backoff(1))))) {
+		t.Errorf("temporary failure left %+v; want queued for a retry in %v", m, jobs.Backoff(1))
 	}
 	if m := byTo["m001@example.test"]; m.Status != OutboxFailed || m.LastError != "550 no such user" {
 		t.Errorf("permanent failure left status %s, error %q; want failed", m.Status, m.LastError)
@@ -311,7 +345,7 @@ func TestSenderRetries(t *testing.T) {
 	if n, err := s.Drain(ctx); err != nil || n != 0 {
 		t.Errorf("Drain during backoff = %d, %v; want 0", n, err)
 	}
-	now = now.Add(mail.Backoff(1) + time.Second)
+	now = now.Add(jobs.Backoff(1) + time.Second)
 	ft.fail = nil
 	if n, err := s.Drain(ctx); err != nil || n != 1 {
 		t.Fatalf("Drain after backoff = %d, %v; want 1", n, err)
@@ -323,7 +357,8 @@ func TestSenderRetries(t *testing.T) {
 	t.Run("GivesUp", func(t *testing.T) {
 		f.queueMails(t, 1) // m000 again: the newest mail to it
 		ft.fail = func(mail.Message) error { return down }
-		s := &mail.Sender{Queue: f.db.System("mail"), Transport: ft, MaxAttempts: 3, Log: quiet}
+		s := mail.NewRunner(f.db.System("mail").Outbox(), ft, quiet)
+		s.MaxAttempts = 3
 		for range 3 {
 			if _, err := s.Drain(ctx); err != nil {
 				t.Fatal(err)
@@ -339,7 +374,7 @@ func TestSenderRetries(t *testing.T) {
 func TestSenderKeepsWithoutTransport(t *testing.T) {
 	f := newDemo(t)
 	f.queueMails(t, 3)
-	s := &mail.Sender{Queue: f.db.System("mail")}
+	s := mail.NewSender(f.db.System("mail").Outbox(), nil, quiet)
 	if n, err := s.Drain(context.Background()); err != nil || n != 3 {
 		t.Fatalf("Drain = %d, %v; want 3 kept", n, err)
 	}
@@ -359,23 +394,24 @@ func TestClaimLease(t *testing.T) {
 	f.queueMails(t, 1)
 	now := time.Now().UTC()
 	f.db.Now = func() time.Time { return now }
-	first, err := f.db.System("mail").ClaimMail(ctx, 10, time.Minute)
-	if err != nil || len(first) != 1 {
+	outbox := f.db.System("mail").Outbox()
+	first, err := outbox.Claim(ctx, "w1", time.Minute)
+	if err != nil || first == nil || first.Work.To != "m000@example.test" {
 		t.Fatalf("first claim = %v, %v; want 1 message", first, err)
 	}
-	if again, err := f.db.System("mail").ClaimMail(ctx, 10, time.Minute); err != nil || len(again) != 0 {
+	if again, err := outbox.Claim(ctx, "w2", time.Minute); err != nil || again != nil {
 		t.Errorf("claim during the lease = %v, %v; want nothing", again, err)
 	}
 	now = now.Add(time.Minute + time.Millisecond)
-	second, err := f.db.System("mail").ClaimMail(ctx, 10, time.Minute)
-	if err != nil || len(second) != 1 || second[0].Attempts != 2 {
+	second, err := outbox.Claim(ctx, "w2", time.Minute)
+	if err != nil || second == nil || second.Attempts != 2 {
 		t.Fatalf("claim after the lease = %+v, %v; want the message on attempt 2", second, err)
 	}
-	if err := f.db.System("mail").MailSent(ctx, first[0].ID, first[0].Claim); !errors.Is(err, errClaimLost) {
-		t.Errorf("MailSent on an expired claim = %v, want errClaimLost", err)
+	if err := outbox.Complete(ctx, first.ID, first.Claim); !errors.Is(err, errClaimLost) {
+		t.Errorf("Complete on an expired claim = %v, want errClaimLost", err)
 	}
-	if err := f.db.System("mail").MailSent(ctx, second[0].ID, second[0].Claim); err != nil {
-		t.Errorf("MailSent on the live claim: %v", err)
+	if err := outbox.Complete(ctx, second.ID, second.Claim); err != nil {
+		t.Errorf("Complete on the live claim: %v", err)
 	}
 }
 
@@ -383,7 +419,7 @@ func TestOutboxRetention(t *testing.T) {
 	f := newDemo(t)
 	ctx := context.Background()
 	f.signUp(t, "acme.localhost", "old@example.test")
-	if _, err := f.db.System("mail").KeepDueMail(ctx); err != nil {
+	if _, err := f.db.System("mail").Outbox().KeepDue(ctx); err != nil {
 		t.Fatal(err)
 	}
 	f.signUp(t, "acme.localhost", "queued@example.test")

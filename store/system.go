@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -42,9 +39,6 @@ func (s *SystemScope) Actor() string { return systemActor(s.reason) }
 
 func systemActor(reason string) string { return "system:" + reason }
 
-// The jobs table as the runner's queue.
-var _ jobs.Queue = (*SystemScope)(nil)
-
 // Enqueue adds a job of kind, due at runAfter (now when zero), recording
 // the scope's reason on it. It returns the job's id. Errors: EINVALID
 // (no kind).
@@ -68,72 +62,50 @@ func (s *SystemScope) Enqueue(ctx context.Context, kind string, payload []byte, 
 	return id, err
 }
 
-// ClaimJob claims the next due job of one of kinds for lease, in one
-// UPDATE ... RETURNING, so that two runners (in one process or in two on
-// the same file) never hold the same job: a job is due when it is queued,
-// its run_after has come and no live lease holds it. Each claim counts as
-// an attempt. It returns nil when nothing is due.
-func (s *SystemScope) ClaimJob(ctx context.Context, worker string, kinds []string, lease time.Duration) (*jobs.Job, error) {
-	if len(kinds) == 0 {
+// JobQueue is the jobs table as a job runner's queue (a
+// jobs.Runner[jobs.Job]): it claims only jobs of its kinds, so that a kind
+// this process has no handler for is left for one that does.
+type JobQueue struct {
+	s     *SystemScope
+	kinds []string
+}
+
+var _ jobs.Queue[jobs.Job] = JobQueue{}
+
+// Jobs returns the queue of the jobs of kinds (jobs.Handlers.Kinds). With
+// no kinds it claims nothing.
+func (s *SystemScope) Jobs(kinds ...string) JobQueue { return JobQueue{s: s, kinds: kinds} }
+
+// Claim claims the next due job of the queue's kinds for lease (see
+// claimNext), or returns nil when none is due.
+func (q JobQueue) Claim(ctx context.Context, worker string, lease time.Duration) (*jobs.Claimed[jobs.Job], error) {
+	if len(q.kinds) == 0 {
 		return nil, nil
 	}
-	var out *jobs.Job
-	err := s.db.inTx(ctx, func(tx *tx) error {
-		claim := worker + ":" + tenantry.RandomToken(12)
-		now := ms(tx.now)
-		args := []any{claim, ms(tx.now.Add(lease)), now, now}
-		for _, k := range kinds {
-			args = append(args, k)
-		}
-		j := jobs.Job{Claim: claim}
-		err := tx.QueryRowContext(ctx, `UPDATE jobs SET claimed_by = ?, lease_until = ?, attempts = attempts + 1
-			WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND run_after <= ?
-				AND (lease_until IS NULL OR lease_until <= ?) AND kind IN (?`+strings.Repeat(", ?", len(kinds)-1)+`)
-				ORDER BY run_after, id LIMIT 1)
-			RETURNING id, kind, payload, attempts`, args...).Scan(&j.ID, &j.Kind, &j.Payload, &j.Attempts)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("claim job: %w", err)
-		}
-		out = &j
-		return nil
-	})
-	return out, err
-}
-
-// errJobClaimLost is returned when a runner records the outcome of a
-// claim it no longer holds (its lease expired and another runner claimed
-// the job).
-var errJobClaimLost = errors.New("jobs: claim lost")
-
-func (s *SystemScope) settleJob(ctx context.Context, id, claim, set string, args ...any) error {
-	return s.db.inTx(ctx, func(tx *tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE jobs SET `+set+`, claimed_by = NULL, lease_until = NULL
-			WHERE id = ? AND claimed_by = ? AND status = 'queued'`, append(append([]any{}, args...), id, claim)...)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errJobClaimLost
-		}
-		return nil
-	})
-}
-
-// CompleteJob records that a claimed job is done. It fails (not a
-// domain error) when the claim is no longer live.
-func (s *SystemScope) CompleteJob(ctx context.Context, id, claim string) error {
-	return s.settleJob(ctx, id, claim, `status = 'done', done_at = ?, last_error = ''`, ms(s.db.Now()))
-}
-
-// FailJob records a failed attempt: due again after retryAfter, or failed
-// for good when retryAfter is zero. It fails, like CompleteJob, when the
-// claim is no longer live.
-func (s *SystemScope) FailJob(ctx context.Context, id, claim, reason string, retryAfter time.Duration) error {
-	if retryAfter <= 0 {
-		return s.settleJob(ctx, id, claim, `status = 'failed', done_at = ?, last_error = ?`, ms(s.db.Now()), reason)
+	args := make([]any, len(q.kinds))
+	for i, k := range q.kinds {
+		args[i] = k
 	}
-	return s.settleJob(ctx, id, claim, `last_error = ?, run_after = ?`, reason, ms(s.db.Now().Add(retryAfter)))
+	return claimNext(ctx, q.s.db, jobsTable, worker, lease, `kind IN (?`+strings.Repeat(", ?", len(q.kinds)-1)+`)`, args,
+		`kind, payload`, func(j *jobs.Job) []any { return []any{&j.Kind, &j.Payload} })
+}
+
+// Complete records that a claimed job is done. It fails with errClaimLost
+// (not a domain error) when the claim is no longer live.
+func (q JobQueue) Complete(ctx context.Context, id, claim string) error {
+	return q.s.db.settle(ctx, jobsTable, id, claim, func(now time.Time) (string, []any) {
+		return `status = 'done', done_at = ?, last_error = ''`, []any{ms(now)}
+	})
+}
+
+// Fail records a failed attempt: due again after retryAfter, or failed
+// for good when retryAfter is zero. It fails, like Complete, when the
+// claim is no longer live.
+func (q JobQueue) Fail(ctx context.Context, id, claim, reason string, retryAfter time.Duration) error {
+	return q.s.db.settle(ctx, jobsTable, id, claim, func(now time.Time) (string, []any) {
+		if retryAfter <= 0 {
+			return `status = 'failed', done_at = ?, last_error = ?`, []any{ms(now), reason}
+		}
+		return `last_error = ?, run_after = ?`, []any{reason, ms(now.Add(retryAfter))}
+	})
 }

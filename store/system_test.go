@@ -86,7 +86,7 @@ func TestJobs(t *testing.T) {
 	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	sys := db.System("billing")
-	invoices := []string{"invoice.run"}
+	invoices := sys.Jobs("invoice.run")
 
 	if _, err := sys.Enqueue(ctx, " ", nil, time.Time{}); tenantry.ErrorKind(err) != tenantry.EINVALID {
 		t.Errorf("Enqueue with no kind = %v, want EINVALID", err)
@@ -107,54 +107,54 @@ func TestJobs(t *testing.T) {
 		t.Errorf("the job's reason = %q, %v; want the scope's", reason, err)
 	}
 
-	j, err := sys.ClaimJob(ctx, "w1", invoices, time.Minute)
-	if err != nil || j == nil || j.ID != id || j.Kind != "invoice.run" || string(j.Payload) != `{"month":"2026-04"}` || j.Attempts != 1 {
-		t.Fatalf("ClaimJob = %+v, %v; want the due invoice run", j, err)
+	j, err := invoices.Claim(ctx, "w1", time.Minute)
+	if err != nil || j == nil || j.ID != id || j.Work.Kind != "invoice.run" || string(j.Work.Payload) != `{"month":"2026-04"}` || j.Attempts != 1 {
+		t.Fatalf("Claim = %+v, %v; want the due invoice run", j, err)
 	}
-	if again, err := sys.ClaimJob(ctx, "w2", invoices, time.Minute); err != nil || again != nil {
+	if again, err := invoices.Claim(ctx, "w2", time.Minute); err != nil || again != nil {
 		t.Fatalf("a second claim = %+v, %v; want nothing (one is leased, one not due, one of another kind)", again, err)
 	}
-	if none, err := sys.ClaimJob(ctx, "w2", nil, time.Minute); err != nil || none != nil {
+	if none, err := sys.Jobs().Claim(ctx, "w2", time.Minute); err != nil || none != nil {
 		t.Errorf("a claim for no kinds = %+v, %v", none, err)
 	}
 
 	// the lease expires: another runner claims it, the first lost its claim
 	now = now.Add(time.Minute)
-	j2, err := sys.ClaimJob(ctx, "w2", invoices, time.Minute)
+	j2, err := invoices.Claim(ctx, "w2", time.Minute)
 	if err != nil || j2 == nil || j2.ID != id || j2.Attempts != 2 {
 		t.Fatalf("after the lease = %+v, %v; want the job again, attempt 2", j2, err)
 	}
-	if err := sys.CompleteJob(ctx, id, j.Claim); !errors.Is(err, errJobClaimLost) {
-		t.Errorf("CompleteJob on an expired claim = %v, want errJobClaimLost", err)
+	if err := invoices.Complete(ctx, id, j.Claim); !errors.Is(err, errClaimLost) {
+		t.Errorf("Complete on an expired claim = %v, want errClaimLost", err)
 	}
-	if err := sys.FailJob(ctx, id, j2.Claim, "tax service down", 10*time.Minute); err != nil {
+	if err := invoices.Fail(ctx, id, j2.Claim, "tax service down", 10*time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if j, _ := sys.ClaimJob(ctx, "w1", invoices, time.Minute); j != nil {
+	if j, _ := invoices.Claim(ctx, "w1", time.Minute); j != nil {
 		t.Fatalf("claimed %+v during its backoff", j)
 	}
 	now = now.Add(10 * time.Minute)
-	j3, err := sys.ClaimJob(ctx, "w1", invoices, time.Minute)
+	j3, err := invoices.Claim(ctx, "w1", time.Minute)
 	if err != nil || j3 == nil || j3.ID != id || j3.Attempts != 3 {
 		t.Fatalf("after the backoff = %+v, %v", j3, err)
 	}
-	if err := sys.CompleteJob(ctx, id, j3.Claim); err != nil {
+	if err := invoices.Complete(ctx, id, j3.Claim); err != nil {
 		t.Fatal(err)
 	}
-	if err := sys.CompleteJob(ctx, id, j3.Claim); !errors.Is(err, errJobClaimLost) {
-		t.Errorf("completing twice = %v, want errJobClaimLost", err)
+	if err := invoices.Complete(ctx, id, j3.Claim); !errors.Is(err, errClaimLost) {
+		t.Errorf("completing twice = %v, want errClaimLost", err)
 	}
 
 	now = now.Add(time.Hour)
-	j4, err := sys.ClaimJob(ctx, "w1", invoices, time.Minute)
+	j4, err := invoices.Claim(ctx, "w1", time.Minute)
 	if err != nil || j4 == nil || j4.ID != later {
 		t.Fatalf("the later job = %+v, %v", j4, err)
 	}
-	if err := sys.FailJob(ctx, later, j4.Claim, "bad payload", 0); err != nil {
+	if err := invoices.Fail(ctx, later, j4.Claim, "bad payload", 0); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(24 * time.Hour)
-	if j, _ := sys.ClaimJob(ctx, "w1", invoices, time.Minute); j != nil {
+	if j, _ := invoices.Claim(ctx, "w1", time.Minute); j != nil {
 		t.Fatalf("claimed %+v after it failed for good", j)
 	}
 	rows, err := db.read.Query(`SELECT id, status, attempts, last_error, done_at IS NOT NULL FROM jobs ORDER BY id`)
@@ -196,7 +196,7 @@ func TestJobsConcurrentClaimers(t *testing.T) {
 		wg.Go(func() {
 			sys := d.System("test")
 			for {
-				j, err := sys.ClaimJob(ctx, fmt.Sprintf("w%d", i), []string{"work"}, time.Hour)
+				j, err := sys.Jobs("work").Claim(ctx, fmt.Sprintf("w%d", i), time.Hour)
 				if err != nil {
 					t.Errorf("runner %d: %v", i, err)
 					return
@@ -207,7 +207,7 @@ func TestJobsConcurrentClaimers(t *testing.T) {
 				mu.Lock()
 				claims[j.ID]++
 				mu.Unlock()
-				if err := sys.CompleteJob(ctx, j.ID, j.Claim); err != nil {
+				if err := sys.Jobs("work").Complete(ctx, j.ID, j.Claim); err != nil {
 					t.Errorf("runner %d: complete %s: %v", i, j.ID, err)
 				}
 			}
@@ -239,14 +239,15 @@ func TestRunnerOnTheStore(t *testing.T) {
 		}
 	}
 	calls := 0
-	r := &jobs.Runner{Queue: sys, Log: quiet, Backoff: func(int) time.Duration { return time.Minute },
-		Handlers: map[string]jobs.Handler{"invoice.run": func(ctx context.Context, payload []byte) error {
-			calls++
-			if calls == 1 {
-				return errors.New("tax service down")
-			}
-			return nil
-		}}}
+	hs := jobs.Handlers{"invoice.run": func(ctx context.Context, payload []byte) error {
+		calls++
+		if calls == 1 {
+			return errors.New("tax service down")
+		}
+		return nil
+	}}
+	r := &jobs.Runner[jobs.Job]{Queue: sys.Jobs(hs.Kinds()...), Do: hs.Do, Log: quiet,
+		Backoff: func(int) time.Duration { return time.Minute }}
 	if n, err := r.Drain(ctx); err != nil || n != 1 || calls != 1 {
 		t.Fatalf("first drain = %d, %v (calls %d); want one failed run", n, err, calls)
 	}

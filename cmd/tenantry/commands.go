@@ -68,9 +68,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	sender, err := mail.NewSender(db.System("mail"), *smtpURL, log)
+	sender, err := newSender(db, *smtpURL, log)
 	if err != nil {
-		return fmt.Errorf("%w: --smtp-url: %v", errUsage, err)
+		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -129,21 +129,35 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// sweep deletes expired sessions, links and throttle records now and then.
 // jobHandlers are the kinds of background job this process runs, by kind
 // (none yet: invoice runs and usage imports register theirs here).
-func jobHandlers(*store.DB, *slog.Logger) map[string]jobs.Handler {
-	return map[string]jobs.Handler{}
+func jobHandlers(*store.DB, *slog.Logger) jobs.Handlers {
+	return jobs.Handlers{}
 }
 
 // newJobRunner returns the runner of the jobs claimed through the
-// database, in the system scope named "jobs": the mail sender's claim and
-// lease, for any kind of work.
-func newJobRunner(db *store.DB, log *slog.Logger, handlers map[string]jobs.Handler) *jobs.Runner {
-	host, _ := os.Hostname()
-	return &jobs.Runner{Queue: db.System("jobs"), Handlers: handlers, Log: log,
-		Worker: fmt.Sprintf("%s/%d", host, os.Getpid())}
+// database, in the system scope named "jobs": the same runner as the mail
+// sender's, on the jobs table, claiming only the kinds it has handlers for.
+func newJobRunner(db *store.DB, log *slog.Logger, handlers jobs.Handlers) *jobs.Runner[jobs.Job] {
+	return &jobs.Runner[jobs.Job]{Name: "jobs", Queue: db.System("jobs").Jobs(handlers.Kinds()...), Do: handlers.Do, Log: log}
 }
+
+// newSender returns the mail sender, in the system scope named "mail":
+// the job runner on the outbox, delivering through SMTP when smtpURL is
+// set, otherwise keeping every message for the provider panel.
+func newSender(db *store.DB, smtpURL string, log *slog.Logger) (mail.Sender, error) {
+	var t mail.Transport
+	if smtpURL != "" {
+		smtp, err := mail.NewSMTP(smtpURL)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --smtp-url: %v", errUsage, err)
+		}
+		t = smtp
+	}
+	return mail.NewSender(db.System("mail").Outbox(), t, log), nil
+}
+
+// sweep deletes expired sessions, links and throttle records now and then.
 
 func sweep(ctx context.Context, db *store.DB, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)

@@ -20,6 +20,7 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" driver, for counting rows behind the store's back
 
 	"github.com/tenantry/tenantry/internal/jobs"
+	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/store"
 )
 
@@ -559,12 +560,48 @@ func TestJobRunner(t *testing.T) {
 		}
 	}
 	var got []string
-	r := newJobRunner(db, slog.New(slog.NewTextHandler(io.Discard, nil)), map[string]jobs.Handler{
+	r := newJobRunner(db, slog.New(slog.NewTextHandler(io.Discard, nil)), jobs.Handlers{
 		"invoice.run": func(_ context.Context, payload []byte) error {
 			got = append(got, string(payload))
 			return nil
 		}})
 	if n, err := r.Drain(ctx); err != nil || n != 1 || len(got) != 1 || got[0] != "2026-04" {
 		t.Fatalf("Drain = %d, %v, ran %q; want the one invoice run", n, err, got)
+	}
+}
+
+// serve's mail sender is the job runner on the outbox when an SMTP URL is
+// set, and keeps mail for the provider panel when none is; a bad URL is a
+// usage error.
+func TestMailSender(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "mail.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if _, err := newSender(db, "http://mail.example", quiet); !errors.Is(err, errUsage) {
+		t.Errorf("a bad SMTP URL: got %v, want errUsage", err)
+	}
+	s, err := newSender(db, "smtp://127.0.0.1:1025", quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.(*jobs.Runner[mail.Message]); !ok {
+		t.Errorf("the sender with SMTP is a %T, want the job runner", s)
+	}
+	if _, err := db.System("demo").LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s, err = newSender(db, "", quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.(*jobs.Runner[mail.Message]); ok {
+		t.Error("the sender without SMTP claims mail to send")
+	}
+	if n, err := s.Drain(ctx); err != nil || n != 0 {
+		t.Errorf("Drain of an outbox with nothing due = %d, %v", n, err)
 	}
 }

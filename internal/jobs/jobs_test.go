@@ -6,23 +6,26 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// fakeQueue holds jobs in memory and records every outcome.
+// fakeQueue holds jobs in memory, claims only its kinds (as the store's
+// jobs queue does) and records every claim and outcome.
 type fakeQueue struct {
-	due      []Job
-	kinds    [][]string
+	kinds    []string
+	due      []Claimed[Job]
+	claims   int
 	outcomes []string
 }
 
-func (q *fakeQueue) ClaimJob(_ context.Context, worker string, kinds []string, _ time.Duration) (*Job, error) {
-	q.kinds = append(q.kinds, slices.Sorted(slices.Values(kinds)))
+func (q *fakeQueue) Claim(_ context.Context, worker string, _ time.Duration) (*Claimed[Job], error) {
+	q.claims++
 	for i, j := range q.due {
-		if slices.Contains(kinds, j.Kind) {
+		if slices.Contains(q.kinds, j.Work.Kind) {
 			q.due = slices.Delete(q.due, i, i+1)
 			j.Claim = worker + ":c"
 			return &j, nil
@@ -31,27 +34,23 @@ func (q *fakeQueue) ClaimJob(_ context.Context, worker string, kinds []string, _
 	return nil, nil
 }
 
-func (q *fakeQueue) CompleteJob(_ context.Context, id, claim string) error {
+func (q *fakeQueue) Complete(_ context.Context, id, claim string) error {
 	q.outcomes = append(q.outcomes, id+" done")
 	return nil
 }
 
-func (q *fakeQueue) FailJob(_ context.Context, id, claim, reason string, retryAfter time.Duration) error {
+func (q *fakeQueue) Fail(_ context.Context, id, claim, reason string, retryAfter time.Duration) error {
 	q.outcomes = append(q.outcomes, id+" failed: "+reason+" retry "+retryAfter.String())
 	return nil
 }
 
+func job(id, kind, payload string, attempts int) Claimed[Job] {
+	return Claimed[Job]{ID: id, Attempts: attempts, Work: Job{Kind: kind, Payload: []byte(payload)}}
+}
+
 func TestRunner(t *testing.T) {
-	q := &fakeQueue{due: []Job{
-		{ID: "j1", Kind: "invoice.run", Payload: []byte("ok"), Attempts: 1},
-		{ID: "j2", Kind: "invoice.run", Payload: []byte("flaky"), Attempts: 2},
-		{ID: "j3", Kind: "invoice.run", Payload: []byte("bad"), Attempts: 1},
-		{ID: "j4", Kind: "invoice.run", Payload: []byte("flaky"), Attempts: 8},
-		{ID: "j5", Kind: "invoice.run", Payload: []byte("panic"), Attempts: 1},
-		{ID: "j6", Kind: "usage.import", Attempts: 1},
-	}}
 	var seen []string
-	r := &Runner{Queue: q, Worker: "w", Log: quiet, Handlers: map[string]Handler{
+	hs := Handlers{
 		"invoice.run": func(ctx context.Context, p []byte) error {
 			seen = append(seen, string(p))
 			if _, ok := ctx.Deadline(); !ok {
@@ -64,13 +63,29 @@ func TestRunner(t *testing.T) {
 				return Permanent(errors.New("no such month"))
 			case "panic":
 				panic("boom")
+			case "long":
+				return errors.New(strings.Repeat("é", 300))
 			}
 			return nil
 		},
+	}
+	if got := hs.Kinds(); !slices.Equal(got, []string{"invoice.run"}) {
+		t.Errorf("Kinds() = %v, want only those with a handler", got)
+	}
+	q := &fakeQueue{kinds: hs.Kinds(), due: []Claimed[Job]{
+		job("j1", "invoice.run", "ok", 1),
+		job("j2", "invoice.run", "flaky", 2),
+		job("j3", "invoice.run", "bad", 1),
+		job("j4", "invoice.run", "flaky", 8),
+		job("j5", "invoice.run", "panic", 1),
+		job("j6", "usage.import", "", 1),
+		job("j7", "invoice.run", "ok", 9),
+		job("j8", "invoice.run", "long", 1),
 	}}
+	r := &Runner[Job]{Queue: q, Do: hs.Do, Worker: "w", Log: quiet}
 	n, err := r.Drain(context.Background())
-	if err != nil || n != 5 {
-		t.Fatalf("Drain = %d, %v; want the 5 invoice runs", n, err)
+	if err != nil || n != 7 {
+		t.Fatalf("Drain = %d, %v; want the 7 invoice runs", n, err)
 	}
 	want := []string{
 		"j1 done",
@@ -78,31 +93,62 @@ func TestRunner(t *testing.T) {
 		"j3 failed: no such month retry 0s",
 		"j4 failed: tax service down retry 0s", // out of attempts
 		"j5 failed: panic: boom retry 1m0s",
+		"j7 failed: gave up after too many attempts retry 0s",    // not run again
+		"j8 failed: " + strings.Repeat("é", 250) + " retry 1m0s", // cut to 500 bytes
 	}
 	if !slices.Equal(q.outcomes, want) {
 		t.Errorf("outcomes = %q, want %q", q.outcomes, want)
 	}
+	if !slices.Equal(seen, []string{"ok", "flaky", "bad", "flaky", "panic", "long"}) {
+		t.Errorf("ran %q", seen)
+	}
 	if len(q.due) != 1 || q.due[0].ID != "j6" {
 		t.Errorf("left = %+v, want the usage import no handler here knows", q.due)
 	}
-	for _, k := range q.kinds {
-		if !slices.Equal(k, []string{"invoice.run"}) {
-			t.Errorf("claimed kinds %v, want only those with a handler", k)
-		}
+}
+
+// A job of a kind with no handler that reaches the runner anyway fails
+// for good instead of being retried forever.
+func TestHandlersUnknownKind(t *testing.T) {
+	q := &fakeQueue{kinds: []string{"usage.import"}, due: []Claimed[Job]{job("j1", "usage.import", "", 1)}}
+	r := &Runner[Job]{Queue: q, Do: Handlers{}.Do, Log: quiet}
+	if n, err := r.Drain(context.Background()); n != 1 || err != nil {
+		t.Fatalf("Drain = %d, %v", n, err)
+	}
+	if want := []string{"j1 failed: no handler for kind usage.import retry 0s"}; !slices.Equal(q.outcomes, want) {
+		t.Errorf("outcomes = %q, want %q", q.outcomes, want)
 	}
 }
 
-func TestRunnerWithoutHandlersClaimsNothing(t *testing.T) {
-	q := &fakeQueue{due: []Job{{ID: "j1", Kind: "invoice.run"}}}
-	r := &Runner{Queue: q, Log: quiet}
-	if n, err := r.Drain(context.Background()); n != 0 || err != nil || len(q.kinds) != 0 {
-		t.Errorf("Drain = %d, %v after %d claims; want no claim at all", n, err, len(q.kinds))
+func TestRunnerWithoutHandlersRunsNothing(t *testing.T) {
+	hs := Handlers{}
+	q := &fakeQueue{kinds: hs.Kinds(), due: []Claimed[Job]{job("j1", "invoice.run", "", 1)}}
+	r := &Runner[Job]{Queue: q, Do: hs.Do, Log: quiet}
+	if n, err := r.Drain(context.Background()); n != 0 || err != nil || len(q.outcomes) != 0 || len(q.due) != 1 {
+		t.Errorf("Drain = %d, %v, outcomes %q; want the job left alone", n, err, q.outcomes)
+	}
+}
+
+// The deadline of one item stays below the lease whatever is configured,
+// so that a claim never expires while its item is still being done.
+func TestTimeoutBelowLease(t *testing.T) {
+	for _, tc := range []struct{ lease, timeout, want time.Duration }{
+		{0, 0, 150 * time.Second},
+		{2 * time.Minute, 30 * time.Second, 30 * time.Second},
+		{time.Minute, time.Minute, 30 * time.Second},
+		{time.Minute, time.Hour, 30 * time.Second},
+	} {
+		r := &Runner[Job]{Lease: tc.lease, Timeout: tc.timeout}
+		r.defaults()
+		if r.Timeout != tc.want || r.Timeout >= r.Lease {
+			t.Errorf("Lease %v, Timeout %v: got timeout %v under lease %v, want %v", tc.lease, tc.timeout, r.Timeout, r.Lease, tc.want)
+		}
 	}
 }
 
 func TestRunStopsWithItsContext(t *testing.T) {
 	q := &fakeQueue{}
-	r := &Runner{Queue: q, Log: quiet, Interval: time.Millisecond, Handlers: map[string]Handler{"x": func(context.Context, []byte) error { return nil }}}
+	r := &Runner[Job]{Queue: q, Do: Handlers{}.Do, Log: quiet, Interval: time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { r.Run(ctx); close(done) }()
@@ -113,15 +159,20 @@ func TestRunStopsWithItsContext(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after its context ended")
 	}
-	if len(q.kinds) < 2 {
-		t.Errorf("Run polled %d times in 20 ms at a 1 ms interval", len(q.kinds))
+	if q.claims < 2 {
+		t.Errorf("Run polled %d times in 20 ms at a 1 ms interval", q.claims)
 	}
 }
 
 func TestBackoff(t *testing.T) {
-	for n, want := range map[int]time.Duration{1: time.Minute, 2: 2 * time.Minute, 3: 4 * time.Minute, 7: time.Hour, 30: time.Hour} {
-		if got := Backoff(n); got != want {
-			t.Errorf("Backoff(%d) = %v, want %v", n, got, want)
+	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute,
+		32 * time.Minute, time.Hour, time.Hour}
+	for i, w := range want {
+		if got := Backoff(i + 1); got != w {
+			t.Errorf("Backoff(%d) = %v, want %v", i+1, got, w)
 		}
+	}
+	if got := Backoff(30); got != time.Hour {
+		t.Errorf("Backoff(30) = %v, want an hour", got)
 	}
 }

@@ -5,8 +5,9 @@
 // support address and links on its own domain. A reseller's mail never
 // names the provider. Composing is pure (no SQL, no HTTP): the store
 // composes a mail inside the transaction that causes it and queues it in
-// the outbox; a Sender claims queued mail through a Queue (the store) and
-// hands it to a Transport (SMTP, or a fake in tests).
+// the outbox; a Sender, the job runner of internal/jobs on the outbox,
+// claims queued mail and hands it to a Transport (SMTP, or a fake in
+// tests).
 package mail
 
 import (

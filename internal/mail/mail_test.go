@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tenantry/tenantry/internal/jobs"
 )
 
 var acme = Tenant{ID: "acc_acme", Name: "Acme Hosting", Color: "#FFCC00", SupportEmail: "support@acme.example",
@@ -135,16 +137,6 @@ func TestNewSMTP(t *testing.T) {
 	}
 }
 
-func TestBackoff(t *testing.T) {
-	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute,
-		32 * time.Minute, time.Hour, time.Hour}
-	for i, w := range want {
-		if got := Backoff(i + 1); got != w {
-			t.Errorf("Backoff(%d) = %v, want %v", i+1, got, w)
-		}
-	}
-}
-
 // smtpServer is just enough of an SMTP server for one client on loopback:
 // no TLS, no auth. It refuses recipients at refused.example.
 type smtpServer struct {
@@ -254,13 +246,13 @@ func TestSMTPSend(t *testing.T) {
 
 	m.To = "someone@refused.example"
 	err = tr.Send(ctx, m)
-	if err == nil || !IsPermanent(err) {
+	if err == nil || !jobs.IsPermanent(err) {
 		t.Errorf("Send to a refused recipient = %v, want a permanent error", err)
 	}
 
 	srv.ln.Close()
 	m.To = "ann@example.test"
-	if err := tr.Send(ctx, m); err == nil || IsPermanent(err) {
+	if err := tr.Send(ctx, m); err == nil || jobs.IsPermanent(err) {
 		t.Errorf("Send with the server down = %v, want a temporary error", err)
 	}
 }
@@ -281,5 +273,20 @@ func TestInvitationWording(t *testing.T) {
 	}
 	if m.Subject != "Ann Admin invites you to Blue Bakery at Acme Hosting" {
 		t.Errorf("subject %q", m.Subject)
+	}
+}
+
+// The sender's runner gives a delivery less time than its claim holds,
+// and with no transport the sender keeps mail instead of claiming it.
+func TestNewSender(t *testing.T) {
+	r := NewRunner(nil, &SMTP{}, nil)
+	if r.Timeout != SendTimeout || r.Lease != Lease || SendTimeout >= Lease || r.MaxAttempts != 8 {
+		t.Errorf("runner: timeout %v, lease %v, %d attempts; want %v < %v and 8", r.Timeout, r.Lease, r.MaxAttempts, SendTimeout, Lease)
+	}
+	if _, ok := NewSender(nil, &SMTP{}, nil).(*jobs.Runner[Message]); !ok {
+		t.Error("a sender with a transport is not the job runner")
+	}
+	if _, ok := NewSender(nil, nil, nil).(keeper); !ok {
+		t.Error("a sender without a transport does not keep mail")
 	}
 }

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/tenantry/tenantry/internal/jobs"
 )
 
 // SMTP delivers mail through an SMTP server. It dials per message: the
@@ -97,7 +98,7 @@ func isLoopback(host string) bool {
 }
 
 // Send delivers m as a multipart/alternative message (text and HTML).
-// A recipient the server refuses for good is a Permanent error.
+// A recipient the server refuses for good is a jobs.Permanent error.
 func (s *SMTP) Send(ctx context.Context, m Message) error {
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	from := m.FromAddress
@@ -105,14 +106,14 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		from = s.from
 	}
 	if err := msg.FromFormat(m.FromName, from); err != nil {
-		return Permanent(fmt.Errorf("sender %q: %w", from, err))
+		return jobs.Permanent(fmt.Errorf("sender %q: %w", from, err))
 	}
 	if err := msg.To(m.To); err != nil {
-		return Permanent(fmt.Errorf("recipient %q: %w", m.To, err))
+		return jobs.Permanent(fmt.Errorf("recipient %q: %w", m.To, err))
 	}
 	if m.ReplyTo != "" {
 		if err := msg.ReplyTo(m.ReplyTo); err != nil {
-			return Permanent(fmt.Errorf("reply-to %q: %w", m.ReplyTo, err))
+			return jobs.Permanent(fmt.Errorf("reply-to %q: %w", m.ReplyTo, err))
 		}
 	}
 	msg.Subject(m.Subject)
@@ -123,22 +124,7 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	err := s.client.DialAndSendWithContext(ctx, msg)
 	var se *gomail.SendError
 	if errors.As(err, &se) && !se.IsTemp() && (se.Reason == gomail.ErrSMTPRcptTo || se.Reason == gomail.ErrGetRcpts) {
-		return Permanent(err)
+		return jobs.Permanent(err)
 	}
 	return err
-}
-
-// NewSender returns a sender for the outbox: through SMTP when smtpURL is
-// set, otherwise one that keeps every message for the provider panel.
-func NewSender(q Queue, smtpURL string, log *slog.Logger) (*Sender, error) {
-	s := &Sender{Queue: q, Log: log}
-	if smtpURL == "" {
-		return s, nil
-	}
-	t, err := NewSMTP(smtpURL)
-	if err != nil {
-		return nil, err
-	}
-	s.Transport = t
-	return s, nil
 }
