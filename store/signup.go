@@ -13,21 +13,16 @@ import (
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
 
-// Sign-up on a tenant's domain, email verification, the vendor's approval
-// and password reset. These are the doors anonymous visitors use, so the
+// Sign-up on a tenant's domain, email verification and the vendor's
+// approval (password reset is in reset.go). These are the doors anonymous visitors use, so the
 // methods hang off DB and take the tenant the request came in on: that
 // tenant, never a form field, decides where a sign-up lands.
 
-// One-time link purposes beside PurposeSetPassword.
+// PurposeVerifyEmail is the one-time link that confirms a sign-up's
+// address; it lasts VerifyEmailTTL.
 const (
-	PurposeVerifyEmail   = "verify_email"
-	PurposeResetPassword = "reset_password"
-)
-
-// Lifetimes of the one-time links these flows mail.
-const (
-	VerifyEmailTTL   = 48 * time.Hour
-	ResetPasswordTTL = time.Hour
+	PurposeVerifyEmail = "verify_email"
+	VerifyEmailTTL     = 48 * time.Hour
 )
 
 // SignupInput is what a visitor submits to sign up. There is no parent,
@@ -504,88 +499,4 @@ func (s *Scope) ApproveAccount(ctx context.Context, id string, links mail.Links)
 		return err
 	})
 	return out, err
-}
-
-// RequestPasswordReset mails a one-time link, valid for ResetPasswordTTL
-// and only on this tenant, to the user with this email, if there is one
-// who can sign in here. Otherwise it does nothing: the caller gives the
-// same answer either way.
-func (db *DB) RequestPasswordReset(ctx context.Context, t *tenantry.Tenant, email string, links mail.Links, ip string) error {
-	u, err := db.UserByEmail(ctx, email)
-	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	actor, err := db.ActorFor(ctx, t, u.ID)
-	if err != nil {
-		return err
-	}
-	if len(actor.Grants) == 0 {
-		return nil
-	}
-	from, err := db.mailTenant(ctx, db.read, &t.Account, t.LinkHost(), links)
-	if err != nil {
-		return err
-	}
-	return db.inTx(ctx, func(tx *tx) error {
-		token, err := insertUserToken(ctx, tx, u.ID, t.Account.ID, PurposeResetPassword, ResetPasswordTTL)
-		if err != nil {
-			return err
-		}
-		m, err := mail.ResetPassword(from, u.Email, u.Name, token, ResetPasswordTTL)
-		if err != nil {
-			return err
-		}
-		if err := insertMail(ctx, tx, m); err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, auditEvent{ActorID: u.ID, ActorEmail: u.Email, Account: &actor.Grants[0].Account,
-			Action: "user.password_reset_requested", ObjectType: "user", ObjectID: u.ID,
-			Summary: "asked for a password reset link on " + t.Host, IP: ip})
-	})
-}
-
-// ResetPassword spends a reset link issued on the tenant, sets the user's
-// password hash, voids their other reset links, ends all their sessions
-// and revokes all their API tokens, on every tenant, in one transaction. Errors: ENOTFOUND (the link is unknown,
-// used, expired or from another tenant).
-func (db *DB) ResetPassword(ctx context.Context, t *tenantry.Tenant, token, hash, ip string) (*tenantry.User, error) {
-	tenantID := t.Account.ID
-	var user *tenantry.User
-	err := db.inTx(ctx, func(tx *tx) error {
-		userID, err := spendToken(ctx, tx, tenantID, PurposeResetPassword, token)
-		if err != nil {
-			return err
-		}
-		for _, q := range []struct {
-			sql  string
-			args []any
-		}{
-			{`UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, []any{hash, ms(tx.now), userID}},
-			{`UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL`,
-				[]any{ms(tx.now), userID, PurposeResetPassword}},
-		} {
-			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
-				return err
-			}
-		}
-		sessions, tokens, err := signOutEverywhere(ctx, tx, userID, "")
-		if err != nil {
-			return err
-		}
-		if user, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, userID)); err != nil {
-			return err
-		}
-		t, err := accountByID(ctx, tx, tenantID)
-		if err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, auditEvent{ActorID: user.ID, ActorEmail: user.Email, Account: t,
-			Action: "user.password_reset", ObjectType: "user", ObjectID: user.ID,
-			Summary: fmt.Sprintf("reset their password with a one-time link; signed out everywhere: %d %s ended, %d API %s revoked",
-				sessions, plural(sessions, "session", "sessions"), tokens, plural(tokens, "token", "tokens")), IP: ip})
-	})
-	return user, err
 }
