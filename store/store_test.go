@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantry/tenantry/internal/dbtest"
 	"github.com/tenantry/tenantry/internal/password"
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
@@ -197,62 +198,12 @@ func (f *fixture) addMember(t *testing.T, accountName, email string, role tenant
 	return u
 }
 
-// snapshotTables lists every table of the schema from sqlite_master, so a
-// table a new migration adds is covered without anyone listing it (SQLite's
-// own tables left out).
-func snapshotTables(t *testing.T, db *DB) []string {
-	t.Helper()
-	rows, err := db.read.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-	if err != nil {
-		t.Fatalf("snapshot tables: %v", err)
-	}
-	defer rows.Close()
-	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return tables
-}
-
 // snapshot dumps every row of every table, so that a test can tell that
 // a refused write changed nothing at all, audit log included.
 // Tables named in except are left out (a change expected to write there).
 func (f *fixture) snapshot(t *testing.T, except ...string) string {
 	t.Helper()
-	var b strings.Builder
-	for _, table := range snapshotTables(t, f.db) {
-		if slices.Contains(except, table) {
-			continue
-		}
-		rows, err := f.db.read.Query(`SELECT * FROM ` + table + ` ORDER BY rowid`)
-		if err != nil {
-			t.Fatalf("snapshot %s: %v", table, err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&b, "%s %v\n", table, vals)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
-	}
-	return b.String()
+	return strings.Join(dbtest.Rows(t, f.db.read, nil, except...), "\n")
 }
 
 // assertUnchanged fails t when the database differs from before.
@@ -324,7 +275,7 @@ func TestOpen(t *testing.T) {
 		if err != nil || !empty {
 			t.Fatalf("IsEmpty() = %v, %v; want true, nil", empty, err)
 		}
-		for _, table := range snapshotTables(t, db) {
+		for _, table := range dbtest.Tables(t, db.read) {
 			if table == "goose_db_version" {
 				continue
 			}

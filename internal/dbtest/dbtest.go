@@ -1,0 +1,83 @@
+// Package dbtest holds the helpers that tests of several packages use to
+// look at a Tenantry database whole: the store's scope tests and the
+// web's route matrix both prove that a refused request changed nothing.
+// Only tests import it.
+package dbtest
+
+import (
+	"database/sql"
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// Tables lists every table of the schema from sqlite_master, SQLite's own
+// left out, so that a table added by a later migration is covered without
+// anyone remembering to add it. It fails t when there is none.
+func Tables(t testing.TB, db *sql.DB) []string {
+	t.Helper()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		t.Fatalf("list the tables: %v", err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(tables) == 0 {
+		t.Fatal("sqlite_master lists no table: is the schema migrated?")
+	}
+	return tables
+}
+
+// Rows dumps every row of every table Tables lists, one "table [values]"
+// line per row in rowid order. Tables named in except are left out (a
+// change expected to write there), and the columns volatile names for a
+// table read "-" (values that change on any request, such as a session's
+// last use).
+func Rows(t testing.TB, db *sql.DB, volatile map[string][]string, except ...string) []string {
+	t.Helper()
+	var out []string
+	for _, table := range Tables(t, db) {
+		if slices.Contains(except, table) {
+			continue
+		}
+		rows, err := db.Query(`SELECT * FROM "` + table + `" ORDER BY rowid`)
+		if err != nil {
+			t.Fatalf("dump %s: %v", table, err)
+		}
+		cols, err := rows.Columns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range cols {
+				if slices.Contains(volatile[table], c) {
+					vals[i] = "-"
+				}
+			}
+			out = append(out, fmt.Sprintf("%s %v", table, vals))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
+}

@@ -1,0 +1,51 @@
+package dbtest
+
+import (
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	_ "modernc.org/sqlite"
+)
+
+func TestRows(t *testing.T) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`CREATE TABLE accounts (id TEXT, name TEXT)`,
+		`CREATE TABLE sessions (id TEXT, seen INTEGER)`,
+		`INSERT INTO accounts VALUES ('a1', 'Acme')`,
+		`INSERT INTO sessions VALUES ('s1', 42)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := Tables(t, db), []string{"accounts", "sessions"}; !slices.Equal(got, want) {
+		t.Errorf("Tables = %v, want %v", got, want)
+	}
+	volatile := map[string][]string{"sessions": {"seen"}}
+	before := Rows(t, db, volatile)
+	if want := []string{"accounts [a1 Acme]", "sessions [s1 -]"}; !slices.Equal(before, want) {
+		t.Errorf("Rows = %q, want %q", before, want)
+	}
+	if _, err := db.Exec(`UPDATE sessions SET seen = 43`); err != nil {
+		t.Fatal(err)
+	}
+	if after := Rows(t, db, volatile); !slices.Equal(after, before) {
+		t.Errorf("a volatile column's change shows: %q", after)
+	}
+	if _, err := db.Exec(`UPDATE accounts SET name = 'Beta'`); err != nil {
+		t.Fatal(err)
+	}
+	if after := Rows(t, db, volatile); slices.Equal(after, before) {
+		t.Error("a changed row does not show")
+	}
+	if got := Rows(t, db, volatile, "accounts"); !slices.Equal(got, []string{"sessions [s1 -]"}) {
+		t.Errorf("Rows without accounts = %q", got)
+	}
+}
