@@ -247,7 +247,7 @@ func (s *Server) apiInvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusAccepted, map[string]any{"granted": false, "member": nil, "invitation": s.toInvitationJSON(res.Invitation)})
+	return c.JSON(http.StatusCreated, map[string]any{"granted": false, "member": nil, "invitation": s.toInvitationJSON(res.Invitation)})
 }
 
 func (s *Server) apiInvitations(c echo.Context) error {

@@ -75,7 +75,8 @@ func TestAPIInvite(t *testing.T) {
 	acme := f.browser("acme.localhost")
 	token := acme.token("admin@acme.example")
 	bakery := f.accountID("Blue Bakery")
-	// the answer is 202 and the same body, with nothing of the person,
+	// the answer is 201 (API.md: the invitation is created) and the same
+	// body, with nothing of the person,
 	// for a new address, a user who signs in here and a delegate
 	shape := regexp.MustCompile(`"id":"inv_[a-z0-9]+"|"(created|expires)_at":"[^"]+"|"email":"[^"]+"|"role(_name)?":"[^"]+"`)
 	var bodies []string
@@ -85,8 +86,8 @@ func TestAPIInvite(t *testing.T) {
 		{"email": "admin@beta.example", "role": "Viewer", "delegate": true},
 	} {
 		r := acme.api(http.MethodPost, "/api/v1/accounts/"+bakery+"/members", token, in)
-		if r.Code != http.StatusAccepted || !strings.Contains(r.body, `"granted":false`) || !strings.Contains(r.body, `"status":"pending"`) {
-			t.Fatalf("invite %v = %d %s, want 202 and a pending invitation", in, r.Code, r.body)
+		if r.Code != http.StatusCreated || !strings.Contains(r.body, `"granted":false`) || !strings.Contains(r.body, `"status":"pending"`) {
+			t.Fatalf("invite %v = %d %s, want 201 and a pending invitation", in, r.Code, r.body)
 		}
 		bodies = append(bodies, shape.ReplaceAllString(r.body, "_"))
 	}

@@ -537,11 +537,11 @@ func matrixRows() map[string]matrixRow {
 		"PUT /api/v1/accounts/:id/branding/logo": r(call{method: http.MethodPut, path: "/api/v1/accounts/{acme}/branding/logo", body: "{logo}", ctype: "image/png"},
 			apiRow(P(tenantry.PermBrandingManage, ok), vendorOf, 404)),
 		"GET /api/v1/accounts/:id/members":             r(apiCall(http.MethodGet, "/accounts/{acme}/members", nil), apiRow(all(ok), vendorOf, 404)),
-		"POST /api/v1/accounts/:id/members":            r(apiCall(http.MethodPost, "/accounts/{acme}/members", map[string]string{"email": "hire@matrix.example", "role": "Viewer"}), apiRow(P(tenantry.PermUsersManage, http.StatusAccepted), vendorOf, 404)),
+		"POST /api/v1/accounts/:id/members":            r(apiCall(http.MethodPost, "/accounts/{acme}/members", map[string]string{"email": "hire@matrix.example", "role": "Viewer"}), apiRow(P(tenantry.PermUsersManage, http.StatusCreated), vendorOf, 404)),
 		"PATCH /api/v1/accounts/:id/members/:user_id":  r(apiCall(http.MethodPatch, "/accounts/{acme}/members/{target}", map[string]string{"role": "Ops"}), apiRow(P(tenantry.PermUsersManage, noContent), vendorOf, 404)),
 		"DELETE /api/v1/accounts/:id/members/:user_id": r(apiCall(http.MethodDelete, "/accounts/{acme}/members/{target}", nil), apiRow(P(tenantry.PermUsersManage, noContent), vendorOf, 404)),
 		"GET /api/v1/accounts/:id/invitations":         r(apiCall(http.MethodGet, "/accounts/{acme}/invitations", nil), apiRow(all(ok), vendorOf, 404)), // as the Users page lists them
-		"POST /api/v1/accounts/:id/invitations":        r(apiCall(http.MethodPost, "/accounts/{acme}/invitations", map[string]string{"email": "hire@matrix.example", "role": "Viewer"}), apiRow(P(tenantry.PermUsersManage, http.StatusAccepted), vendorOf, 404)),
+		"POST /api/v1/accounts/:id/invitations":        r(apiCall(http.MethodPost, "/accounts/{acme}/invitations", map[string]string{"email": "hire@matrix.example", "role": "Viewer"}), apiRow(P(tenantry.PermUsersManage, http.StatusCreated), vendorOf, 404)),
 		"DELETE /api/v1/invitations/:id":               r(apiCall(http.MethodDelete, "/invitations/{acmeInvite}", nil), apiRow(P(tenantry.PermUsersManage, noContent), vendorOf, 404)),
 		"GET /api/v1/accounts/:id/roles":               r(apiCall(http.MethodGet, "/accounts/{acme}/roles", nil), apiRow(all(ok), vendorOf, 404)),
 		"POST /api/v1/accounts/:id/roles":              r(apiCall(http.MethodPost, "/accounts/{acme}/roles", map[string]any{"name": "Matrix role", "permissions": []string{"account.view"}}), apiRow(P(tenantry.PermRolesManage, created), vendorOf, 404)),
