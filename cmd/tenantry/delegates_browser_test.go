@@ -209,8 +209,8 @@ func delegResellerOps(t *testing.T, port, portal string, browser, provider conte
 		t.Fatalf("finding Acme = %d, %+v", code, accounts.Items)
 	}
 	if code := delegAPI(t, port, http.MethodPost, "/accounts/"+accounts.Items[0].ID+"/members", acmeAdmin,
-		map[string]string{"email": "ops@acme.example", "role": "Ops"}, nil); code != http.StatusAccepted {
-		t.Fatalf("inviting ops@acme.example to Acme = %d, want 202", code)
+		map[string]string{"email": "ops@acme.example", "role": "Ops"}, nil); code != http.StatusCreated {
+		t.Fatalf("inviting ops@acme.example to Acme = %d, want 201", code)
 	}
 	links := delegMailLinks(t, provider, portal, "ops@acme.example")
 	if len(links) != 1 {
