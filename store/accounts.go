@@ -74,9 +74,14 @@ func primaryDomain(ctx context.Context, q querier, accountID string) (string, er
 }
 
 // servingAccount returns the id of the account whose domain serves a's
-// users: the nearest account strictly above a that owns a domain. The
-// provider always owns the platform domain, so there is one for any a but
-// the provider itself (for which it returns "").
+// users: the nearest account strictly above a that owns a domain, under
+// the platform rule. The platform domain shows the provider's brand, so
+// it serves only the accounts directly below the provider: when the
+// nearest domain is the provider's and a lies deeper (a customer of a
+// domainless reseller, say), a is served nowhere and servingAccount
+// returns "", as it does for the provider itself. Sign-in (usableOn) and
+// every link mailed or shown to a's users (loginTenant) follow it, so
+// the two always agree.
 func servingAccount(ctx context.Context, q querier, a *tenantry.Account) (string, error) {
 	ids := a.AncestorIDs()
 	ids = ids[:len(ids)-1] // strictly above
@@ -102,36 +107,46 @@ func servingAccount(ctx context.Context, q querier, a *tenantry.Account) (string
 	}
 	for i := len(ids) - 1; i >= 0; i-- {
 		if has[ids[i]] {
+			if i == 0 && len(ids) > 1 {
+				// the provider's platform domain, but a is not directly below it
+				return "", nil
+			}
 			return ids[i], nil
 		}
 	}
 	return "", nil
 }
 
+// errNoDomain refuses to invite, mail or link a's users while no domain
+// serves them (servingAccount is ""): the vendor named is the one to give
+// a domain, a itself when it is a vendor, else its parent.
+func errNoDomain(ctx context.Context, q querier, a *tenantry.Account) error {
+	name := a.Name
+	if !a.Kind.IsVendor() && a.ParentID != "" {
+		parent, err := accountByID(ctx, q, a.ParentID)
+		if err != nil {
+			return err
+		}
+		name = parent.Name
+	}
+	return &tenantry.Error{Kind: tenantry.EINVALID, Code: "no_domain",
+		Message: name + " has no domain where its users sign in yet: add one first."}
+}
+
 // usableOn reports whether a membership on account a may be used on the
-// tenant's domain: on a's own domain, on the domain that serves a (its
-// nearest vendor with a domain), and, for the staff of a reseller directly
-// below the provider, on the platform domain. The platform domain shows
-// the provider's brand, so only the provider's own staff and the staff of
-// the accounts directly below it sign in there: never a sub-reseller's
-// staff or anyone further down, even where no domain lies between them
-// and the provider. A customer of a white-labelled reseller therefore
-// never logs in on the platform domain, and nobody logs in on another
-// reseller's domain.
+// tenant's domain: on a's own domain and on the domain that serves a
+// (servingAccount, which applies the platform rule: only the provider's
+// own staff and the staff of the accounts directly below it sign in on
+// the platform domain, never a sub-reseller's staff or anyone further
+// down). A customer of a white-labelled reseller therefore never logs in
+// on the platform domain, and nobody logs in on another reseller's
+// domain.
 func usableOn(ctx context.Context, q querier, a *tenantry.Account, t *tenantry.Tenant) (bool, error) {
 	if !t.Account.Contains(a) {
 		return false, nil
 	}
 	if a.ID == t.Account.ID {
 		return true, nil
-	}
-	if t.IsPlatform() {
-		if a.ParentID != t.Account.ID {
-			return false, nil
-		}
-		if a.Kind == tenantry.KindReseller {
-			return true, nil
-		}
 	}
 	serving, err := servingAccount(ctx, q, a)
 	return serving == t.Account.ID, err

@@ -275,7 +275,7 @@ func TestMembers(t *testing.T) {
 		t.Errorf("Members = %+v, want %+v", rows, want)
 	}
 	t.Run("NoMembers", func(t *testing.T) {
-		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Empty Co"})
+		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Empty Co"}, testLinks)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,7 +33,7 @@ func TestAudit(t *testing.T) {
 		{"CreateAccount", func(t *testing.T) error {
 			var err error
 			created, err = f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Kappa Kilns",
-				Owner: &tenantry.NewOwner{Email: "kim@kappa.example", Name: "Kim"}})
+				Owner: &tenantry.NewOwner{Email: "kim@kappa.example", Name: "Kim"}}, testLinks)
 			return err
 		}, "account.create", "admin@acme.example", "Kappa Kilns", `created customer "Kappa Kilns" below "Acme Hosting"`,
 			func(t *testing.T) string { return f.id(t, "Kappa Kilns") }, testIP},

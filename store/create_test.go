@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/password"
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
@@ -16,7 +17,7 @@ func TestCreateAccount(t *testing.T) {
 		f := newDemo(t)
 		const pw = "kappa-kilns-2026"
 		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "  Kappa Kilns ",
-			ContactEmail: "Office@Kappa.Example", Owner: &tenantry.NewOwner{Email: " Kim@Kappa.Example", Name: "Kim", Password: pw}})
+			ContactEmail: "Office@Kappa.Example", Owner: &tenantry.NewOwner{Email: " Kim@Kappa.Example", Name: "Kim", Password: pw}}, testLinks)
 		if err != nil {
 			t.Fatalf("CreateAccount: %v", err)
 		}
@@ -56,7 +57,7 @@ func TestCreateAccount(t *testing.T) {
 	t.Run("WithoutPassword", func(t *testing.T) {
 		f := newDemo(t)
 		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Lambda Lofts",
-			Owner: &tenantry.NewOwner{Email: "lee@lambda.example", Name: "Lee"}})
+			Owner: &tenantry.NewOwner{Email: "lee@lambda.example", Name: "Lee"}}, testLinks)
 		if err != nil {
 			t.Fatalf("CreateAccount: %v", err)
 		}
@@ -142,7 +143,7 @@ func TestCreateAccount(t *testing.T) {
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 		f.db.Now = func() time.Time { return now }
 		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Mu Mills",
-			Owner: &tenantry.NewOwner{Email: "mo@mu.example", Name: "Mo"}})
+			Owner: &tenantry.NewOwner{Email: "mo@mu.example", Name: "Mo"}}, testLinks)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +177,7 @@ func TestCreateAccount(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				email := "owner" + string(rune('a'+i)) + "@new.example"
 				c, err := tt.scope(t).CreateAccount(ctx, tenantry.NewAccount{ParentID: f.id(t, tt.parent), Kind: tt.kind,
-					Name: "New " + tt.name, Owner: &tenantry.NewOwner{Email: email, Name: "N"}})
+					Name: "New " + tt.name, Owner: &tenantry.NewOwner{Email: email, Name: "N"}}, testLinks)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -194,7 +195,7 @@ func TestCreateAccount(t *testing.T) {
 	t.Run("WithoutOwner", func(t *testing.T) {
 		f := newDemo(t)
 		users := count(t, f.db, "users")
-		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Nu Nets"})
+		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Nu Nets"}, testLinks)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +219,7 @@ func TestCreateAccount(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				c, err := tt.scope(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Child of " + tt.name})
+				c, err := tt.scope(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Child of " + tt.name}, testLinks)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -232,7 +233,7 @@ func TestCreateAccount(t *testing.T) {
 	t.Run("SubReseller", func(t *testing.T) {
 		f := newDemo(t)
 		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{ParentID: f.id(t, "Beta Resale"), Kind: tenantry.KindReseller,
-			Name: "Xi Resale"})
+			Name: "Xi Resale"}, testLinks)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,21 +242,76 @@ func TestCreateAccount(t *testing.T) {
 		}
 	})
 
-	t.Run("DuplicateOwnerEmail", func(t *testing.T) {
-		f := newDemo(t)
-		for _, email := range []string{"owner@bluebakery.example", " OWNER@BlueBakery.Example ", "admin@orbit.example"} {
-			t.Run(email, func(t *testing.T) {
-				before := f.snapshot(t)
-				_, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Omicron Oils",
-					Owner: &tenantry.NewOwner{Email: email, Name: "Dup", Password: "omicron-oils-2026"}})
-				wantField(t, err, tenantry.ECONFLICT, "owner.email")
-				if e := tenantry.AsError(err); e.Code != "email_taken" {
-					t.Errorf("code = %q, want email_taken", e.Code)
+	// An owner address that already has a user anywhere is answered like a
+	// new one (issue 9 item 7): the account is created, no user, no
+	// password applied; that user is invited as Owner and becomes it on
+	// accepting.
+	t.Run("OwnerEmailTaken", func(t *testing.T) {
+		for _, tt := range []struct{ email, want string }{
+			{"owner@bluebakery.example", "owner@bluebakery.example"},
+			{" OWNER@BlueBakery.Example ", "owner@bluebakery.example"},
+			{"admin@orbit.example", "admin@orbit.example"},
+		} {
+			t.Run(tt.email, func(t *testing.T) {
+				f := newDemo(t)
+				old := f.user(t, tt.want)
+				users := count(t, f.db, "users")
+				c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Omicron Oils",
+					Owner: &tenantry.NewOwner{Email: tt.email, Name: "Dup", Password: "omicron-oils-2026"}}, testLinks)
+				if err != nil {
+					t.Fatalf("CreateAccount: %v", err)
 				}
-				// the account row and its audit event were rolled back
-				f.assertUnchanged(t, before)
+				if c.Account == nil || c.Account.Name != "Omicron Oils" || c.OwnerEmail != tt.want || c.OwnerName != "Dup" {
+					t.Errorf("created = %+v, want the account and the owner as asked for", c)
+				}
+				if c.Owner != nil || c.Invitation == nil || c.Invitation.Role != tenantry.RoleOwner || c.Invitation.Email != tt.want {
+					t.Errorf("owner %+v, invitation %+v: want no user, an Owner invitation", c.Owner, c.Invitation)
+				}
+				if c.SetPasswordToken != "" || c.SetPasswordPath != "" {
+					t.Errorf("a link %q with a password given, want none as for a new address", c.SetPasswordPath)
+				}
+				if got := count(t, f.db, "users"); got != users {
+					t.Errorf("users = %d, want %d: no second user", got, users)
+				}
+				if u := f.user(t, tt.want); u.PasswordHash != old.PasswordHash || u.Name != old.Name {
+					t.Error("the existing user's password or name changed")
+				}
+				if got := members(t, f.acme(t), c.Account.ID); len(got) != 0 {
+					t.Errorf("members before accepting = %+v, want none", got)
+				}
+				m := f.lastMail(t, tt.want)
+				if m.Kind != mail.KindInvitation {
+					t.Errorf("mail kind = %q, want an invitation", m.Kind)
+				}
+				host, _ := invitationLink(t, m)
+				f.acceptInvitation(t, tt.want)
+				after := members(t, f.acme(t), c.Account.ID)
+				if len(after) != 1 || after[0].User.ID != old.ID || after[0].Role != tenantry.RoleOwner {
+					t.Errorf("members after accepting = %+v, want the existing user as Owner", after)
+				}
+				if tenantry.NormalizeHost(host) != "acme.localhost" {
+					t.Errorf("invitation link on %q, want acme.localhost", host)
+				}
 			})
 		}
+		t.Run("WithoutPassword", func(t *testing.T) {
+			f := newDemo(t)
+			c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Pi Pies",
+				Owner: &tenantry.NewOwner{Email: "admin@orbit.example", Name: "Dup"}}, testLinks)
+			if err != nil {
+				t.Fatalf("CreateAccount: %v", err)
+			}
+			if c.SetPasswordHost != "acme.localhost" || c.SetPasswordPath != mail.InvitationPath(c.SetPasswordToken) || c.SetPasswordToken == "" {
+				t.Errorf("link %q on %q, want the invitation's own link on acme.localhost", c.SetPasswordPath, c.SetPasswordHost)
+			}
+			inv, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "acme.localhost"), c.SetPasswordToken)
+			if err != nil || inv.ID != c.Invitation.ID {
+				t.Errorf("the link's invitation = %+v, %v; want %s", inv, err, c.Invitation.ID)
+			}
+			if _, err := f.db.UserByToken(ctx, f.tenant(t, "acme.localhost"), PurposeSetPassword, c.SetPasswordToken); err == nil {
+				t.Error("the link sets the existing user's password")
+			}
+		})
 	})
 
 	refused := []struct {
@@ -309,7 +365,7 @@ func TestCreateAccount(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newDemo(t)
 			before := f.snapshot(t)
-			_, err := f.scope(t, tt.host, tt.email).CreateAccount(ctx, tt.in(f, t))
+			_, err := f.scope(t, tt.host, tt.email).CreateAccount(ctx, tt.in(f, t), testLinks)
 			if tt.field == "" {
 				wantKind(t, err, tt.kind) // a parent out of reach is not found
 			} else {
@@ -328,7 +384,7 @@ func TestCreateAccount(t *testing.T) {
 		for _, parent := range []string{"Acme Hosting", "Beta Resale"} {
 			before := f.snapshot(t)
 			// a suspended account's staff reach nothing: the parent is not found
-			_, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{ParentID: f.id(t, parent), Kind: tenantry.KindCustomer, Name: "Rho"})
+			_, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{ParentID: f.id(t, parent), Kind: tenantry.KindCustomer, Name: "Rho"}, testLinks)
 			wantKind(t, err, tenantry.ENOTFOUND)
 			f.assertUnchanged(t, before)
 		}
@@ -344,20 +400,20 @@ func TestCreateAccount(t *testing.T) {
 		}
 		for _, s := range []*Scope{f.acme(t), f.provider(t)} {
 			before := f.snapshot(t)
-			_, err := s.CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindReseller, Name: "Sigma Resale"})
+			_, err := s.CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindReseller, Name: "Sigma Resale"}, testLinks)
 			e := wantKind(t, err, tenantry.EFORBIDDEN)
 			if e.Code != "resellers_disabled" {
 				t.Errorf("code = %q, want resellers_disabled", e.Code)
 			}
 			f.assertUnchanged(t, before)
 		}
-		if _, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Tau Tiles"}); err != nil {
+		if _, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Tau Tiles"}, testLinks); err != nil {
 			t.Errorf("a customer while resellers are off: %v", err)
 		}
 		if err := f.provider(t).SetResellersEnabled(ctx, true); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindReseller, Name: "Sigma Resale"}); err != nil {
+		if _, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindReseller, Name: "Sigma Resale"}, testLinks); err != nil {
 			t.Errorf("a reseller after switching them back on: %v", err)
 		}
 		evs := auditEvents(t, f.db, "settings.update")
@@ -374,7 +430,7 @@ func TestCreateAccount(t *testing.T) {
 			for _, kind := range []tenantry.AccountKind{tenantry.KindCustomer, tenantry.KindReseller} {
 				t.Run(string(role)+"/"+string(kind), func(t *testing.T) {
 					before := f.snapshot(t)
-					_, err := s.CreateAccount(ctx, tenantry.NewAccount{Kind: kind, Name: "Upsilon"})
+					_, err := s.CreateAccount(ctx, tenantry.NewAccount{Kind: kind, Name: "Upsilon"}, testLinks)
 					wantKind(t, err, tenantry.EFORBIDDEN)
 					f.assertUnchanged(t, before)
 				})
@@ -383,9 +439,19 @@ func TestCreateAccount(t *testing.T) {
 		t.Run("Admin", func(t *testing.T) {
 			u := f.addMember(t, "Acme Hosting", "second-admin@acme.example", tenantry.RoleAdmin)
 			s := f.db.Scope(f.tenant(t, "acme.localhost"), f.actor(t, "acme.localhost", u.Email), testIP)
-			if _, err := s.CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Phi Farms"}); err != nil {
+			if _, err := s.CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Phi Farms"}, testLinks); err != nil {
 				t.Errorf("an Admin creating a customer: %v", err)
 			}
 		})
 	})
+}
+
+// members lists an account's members as s sees them, failing t on error.
+func members(t *testing.T, s *Scope, accountID string) []tenantry.Member {
+	t.Helper()
+	list, err := s.Members(context.Background(), accountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
 
@@ -74,7 +75,7 @@ func (sys *SystemScope) LoadDemo(ctx context.Context) ([]DemoLogin, error) {
 	add = func(parent *tenantry.Account, nodes []demoAccount) error {
 		for _, n := range nodes {
 			c, err := s.CreateAccount(ctx, tenantry.NewAccount{ParentID: parent.ID, Kind: n.kind, Name: n.name,
-				ContactEmail: n.owner, Owner: &tenantry.NewOwner{Email: n.owner, Name: "Owner of " + n.name, Password: DemoPassword}})
+				ContactEmail: n.owner, Owner: &tenantry.NewOwner{Email: n.owner, Name: "Owner of " + n.name, Password: DemoPassword}}, mail.Links{})
 			if err != nil {
 				return fmt.Errorf("demo account %s: %w", n.name, err)
 			}

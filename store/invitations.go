@@ -13,7 +13,9 @@ import (
 const InvitationTTL = 7 * 24 * time.Hour
 
 // loginTenant returns the account whose domain a's members sign in on:
-// a itself when it has a domain, else the nearest vendor with one.
+// a itself when it has a domain, else the one serving a (servingAccount).
+// When none does it refuses with errNoDomain rather than point a link at
+// a domain where a's users cannot sign in.
 func loginTenant(ctx context.Context, q querier, a *tenantry.Account) (*tenantry.Account, string, error) {
 	host, err := primaryDomain(ctx, q, a.ID)
 	if err != nil {
@@ -25,6 +27,9 @@ func loginTenant(ctx context.Context, q querier, a *tenantry.Account) (*tenantry
 	id, err := servingAccount(ctx, q, a)
 	if err != nil {
 		return nil, "", err
+	}
+	if id == "" {
+		return nil, "", errNoDomain(ctx, q, a)
 	}
 	t, err := accountByID(ctx, q, id)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 func newCustomer(t *testing.T, f *fixture, s *Scope, vendor, name string, org string, anchor bool) *tenantry.Account {
 	t.Helper()
 	out, err := s.CreateAccount(context.Background(), tenantry.NewAccount{ParentID: f.id(t, vendor), Kind: tenantry.KindCustomer,
-		Name: name, OrganizationID: org, IsOrganization: anchor})
+		Name: name, OrganizationID: org, IsOrganization: anchor}, testLinks)
 	if err != nil {
 		t.Fatalf("create %s: %v", name, err)
 	}
@@ -103,7 +103,7 @@ func TestOrganizationLifecycle(t *testing.T) {
 
 	// both at creation is refused
 	_, err = acme.CreateAccount(ctx, tenantry.NewAccount{ParentID: f.id(t, "Acme Hosting"), Kind: tenantry.KindCustomer,
-		Name: "Both", OrganizationID: anchor.ID, IsOrganization: true})
+		Name: "Both", OrganizationID: anchor.ID, IsOrganization: true}, testLinks)
 	wantField(t, err, tenantry.EINVALID, "is_organization")
 
 	// the lists: anchors, non-anchors, and the members of one
@@ -134,7 +134,7 @@ func TestOrganizationOnlyActiveOfTheSameVendor(t *testing.T) {
 	anchor := newCustomer(t, f, acme, "Acme Hosting", "Contoso Group", "", true)
 	create := func(s *Scope, vendor, org string) error {
 		_, err := s.CreateAccount(ctx, tenantry.NewAccount{ParentID: f.id(t, vendor), Kind: tenantry.KindCustomer,
-			Name: "Member", OrganizationID: org})
+			Name: "Member", OrganizationID: org}, testLinks)
 		return err
 	}
 	absent := "acc_doesnotexist234567abcdef"
@@ -205,7 +205,7 @@ func TestOrganizationCustomersOnly(t *testing.T) {
 		{Kind: tenantry.KindReseller, Name: "R2", IsOrganization: true},
 	} {
 		in.ParentID = f.id(t, "Nimbus Cloud")
-		_, err := p.CreateAccount(ctx, in)
+		_, err := p.CreateAccount(ctx, in, testLinks)
 		wantKind(t, err, tenantry.EINVALID)
 	}
 	acme := f.id(t, "Acme Hosting")

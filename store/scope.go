@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
 )
 
@@ -286,21 +287,38 @@ func (s *Scope) Stats(ctx context.Context, id string) (*AccountStats, error) {
 	return &st, err
 }
 
-// CreatedAccount is the result of CreateAccount.
+// CreatedAccount is the result of CreateAccount. Whether the owner's
+// address already had a user is told by Owner and Invitation only, for
+// tests and the audit; what a caller shows must not depend on it.
 type CreatedAccount struct {
 	Account *tenantry.Account
-	Owner   *tenantry.User
-	// SetPasswordToken is the one-time link's secret when the owner was
-	// created without a password; it is valid on SetPasswordHost.
+	// OwnerEmail and OwnerName are the owner as asked for (the email
+	// normalised), whether or not the address had a user.
+	OwnerEmail string
+	OwnerName  string
+	// Owner is the user created as Owner; nil when no owner was asked
+	// for, or when the address already had a user: then Invitation is the
+	// Owner invitation mailed to it.
+	Owner      *tenantry.User
+	Invitation *tenantry.Invitation
+	// SetPasswordPath is the one-time link (a path on SetPasswordHost)
+	// when no password was given: a set-password link for a new user, the
+	// invitation's own link for an existing one. SetPasswordToken is its
+	// secret.
+	SetPasswordPath  string
 	SetPasswordToken string
 	SetPasswordHost  string
 }
 
 // CreateAccount creates an account below in.ParentID (default: the
 // actor's first vendor account) with its first staff member as Owner, in
-// one transaction. Errors: EINVALID, ENOTFOUND (parent out of reach),
-// EFORBIDDEN (role or reseller programme off), ECONFLICT (owner email taken).
-func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*CreatedAccount, error) {
+// one transaction. An owner address that already has a user anywhere is
+// answered like a new one: no user is created and no password applied;
+// that user is invited as Owner (mailed with links) and becomes it on
+// accepting. Errors: EINVALID (also no_domain: the account's users would
+// sign in nowhere), ENOTFOUND (parent out of reach), EFORBIDDEN (role or
+// reseller programme off).
+func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links mail.Links) (*CreatedAccount, error) {
 	in.Normalize()
 	if in.ParentID == "" {
 		for _, g := range s.actor.Grants {
@@ -388,6 +406,33 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*Cre
 		if in.Owner == nil {
 			return nil
 		}
+		out.OwnerEmail, out.OwnerName = tenantry.NormalizeEmail(in.Owner.Email), in.Owner.Name
+		// the owner's domain first, whatever the address: refusing only
+		// some addresses would tell which ones have a user
+		t, host, err := loginTenant(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		var taken bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email = ?)`, out.OwnerEmail).
+			Scan(&taken); err != nil {
+			return err
+		}
+		if taken {
+			inv, token, err := s.newInvitation(ctx, tx, a, nil, out.OwnerEmail, tenantry.RoleOwner, string(tenantry.RoleOwner))
+			if err != nil {
+				return err
+			}
+			if err := s.mailInvitation(ctx, tx, a, inv, token, links); err != nil {
+				return err
+			}
+			out.Invitation = inv
+			if in.Owner.Password == "" {
+				out.SetPasswordPath, out.SetPasswordToken, out.SetPasswordHost = mail.InvitationPath(token), token, host
+			}
+			return s.audit(ctx, tx, a, "invitation.create", "invitation", inv.ID,
+				fmt.Sprintf("invited %s as %s", out.OwnerEmail, tenantry.RoleOwner))
+		}
 		u := &tenantry.User{Email: in.Owner.Email, Name: in.Owner.Name, PasswordHash: hash}
 		if err := insertUser(ctx, tx, u, "owner.email"); err != nil {
 			return err
@@ -403,14 +448,9 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount) (*Cre
 		if in.Owner.Password != "" {
 			return nil
 		}
-		servingID, err := servingAccount(ctx, tx, a)
-		if err != nil {
-			return err
-		}
-		if out.SetPasswordHost, err = primaryDomain(ctx, tx, servingID); err != nil {
-			return err
-		}
-		out.SetPasswordToken, err = insertUserToken(ctx, tx, u.ID, servingID, PurposeSetPassword, SetPasswordTTL)
+		out.SetPasswordHost = host
+		out.SetPasswordToken, err = insertUserToken(ctx, tx, u.ID, t.ID, PurposeSetPassword, SetPasswordTTL)
+		out.SetPasswordPath = "/set-password/" + out.SetPasswordToken
 		return err
 	})
 	if err != nil {

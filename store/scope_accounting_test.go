@@ -51,7 +51,7 @@ func updateCall(in tenantry.AccountUpdate) func(context.Context, *Scope, *tenant
 func createCall(kind tenantry.AccountKind, owner *tenantry.NewOwner) func(context.Context, *Scope, *tenantry.Account) (any, error) {
 	return func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.CreateAccount(ctx, tenantry.NewAccount{ParentID: v.ID, Kind: kind, Name: "Intruder Inc",
-			ContactEmail: "intruder@example.test", Owner: owner})
+			ContactEmail: "intruder@example.test", Owner: owner}, testLinks)
 	}
 }
 
@@ -132,12 +132,12 @@ var foreignCases = []foreignCase{
 	{method: "CreateAccount", name: "InVictimsOrganization", kind: write,
 		call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 			return s.CreateAccount(ctx, tenantry.NewAccount{ParentID: v.ID, Kind: tenantry.KindCustomer, Name: "Intruder Inc",
-				OrganizationID: v.ID})
+				OrganizationID: v.ID}, testLinks)
 		}},
 	{method: "CreateAccount", name: "AnchorBelowVictim", kind: write,
 		call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 			return s.CreateAccount(ctx, tenantry.NewAccount{ParentID: v.ID, Kind: tenantry.KindCustomer, Name: "Intruder Inc",
-				IsOrganization: true})
+				IsOrganization: true}, testLinks)
 		}},
 	{method: "Accounts", name: "AnchorsUnder", kind: list, call: accountsCall(func(v *tenantry.Account) AccountFilter {
 		return AccountFilter{Under: v.ID, IsOrganization: ptr(true)}

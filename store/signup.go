@@ -483,6 +483,9 @@ func (s *Scope) ApproveAccount(ctx context.Context, id string, links mail.Links)
 		if err != nil {
 			return err
 		}
+		if servingID == "" {
+			return errNoDomain(ctx, tx, a)
+		}
 		serving, err := accountByID(ctx, tx, servingID)
 		if err != nil {
 			return err

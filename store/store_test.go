@@ -421,9 +421,22 @@ func TestServingAccount(t *testing.T) {
 		{"Gamma Labs", "beta.localhost"},
 		{"Delta Freight", "orbit.localhost"},
 	}
+	// below the provider, a reseller without a domain (Omega) and its
+	// customer (Tau): the platform domain serves Omega, directly below
+	// the provider, but nothing serves Tau (issue 9 item 17)
+	ctx := context.Background()
+	omega, err := f.provider(t).CreateAccount(ctx, tenantry.NewAccount{ParentID: f.id(t, "Nimbus Cloud"), Kind: tenantry.KindReseller,
+		Name: "Omega Resale"}, testLinks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.provider(t).CreateAccount(ctx, tenantry.NewAccount{ParentID: omega.Account.ID, Kind: tenantry.KindCustomer,
+		Name: "Tau Trading"}, testLinks); err != nil {
+		t.Fatal(err)
+	}
+	tests = append(tests, []struct{ account, want string }{{"Omega Resale", "portal.localhost"}, {"Tau Trading", ""}}...)
 	for _, tt := range tests {
 		t.Run(strings.ReplaceAll(tt.account, " ", ""), func(t *testing.T) {
-			ctx := context.Background()
 			id, err := servingAccount(ctx, f.db.read, f.acc(t, tt.account))
 			if err != nil {
 				t.Fatal(err)
@@ -524,7 +537,7 @@ func TestBackup(t *testing.T) {
 	ctx := context.Background()
 	// a write after opening, so the backup must include the WAL's content
 	if _, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Kappa Kilns",
-		Owner: &tenantry.NewOwner{Email: "owner@kappa.example", Name: "Kim"}}); err != nil {
+		Owner: &tenantry.NewOwner{Email: "owner@kappa.example", Name: "Kim"}}, testLinks); err != nil {
 		t.Fatal(err)
 	}
 	dest := filepath.Join(t.TempDir(), "backup.db")

@@ -336,8 +336,10 @@ type createdAccountJSON struct {
 	Owner *ownerJSON `json:"owner,omitempty"`
 }
 
+// ownerJSON is the owner as asked for: no id, because an address that
+// already had a user is invited instead, and nothing in the answer may
+// tell the two apart.
 type ownerJSON struct {
-	ID             string `json:"id"`
 	Email          string `json:"email"`
 	Name           string `json:"name"`
 	SetPasswordURL string `json:"set_password_url,omitempty"`
@@ -353,10 +355,10 @@ func (s *Server) apiCreateAccount(c echo.Context) error {
 		return err
 	}
 	out := createdAccountJSON{accountJSON: toAccountJSON(created.Account)}
-	if u := created.Owner; u != nil {
-		out.Owner = &ownerJSON{ID: u.ID, Email: u.Email, Name: u.Name}
-		if created.SetPasswordToken != "" {
-			out.Owner.SetPasswordURL = s.linkOn(created.SetPasswordHost, "/set-password/"+created.SetPasswordToken)
+	if created.OwnerEmail != "" {
+		out.Owner = &ownerJSON{Email: created.OwnerEmail, Name: created.OwnerName}
+		if created.SetPasswordPath != "" {
+			out.Owner.SetPasswordURL = s.linkOn(created.SetPasswordHost, created.SetPasswordPath)
 		}
 	}
 	return c.JSON(http.StatusCreated, out)

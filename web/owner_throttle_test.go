@@ -1,15 +1,17 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
 )
 
-// Creating an account answers 409 email_taken for an owner address that
-// has a user: those answers are throttled per actor (shared by the API
-// and the panel's form), and past the limit nothing is created.
-func TestCreateAccountOwnerTakenThrottled(t *testing.T) {
+// Creating an account is throttled per actor (shared by the API and the
+// panel's form), counting every creation, whatever the owner's address:
+// past the limit the answer is 429 with Retry-After and nothing is
+// created.
+func TestCreateAccountThrottled(t *testing.T) {
 	f := newFixture(t)
 	acme := f.browser("acme.localhost")
 	token := acme.token("admin@acme.example")
@@ -17,9 +19,14 @@ func TestCreateAccountOwnerTakenThrottled(t *testing.T) {
 		return acme.api(http.MethodPost, "/api/v1/accounts", token, map[string]any{"kind": "customer", "name": name,
 			"owner": map[string]string{"email": owner, "name": "X"}})
 	}
-	for i := range 10 {
-		if r := create("Probe", "admin@orbit.example"); r.Code != http.StatusConflict {
-			t.Fatalf("taken owner %d = %d, want 409", i+1, r.Code)
+	for i := range 30 {
+		// taken and free addresses count alike
+		owner := fmt.Sprintf("probe%d@free.example", i)
+		if i%2 == 0 {
+			owner = "admin@orbit.example"
+		}
+		if r := create(fmt.Sprintf("Probe %d", i), owner); r.Code != http.StatusCreated {
+			t.Fatalf("creation %d = %d, want 201: %s", i+1, r.Code, r.body)
 		}
 	}
 	r := create("Probe", "admin@orbit.example")
@@ -39,5 +46,11 @@ func TestCreateAccountOwnerTakenThrottled(t *testing.T) {
 		"owner.name": {"X"}, "owner.email": {"owner@bluebakery.example"}})
 	if form.Code != http.StatusTooManyRequests {
 		t.Errorf("the panel's form past the limit = %d, want 429", form.Code)
+	}
+	// another actor has buckets of its own
+	orbit := f.browser("orbit.localhost")
+	if r := orbit.api(http.MethodPost, "/api/v1/accounts", orbit.token("admin@orbit.example"), map[string]any{"kind": "customer",
+		"name": "Orbit Probe"}); r.Code != http.StatusCreated {
+		t.Errorf("another actor = %d, want 201", r.Code)
 	}
 }

@@ -80,21 +80,21 @@ func minutes(seconds int) string {
 	return fmt.Sprintf("%d minutes", m)
 }
 
-// Creating an account whose owner's address already has a user is refused
-// (409 email_taken), which tells the caller that the address exists. Such
-// refusals are counted like failed sign-ins, per actor and per IP, so
-// that neither the panel's form nor the API is a fast oracle; an address
-// that is free creates a real, audited account, so probing with those is
-// no quieter.
+// Creating an account answers alike whether or not the owner's address
+// has a user (that user is invited instead), so it is no oracle; each
+// creation still writes an audited account and may mail, so creations
+// are counted, every one of them, per actor and per IP, and the panel's
+// form and the API share the buckets.
 const (
-	ownerTakenPerActor = 10
-	ownerTakenPerIP    = 50
+	createsPerActor = 30
+	createsPerIP    = 100
+	createWindow    = 15 * time.Minute
 )
 
-func ownerTakenLimits(actorID, ip string) []limit {
+func createLimits(actorID, ip string) []limit {
 	return []limit{
-		{"owner_taken:actor:" + actorID, ownerTakenPerActor, loginWindow},
-		{"owner_taken:ip:" + ip, ownerTakenPerIP, loginWindow},
+		{"create_account:actor:" + actorID, createsPerActor, createWindow},
+		{"create_account:ip:" + ip, createsPerIP, createWindow},
 	}
 }
 
@@ -102,15 +102,16 @@ func ownerTakenLimits(actorID, ip string) []limit {
 // answers ETHROTTLED (429 with Retry-After) and creates nothing.
 func (s *Server) createAccount(c echo.Context, in tenantry.NewAccount) (*store.CreatedAccount, error) {
 	ctx := c.Request().Context()
-	limits := ownerTakenLimits(tenantry.ActorFromContext(ctx).User.ID, c.RealIP())
-	if err := s.checkLimits(c, "new accounts with an address already in use", limits...); err != nil {
+	limits := createLimits(tenantry.ActorFromContext(ctx).User.ID, c.RealIP())
+	if err := s.checkLimits(c, "new accounts", limits...); err != nil {
 		return nil, err
 	}
-	created, err := s.scope(c).CreateAccount(ctx, in)
-	if e := tenantry.AsError(err); e != nil && e.Code == "email_taken" {
-		if cerr := s.countLimits(ctx, limits...); cerr != nil {
-			return nil, cerr
-		}
+	created, err := s.scope(c).CreateAccount(ctx, in, s.mailLinks(c))
+	if err != nil {
+		return nil, err
 	}
-	return created, err
+	if err := s.countLimits(ctx, limits...); err != nil {
+		return nil, err
+	}
+	return created, nil
 }

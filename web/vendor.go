@@ -212,12 +212,11 @@ func (h vendorPages) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm := components.AccountCreatedVM{Base: h.base, Account: *created.Account}
-	if created.Owner != nil {
-		vm.OwnerEmail = created.Owner.Email
-	}
-	if created.SetPasswordToken != "" {
-		vm.SetPasswordURL = h.s.linkOn(created.SetPasswordHost, "/set-password/"+created.SetPasswordToken)
+	// the owner as asked for: the page is the same whether the address
+	// had a user (invited) or not (created)
+	vm := components.AccountCreatedVM{Base: h.base, Account: *created.Account, OwnerEmail: created.OwnerEmail}
+	if created.SetPasswordPath != "" {
+		vm.SetPasswordURL = h.s.linkOn(created.SetPasswordHost, created.SetPasswordPath)
 	}
 	return render(c, http.StatusCreated, accounts.Created(h.panel, vm))
 }
