@@ -299,3 +299,32 @@ func (s *Scope) RemoveMember(ctx context.Context, accountID, userID string) erro
 		return s.audit(ctx, tx, a, "membership.delete", "user", userID, summary)
 	})
 }
+
+// Members lists the users with a membership on the account.
+func (s *Scope) Members(ctx context.Context, accountID string) ([]tenantry.Member, error) {
+	a, err := s.Account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT m.role, COALESCE(r.name, m.role),
+			CASE m.delegate WHEN 1 THEN 'delegate' ELSE 'member' END, `+userColumns+`
+		FROM memberships m JOIN users u ON u.id = m.user_id
+		LEFT JOIN roles r ON r.id = m.role AND r.account_id = m.account_id
+		WHERE m.account_id = ? ORDER BY u.email`, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tenantry.Member
+	for rows.Next() {
+		var m tenantry.Member
+		var created int64
+		if err := rows.Scan(&m.Role, &m.RoleName, &m.Via, &m.User.ID, &m.User.Email, &m.User.Name, &m.User.PasswordHash, &created); err != nil {
+			return nil, err
+		}
+		m.User.CreatedAt = fromMS(created)
+		m.User.PasswordHash = "" // never leaves the store through a listing
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
