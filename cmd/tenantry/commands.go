@@ -157,21 +157,12 @@ func newSender(db *store.DB, smtpURL string, log *slog.Logger) (mail.Sender, err
 	return mail.NewSender(db.System("mail").Outbox(), t, log), nil
 }
 
-// sweep deletes expired sessions, links and throttle records now and then.
-
+// sweep deletes expired sessions, links and throttle records at start and
+// every ten minutes, on the jobs package's poll loop.
 func sweep(ctx context.Context, db *store.DB, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := db.DeleteExpired(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
-				log.Error("sweeping expired rows", "error", err)
-			}
-		}
-	}
+	jobs.Poll(ctx, 10*time.Minute, log, "sweeping expired rows", func(ctx context.Context) (int, error) {
+		return 0, db.DeleteExpired(ctx, 24*time.Hour)
+	})
 }
 
 // loadSessionKey takes the key from config, or generates one on first
