@@ -205,14 +205,14 @@ type CreatedAccount struct {
 	// normalised), whether or not the address had a user.
 	OwnerEmail string
 	OwnerName  string
-	// Owner is the user created as Owner; nil when no owner was asked
-	// for, or when the address already had a user: then Invitation is the
-	// Owner invitation mailed to it.
+	// Owner is the user created as Owner: only for a free address given
+	// with a password. Otherwise (no owner asked for: neither) Invitation
+	// is the Owner invitation mailed to the address.
 	Owner      *tenantry.User
 	Invitation *tenantry.Invitation
-	// SetPasswordPath is the one-time link (a path on SetPasswordHost)
-	// when no password was given: a set-password link for a new user, the
-	// invitation's own link for an existing one. SetPasswordToken is its
+	// SetPasswordPath is the Owner invitation's own link (a path on
+	// SetPasswordHost, /invitations/<token>) when no password was given,
+	// whether or not the address had a user; SetPasswordToken is its
 	// secret.
 	SetPasswordPath  string
 	SetPasswordToken string
@@ -221,12 +221,14 @@ type CreatedAccount struct {
 
 // CreateAccount creates an account below in.ParentID (default: the
 // actor's first vendor account) with its first staff member as Owner, in
-// one transaction. An owner address that already has a user anywhere is
-// answered like a new one: no user is created and no password applied;
-// that user is invited as Owner (mailed with links) and becomes it on
-// accepting. Errors: EINVALID (also no_domain: the account's users would
-// sign in nowhere), ENOTFOUND (parent out of reach), EFORBIDDEN (role or
-// reseller programme off).
+// one transaction. Without a password, and for an owner address that
+// already has a user anywhere, no user is created and no password
+// applied: the address is invited as Owner (mailed with links) and
+// becomes it on accepting, a new person choosing name and password then.
+// Only a free address given with a password becomes a user at once.
+// Errors: EINVALID (also no_domain: the account's users would sign in
+// nowhere), ENOTFOUND (parent out of reach), EFORBIDDEN (role or reseller
+// programme off).
 func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links mail.Links) (*CreatedAccount, error) {
 	in.Normalize()
 	if in.ParentID == "" {
@@ -318,7 +320,7 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 		out.OwnerEmail, out.OwnerName = tenantry.NormalizeEmail(in.Owner.Email), in.Owner.Name
 		// the owner's domain first, whatever the address: refusing only
 		// some addresses would tell which ones have a user
-		t, host, err := loginTenant(ctx, tx, a)
+		_, host, err := loginTenant(ctx, tx, a)
 		if err != nil {
 			return err
 		}
@@ -327,7 +329,10 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 			Scan(&taken); err != nil {
 			return err
 		}
-		if taken {
+		// without a password the owner is invited whatever the address:
+		// the link handed back and the account's members are then the
+		// same for a known and a free address
+		if taken || in.Owner.Password == "" {
 			inv, token, err := s.newInvitation(ctx, tx, a, nil, out.OwnerEmail, tenantry.RoleOwner, string(tenantry.RoleOwner))
 			if err != nil {
 				return err
@@ -350,17 +355,8 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 			return err
 		}
 		out.Owner = u
-		if err := s.audit(ctx, tx, a, "membership.create", "user", u.ID,
-			fmt.Sprintf("added %s as Owner", u.Email)); err != nil {
-			return err
-		}
-		if in.Owner.Password != "" {
-			return nil
-		}
-		out.SetPasswordHost = host
-		out.SetPasswordToken, err = insertUserToken(ctx, tx, u.ID, t.ID, PurposeSetPassword, SetPasswordTTL)
-		out.SetPasswordPath = "/set-password/" + out.SetPasswordToken
-		return err
+		return s.audit(ctx, tx, a, "membership.create", "user", u.ID,
+			fmt.Sprintf("added %s as Owner", u.Email))
 	})
 	if err != nil {
 		return nil, err

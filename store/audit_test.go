@@ -38,8 +38,8 @@ func TestAudit(t *testing.T) {
 		}, "account.create", "admin@acme.example", "Kappa Kilns", `created customer "Kappa Kilns" below "Acme Hosting"`,
 			func(t *testing.T) string { return f.id(t, "Kappa Kilns") }, testIP},
 		{"CreateAccountOwner", nil,
-			"membership.create", "admin@acme.example", "Kappa Kilns", "added kim@kappa.example as Owner",
-			func(t *testing.T) string { return f.user(t, "kim@kappa.example").ID }, testIP},
+			"invitation.create", "admin@acme.example", "Kappa Kilns", "invited kim@kappa.example as Owner",
+			func(*testing.T) string { return created.Invitation.ID }, testIP},
 		{"Rename", func(t *testing.T) error {
 			_, err := f.acme(t).UpdateAccount(ctx, f.id(t, "Kappa Kilns"), tenantry.AccountUpdate{Name: ptr("Kappa Kilns Ltd")})
 			return err
@@ -63,12 +63,14 @@ func TestAudit(t *testing.T) {
 			return f.provider(t).SetResellersEnabled(ctx, false)
 		}, "settings.update", "admin@nimbus.example", "Nimbus Cloud", "resellers_enabled = false",
 			func(t *testing.T) string { return f.id(t, "Nimbus Cloud") }, testIP},
-		{"SetPasswordWithToken", func(t *testing.T) error {
-			_, err := f.db.SetPasswordWithToken(ctx, f.tenantOf(t, "Acme Hosting"), created.SetPasswordToken,
+		// the owner created without a password accepts the invitation as
+		// a new person, choosing the password
+		{"AcceptOwnerInvitation", func(t *testing.T) error {
+			_, err := f.db.AcceptInvitation(ctx, f.tenantOf(t, "Acme Hosting"), created.SetPasswordToken, "", "Kim",
 				password.Hash("kappa-kilns-2026"), "198.51.100.7")
 			return err
-		}, "user.password_set", "kim@kappa.example", "Acme Hosting", "set a password with a one-time link",
-			func(t *testing.T) string { return f.user(t, "kim@kappa.example").ID }, "198.51.100.7"},
+		}, "invitation.accept", "kim@kappa.example", "Kappa Kilns Ltd", "kim@kappa.example joined as Owner",
+			func(*testing.T) string { return created.Invitation.ID }, "198.51.100.7"},
 		{"CreateAPIToken", func(t *testing.T) error {
 			_, _, err := f.db.Me(f.tenant(t, "orbit.localhost"), f.user(t, "admin@orbit.example"), "198.51.100.8").CreateAPIToken(ctx, "deploy")
 			return err
@@ -138,6 +140,9 @@ func TestAudit(t *testing.T) {
 			var s string
 			if err := rows.Scan(&s); err != nil {
 				t.Fatal(err)
+			}
+			if created.SetPasswordToken == "" {
+				t.Fatal("no invitation token to look for")
 			}
 			if strings.Contains(s, created.SetPasswordToken) || strings.Contains(s, DemoPassword) ||
 				strings.Contains(s, "kappa-kilns-2026") || strings.Contains(s, "$argon2id$") {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,88 +55,151 @@ func TestCreateAccount(t *testing.T) {
 		}
 	})
 
+	// Without a password the owner is invited even at a free address
+	// (issue 9 item 7): no user yet, the invitation's own link handed
+	// back; accepting it as a new person makes them Owner.
 	t.Run("WithoutPassword", func(t *testing.T) {
 		f := newDemo(t)
+		users, userTokens := count(t, f.db, "users"), count(t, f.db, "user_tokens")
 		c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: "Lambda Lofts",
 			Owner: &tenantry.NewOwner{Email: "lee@lambda.example", Name: "Lee"}}, testLinks)
 		if err != nil {
 			t.Fatalf("CreateAccount: %v", err)
 		}
-		if c.SetPasswordToken == "" || c.SetPasswordHost != "acme.localhost" {
-			t.Fatalf("token %q on %q, want a token on acme.localhost", c.SetPasswordToken, c.SetPasswordHost)
+		if c.SetPasswordToken == "" || c.SetPasswordHost != "acme.localhost" || c.SetPasswordPath != mail.InvitationPath(c.SetPasswordToken) {
+			t.Fatalf("link %q on %q, want an invitation link on acme.localhost", c.SetPasswordPath, c.SetPasswordHost)
 		}
-		if c.Owner.PasswordHash != "" {
-			t.Errorf("owner has a password hash, want none yet")
+		if c.Owner != nil || c.Invitation == nil || c.Invitation.Role != tenantry.RoleOwner || c.Invitation.Email != "lee@lambda.example" {
+			t.Fatalf("owner %+v, invitation %+v: want no user, an Owner invitation", c.Owner, c.Invitation)
+		}
+		if got := count(t, f.db, "users"); got != users {
+			t.Errorf("users = %d, want %d: no user before accepting", got, users)
+		}
+		if got := count(t, f.db, "user_tokens"); got != userTokens {
+			t.Errorf("user_tokens = %d, want %d: no set-password link", got, userTokens)
 		}
 		var n int
-		if err := f.db.read.QueryRow(`SELECT COUNT(*) FROM user_tokens WHERE token_hash = ?`, c.SetPasswordToken).Scan(&n); err != nil || n != 0 {
+		if err := f.db.read.QueryRow(`SELECT COUNT(*) FROM invitations WHERE token_hash = ?`, c.SetPasswordToken).Scan(&n); err != nil || n != 0 {
 			t.Errorf("the token is stored in clear, want only its hash")
+		}
+		m := f.lastMail(t, "lee@lambda.example")
+		if host, token := invitationLink(t, m); m.Kind != mail.KindInvitation || tenantry.NormalizeHost(host) != "acme.localhost" || token != c.SetPasswordToken {
+			t.Errorf("mail %q with link on %q, want the same invitation mailed on acme.localhost", m.Kind, host)
+		}
+		// the account is active while its owner has not accepted yet
+		if a, err := f.acme(t).Account(ctx, c.Account.ID); err != nil || a.Status != tenantry.StatusActive {
+			t.Errorf("account before accepting = %+v, %v; want active", a, err)
+		}
+		if got := members(t, f.acme(t), c.Account.ID); len(got) != 0 {
+			t.Errorf("members before accepting = %+v, want none", got)
 		}
 		acme := f.tenant(t, "acme.localhost")
 		portal := f.tenant(t, "portal.localhost")
 		lookups := []struct {
-			name           string
-			tenant         *tenantry.Tenant
-			purpose, token string
-			found          bool
+			name   string
+			tenant *tenantry.Tenant
+			token  string
+			found  bool
 		}{
-			{"ServingTenant", acme, PurposeSetPassword, c.SetPasswordToken, true},
-			{"PlatformErrNotFound", portal, PurposeSetPassword, c.SetPasswordToken, false},
-			{"OtherResellerErrNotFound", f.tenantOf(t, "Orbit IT"), PurposeSetPassword, c.SetPasswordToken, false},
-			{"OtherPurposeErrNotFound", acme, "reset_password", c.SetPasswordToken, false},
-			{"WrongTokenErrNotFound", acme, PurposeSetPassword, c.SetPasswordToken + "x", false},
+			{"ServingTenant", acme, c.SetPasswordToken, true},
+			{"PlatformErrNotFound", portal, c.SetPasswordToken, false},
+			{"OtherResellerErrNotFound", f.tenantOf(t, "Orbit IT"), c.SetPasswordToken, false},
+			{"WrongTokenErrNotFound", acme, c.SetPasswordToken + "x", false},
 		}
 		for _, tt := range lookups {
 			t.Run(tt.name, func(t *testing.T) {
-				u, err := f.db.UserByToken(ctx, tt.tenant, tt.purpose, tt.token)
+				inv, _, err := f.db.InvitationByToken(ctx, tt.tenant, tt.token)
 				if !tt.found {
 					wantKind(t, err, tenantry.ENOTFOUND)
 					return
 				}
-				if err != nil || u.ID != c.Owner.ID {
-					t.Errorf("UserByToken = %+v, %v; want the owner", u, err)
+				if err != nil || inv.ID != c.Invitation.ID {
+					t.Errorf("InvitationByToken = %+v, %v; want the owner's invitation", inv, err)
 				}
 			})
 		}
-		t.Run("SetPasswordOnOtherTenantErrNotFound", func(t *testing.T) {
+		t.Run("AcceptOnOtherTenantErrNotFound", func(t *testing.T) {
 			before := f.snapshot(t)
-			_, err := f.db.SetPasswordWithToken(ctx, portal, c.SetPasswordToken, password.Hash("x"), testIP)
+			_, err := f.db.AcceptInvitation(ctx, portal, c.SetPasswordToken, "", "Lee", password.Hash("x-lambda-2026"), testIP)
 			wantKind(t, err, tenantry.ENOTFOUND)
 			f.assertUnchanged(t, before)
 		})
-		t.Run("SetPasswordOnce", func(t *testing.T) {
+		t.Run("AcceptAsNewPersonOnce", func(t *testing.T) {
 			const pw = "lambda-lofts-2026"
-			// whatever credential the user held before the new password
-			// (a token, a session) ends with it
-			early, _, err := f.db.Me(f.tenant(t, "acme.localhost"), c.Owner, testIP).CreateAPIToken(ctx, "early")
+			u, err := f.db.AcceptInvitation(ctx, acme, c.SetPasswordToken, "", "Lee", password.Hash(pw), testIP)
+			if err != nil {
+				t.Fatalf("AcceptInvitation: %v", err)
+			}
+			stored := f.user(t, "lee@lambda.example")
+			if u.ID != stored.ID || stored.Name != "Lee" || !password.Verify(stored.PasswordHash, pw) {
+				t.Errorf("user = %+v, want Lee with the password chosen", stored)
+			}
+			after := members(t, f.acme(t), c.Account.ID)
+			if len(after) != 1 || after[0].User.ID != u.ID || after[0].Role != tenantry.RoleOwner {
+				t.Errorf("members after accepting = %+v, want Lee as Owner", after)
+			}
+			if a, err := f.acme(t).Account(ctx, c.Account.ID); err != nil || a.Status != tenantry.StatusActive {
+				t.Errorf("account after accepting = %+v, %v; want active", a, err)
+			}
+			// the owner signs in on Acme's domain, not on the platform's
+			if g := f.actor(t, "acme.localhost", "lee@lambda.example").Grants; len(g) != 1 ||
+				g[0].Account.ID != c.Account.ID || g[0].Role != tenantry.RoleOwner {
+				t.Errorf("grants on acme.localhost = %+v, want Owner of the new account", g)
+			}
+			if g := f.actor(t, "portal.localhost", "lee@lambda.example").Grants; len(g) != 0 {
+				t.Errorf("grants on portal.localhost = %+v, want none", g)
+			}
+			if invs, err := f.acme(t).Invitations(ctx, c.Account.ID); err != nil || len(invs) != 0 {
+				t.Errorf("open invitations after accepting = %+v, %v; want none", invs, err)
+			}
+			before := f.snapshot(t)
+			_, err = f.db.AcceptInvitation(ctx, acme, c.SetPasswordToken, "", "Lee", password.Hash("another-one-99"), testIP)
+			wantKind(t, err, tenantry.ENOTFOUND)
+			f.assertUnchanged(t, before)
+		})
+	})
+
+	// A free and a taken address, both without a password, are answered
+	// alike: the same link shape on the same domain, no member and one
+	// open Owner invitation on the new account.
+	t.Run("WithoutPasswordSameForFreeAndTaken", func(t *testing.T) {
+		f := newDemo(t)
+		type seen struct {
+			host, prefix  string
+			owner         bool
+			members, invs int
+			role          tenantry.Role
+		}
+		look := func(name, email string) seen {
+			c, err := f.acme(t).CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer, Name: name,
+				Owner: &tenantry.NewOwner{Email: email, Name: "Owner"}}, testLinks)
+			if err != nil {
+				t.Fatalf("CreateAccount %s: %v", email, err)
+			}
+			invs, err := f.acme(t).Invitations(ctx, c.Account.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.session(t, "sid-early", "lee@lambda.example", "acme.localhost")
-			u, err := f.db.SetPasswordWithToken(ctx, acme, c.SetPasswordToken, password.Hash(pw), testIP)
-			if err != nil {
-				t.Fatalf("SetPasswordWithToken: %v", err)
+			got := seen{host: c.SetPasswordHost, owner: c.Owner != nil, members: len(members(t, f.acme(t), c.Account.ID)), invs: len(invs)}
+			if strings.HasPrefix(c.SetPasswordPath, "/invitations/") && len(c.SetPasswordPath) > len("/invitations/") {
+				got.prefix = "/invitations/"
+			} else {
+				got.prefix = c.SetPasswordPath
 			}
-			if _, err := f.db.APITokenUser(ctx, acme, early); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
-				t.Errorf("a token from before the password was set = %v, want revoked", err)
+			if len(invs) == 1 {
+				got.role = invs[0].Role
+				if invs[0].Email != email {
+					t.Errorf("invitation for %q, want %q", invs[0].Email, email)
+				}
 			}
-			if sessionLive(t, f.db, "sid-early") {
-				t.Error("a session from before the password was set survived it")
-			}
-			if u.ID != c.Owner.ID || !password.Verify(f.user(t, "lee@lambda.example").PasswordHash, pw) {
-				t.Errorf("password not set for the owner")
-			}
-			evs := auditEvents(t, f.db, "user.password_set")
-			if len(evs) != 1 || evs[0].ActorID != u.ID || evs[0].AccountID != acme.Account.ID || evs[0].IP != testIP {
-				t.Errorf("user.password_set events = %+v, want one by the owner on Acme", evs)
-			}
-			before := f.snapshot(t)
-			_, err = f.db.SetPasswordWithToken(ctx, acme, c.SetPasswordToken, password.Hash("another-one-99"), testIP)
-			wantKind(t, err, tenantry.ENOTFOUND)
-			f.assertUnchanged(t, before)
-			_, err = f.db.UserByToken(ctx, acme, PurposeSetPassword, c.SetPasswordToken)
-			wantKind(t, err, tenantry.ENOTFOUND)
-		})
+			return got
+		}
+		free := look("Free Owner Ltd", "nobody-yet@free.example")
+		taken := look("Taken Owner Ltd", "owner@bluebakery.example")
+		want := seen{host: "acme.localhost", prefix: "/invitations/", members: 0, invs: 1, role: tenantry.RoleOwner}
+		if free != want || taken != want {
+			t.Errorf("free address: %+v\ntaken address: %+v\nwant both %+v", free, taken, want)
+		}
 	})
 
 	t.Run("TokenExpires", func(t *testing.T) {
@@ -148,14 +212,14 @@ func TestCreateAccount(t *testing.T) {
 			t.Fatal(err)
 		}
 		acme := f.tenant(t, "acme.localhost")
-		now = now.Add(SetPasswordTTL - time.Millisecond)
-		if _, err := f.db.UserByToken(ctx, acme, PurposeSetPassword, c.SetPasswordToken); err != nil {
-			t.Errorf("UserByToken just before expiry: %v", err)
+		now = now.Add(InvitationTTL - time.Millisecond)
+		if _, _, err := f.db.InvitationByToken(ctx, acme, c.SetPasswordToken); err != nil {
+			t.Errorf("InvitationByToken just before expiry: %v", err)
 		}
 		now = now.Add(time.Millisecond)
-		_, err = f.db.UserByToken(ctx, acme, PurposeSetPassword, c.SetPasswordToken)
+		_, _, err = f.db.InvitationByToken(ctx, acme, c.SetPasswordToken)
 		wantKind(t, err, tenantry.ENOTFOUND)
-		_, err = f.db.SetPasswordWithToken(ctx, acme, c.SetPasswordToken, password.Hash("too-late-2026"), testIP)
+		_, err = f.db.AcceptInvitation(ctx, acme, c.SetPasswordToken, "", "Mo", password.Hash("too-late-2026"), testIP)
 		wantKind(t, err, tenantry.ENOTFOUND)
 	})
 
@@ -185,8 +249,8 @@ func TestCreateAccount(t *testing.T) {
 					t.Errorf("SetPasswordHost = %q, want %q", c.SetPasswordHost, tt.wantHost)
 				}
 				host := f.tenant(t, tt.wantHost)
-				if _, err := f.db.UserByToken(ctx, host, PurposeSetPassword, c.SetPasswordToken); err != nil {
-					t.Errorf("UserByToken on %s: %v", tt.wantHost, err)
+				if _, _, err := f.db.InvitationByToken(ctx, host, c.SetPasswordToken); err != nil {
+					t.Errorf("InvitationByToken on %s: %v", tt.wantHost, err)
 				}
 			})
 		}
@@ -308,8 +372,8 @@ func TestCreateAccount(t *testing.T) {
 			if err != nil || inv.ID != c.Invitation.ID {
 				t.Errorf("the link's invitation = %+v, %v; want %s", inv, err, c.Invitation.ID)
 			}
-			if _, err := f.db.UserByToken(ctx, f.tenant(t, "acme.localhost"), PurposeSetPassword, c.SetPasswordToken); err == nil {
-				t.Error("the link sets the existing user's password")
+			if got := count(t, f.db, "user_tokens"); got != 0 {
+				t.Errorf("user_tokens = %d, want 0: no link that sets the existing user's password", got)
 			}
 		})
 	})

@@ -56,7 +56,6 @@ var dbMethods = map[string]string{
 	"RequestPasswordReset": "anonymous reset request on the tenant, for users who sign in there",
 	"ResetPassword":        "a reset's one-time link on the tenant that issued it",
 	"UserByToken":          "a one-time link on the tenant that issued it (ENOTFOUND elsewhere)",
-	"SetPasswordWithToken": "a set-password link on the tenant that issued it (ENOTFOUND elsewhere)",
 	"InvitationByToken":    "an invitation's link on the tenant that issued it (ENOTFOUND elsewhere)",
 	"AcceptInvitation":     "an invitation's link on the tenant that issued it, before its holder has a scope there",
 	"LeaveDelegation":      "the delegate's own side, bounded to the tenant's subtree (TestLeaveDelegationBoundToTenant)",

@@ -76,14 +76,6 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Token purposes for one-time links.
-const (
-	PurposeSetPassword = "set_password"
-)
-
-// SetPasswordTTL is how long a set-password link stays valid.
-const SetPasswordTTL = 7 * 24 * time.Hour
-
 // insertUserToken stores a new one-time link for user on tenant and
 // returns its secret, which exists only in the caller's hands from now on.
 func insertUserToken(ctx context.Context, tx *tx, userID, tenantID, purpose string, ttl time.Duration) (string, error) {
@@ -105,37 +97,6 @@ func (db *DB) UserByToken(ctx context.Context, t *tenantry.Tenant, purpose, toke
 		WHERE t.token_hash = ? AND t.tenant_id = ? AND t.purpose = ? AND t.used_at IS NULL AND t.expires_at > ?`,
 		hashToken(token), t.Account.ID, purpose, ms(db.Now())))
 	return u, notFound(err)
-}
-
-// SetPasswordWithToken spends a set-password link and sets the user's
-// password hash, in one transaction, so a link works exactly once; like
-// any new password it ends the user's sessions and API tokens everywhere.
-func (db *DB) SetPasswordWithToken(ctx context.Context, t *tenantry.Tenant, token, hash, ip string) (*tenantry.User, error) {
-	var user *tenantry.User
-	err := db.inTx(ctx, func(tx *tx) error {
-		var userID string
-		err := tx.QueryRowContext(ctx, `UPDATE user_tokens SET used_at = ?
-			WHERE token_hash = ? AND tenant_id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
-			RETURNING user_id`, ms(tx.now), hashToken(token), t.Account.ID, PurposeSetPassword, ms(tx.now)).Scan(&userID)
-		if err != nil {
-			return notFound(err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`,
-			hash, ms(tx.now), userID); err != nil {
-			return err
-		}
-		if _, _, err := signOutEverywhere(ctx, tx, userID, ""); err != nil {
-			return err
-		}
-		user, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, userID))
-		if err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, auditEvent{ActorID: user.ID, ActorEmail: user.Email, Account: &t.Account,
-			Action: "user.password_set", ObjectType: "user", ObjectID: user.ID,
-			Summary: "set a password with a one-time link", IP: ip})
-	})
-	return user, err
 }
 
 // signOutEverywhere ends every session of the user on every tenant but

@@ -309,8 +309,8 @@ func (s *Server) choose(c echo.Context) error {
 	return tenantry.ErrNotFound
 }
 
-// oneTimePassword is a page on which a one-time link sets a password: the
-// set-password link of new staff and the password-reset link share it.
+// oneTimePassword is a page on which a one-time link sets a password (the
+// password-reset link).
 type oneTimePassword struct {
 	purpose string
 	// invalid is the answer to a link that is unknown, used, expired or
@@ -318,17 +318,6 @@ type oneTimePassword struct {
 	invalid error
 	page    func(token, email string, errs map[string]string) templ.Component
 	spend   func(ctx context.Context, t *tenantry.Tenant, token, hash, ip string) (*tenantry.User, error)
-}
-
-// errLinkInvalid is the answer to any set-password link that cannot be used.
-var errLinkInvalid = &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: tenantry.ENOTFOUND,
-	Message: "This link is invalid, already used or expired. Ask whoever created your account for a new one."}
-
-func (s *Server) setPasswordLink() oneTimePassword {
-	return oneTimePassword{purpose: store.PurposeSetPassword, invalid: errLinkInvalid, spend: s.db.SetPasswordWithToken,
-		page: func(token, email string, errs map[string]string) templ.Component {
-			return auth.SetPassword(auth.SetPasswordVM{Token: token, Email: email, Errors: errs})
-		}}
 }
 
 // user returns the user whose live link this is, on this tenant.

@@ -68,9 +68,23 @@ func TestCreateAccountOwnerTakenAnswersAlike(t *testing.T) {
 			t.Errorf("taken owner = %+v, want the address asked for", b.Owner)
 		}
 		if password == "" {
+			// the same link shape for both: the Owner invitation's
 			for _, o := range []*accountBody{&a, &b} {
-				if !strings.HasPrefix(o.Owner.SetPasswordURL, "http://acme.localhost/") {
-					t.Errorf("set_password_url = %q, want a link on acme.localhost", o.Owner.SetPasswordURL)
+				if !strings.HasPrefix(o.Owner.SetPasswordURL, "http://acme.localhost/invitations/") {
+					t.Errorf("set_password_url = %q, want an invitation link on acme.localhost", o.Owner.SetPasswordURL)
+				}
+			}
+			// and the same members and invitations on the new account:
+			// nobody yet, one pending Owner invitation to the address
+			for _, tt := range []struct{ id, email string }{{a.ID, "olive@free.example"}, {b.ID, "admin@orbit.example"}} {
+				var members struct{ Items []struct{ Email string } }
+				decode(t, acme.api(http.MethodGet, "/api/v1/accounts/"+tt.id+"/members", token, nil), &members)
+				var invs struct {
+					Items []struct{ Email, Role string }
+				}
+				decode(t, acme.api(http.MethodGet, "/api/v1/accounts/"+tt.id+"/invitations", token, nil), &invs)
+				if len(members.Items) != 0 || len(invs.Items) != 1 || invs.Items[0].Email != tt.email || invs.Items[0].Role != "Owner" {
+					t.Errorf("%s: members %+v, invitations %+v; want none and one Owner invitation", tt.email, members.Items, invs.Items)
 				}
 			}
 		}
@@ -86,8 +100,8 @@ func TestCreateAccountOwnerTakenAnswersAlike(t *testing.T) {
 			t.Fatalf("create %s = %d, want 201: %s", name, r.Code, excerpt(r.body))
 		}
 		link, ok := byTestID(r.body, "set-password-url")
-		if !ok || !strings.HasPrefix(link, "http://acme.localhost/") {
-			t.Errorf("link = %q, want one on acme.localhost", link)
+		if !ok || !strings.HasPrefix(link, "http://acme.localhost/invitations/") {
+			t.Errorf("link = %q, want an invitation on acme.localhost", link)
 		}
 		// what differs by nature: the names typed, the new account's id
 		// and the link's own path

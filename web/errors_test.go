@@ -17,7 +17,6 @@ func TestNotFoundPageMessage(t *testing.T) {
 	}{
 		{"UnknownPath", "/no/such/page", "There is nothing at this address"},
 		{"UnknownInvitation", "/invitations/not-a-token", "This invitation is invalid, already used, revoked or expired."},
-		{"UnknownSetPasswordLink", "/set-password/not-a-token", "This link is invalid, already used or expired."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -174,32 +174,36 @@ func TestCreateCustomerFromResellerPanel(t *testing.T) {
 		if r.Code != http.StatusCreated {
 			t.Fatalf("status = %d, want 201: %s", r.Code, excerpt(r.body))
 		}
+		// without a password the owner is invited, whatever the address
+		// (issue 9 item 7): the link shown is the invitation's
 		link, ok := byTestID(r.body, "set-password-url")
-		if !ok || !strings.HasPrefix(link, "http://acme.localhost/set-password/") {
-			t.Fatalf("set-password link = %q, want one on acme.localhost", link)
+		if !ok || !strings.HasPrefix(link, "http://acme.localhost/invitations/") {
+			t.Fatalf("owner link = %q, want an invitation on acme.localhost", link)
 		}
 		list := b.get("/reseller/accounts?q=zeta")
 		if !strings.Contains(list.body, "Zeta Dental") {
 			t.Error("the new customer is not listed")
 		}
 
-		// the link works once, on acme's domain only
+		// the link works once, on acme's domain only; accepting it as a
+		// new person makes them Owner with the password chosen
 		path := strings.TrimPrefix(link, "http://acme.localhost")
 		if r := f.browser("orbit.localhost").get(path); r.Code != http.StatusNotFound {
 			t.Errorf("link on orbit = %d, want 404", r.Code)
 		}
 		zoe := f.browser("acme.localhost")
-		r = zoe.submit(path, path, url.Values{"password": {"zoe-secret-42"}, "confirm": {"zoe-secret-4"}})
+		r = zoe.submit(path, path, url.Values{"name": {"Zoe"}, "password": {"zoe-secret-42"}, "confirm": {"zoe-secret-4"}})
 		if r.Code != http.StatusUnprocessableEntity {
 			t.Fatalf("mismatched confirmation = %d, want 422", r.Code)
 		}
-		r = zoe.submit(path, path, url.Values{"password": {"zoe-secret-42"}, "confirm": {"zoe-secret-42"}})
-		if r.Code != http.StatusSeeOther {
-			t.Fatalf("set password = %d, want 303", r.Code)
+		r = zoe.submit(path, path, url.Values{"name": {"Zoe"}, "password": {"zoe-secret-42"}, "confirm": {"zoe-secret-42"}})
+		if r.Code != http.StatusSeeOther || r.location() != "/app" {
+			t.Fatalf("accept = %d to %q, want 303 to /app", r.Code, r.location())
 		}
 		if r := zoe.get(path); r.Code != http.StatusNotFound {
 			t.Errorf("reused link = %d, want 404", r.Code)
 		}
+		zoe = f.browser("acme.localhost")
 		r = zoe.submit("/login", "/login", url.Values{"email": {"zoe@zeta.example"}, "password": {"zoe-secret-42"}})
 		if r.Code != http.StatusSeeOther || r.location() != "/app" {
 			t.Fatalf("login = %d to %q, want /app", r.Code, r.location())

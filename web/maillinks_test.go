@@ -46,8 +46,8 @@ func TestMailLinksFromConfig(t *testing.T) {
 		token := b.token("admin@acme.example")
 		r := b.api(http.MethodPost, "/api/v1/accounts", token, map[string]any{"kind": "customer", "name": "Kappa Kiosk",
 			"owner": map[string]string{"email": "k@kappa.example", "name": "Kai"}})
-		if r.Code != http.StatusCreated || !strings.Contains(r.body, `"https://acme.localhost/set-password/`) {
-			t.Errorf("create = %d %s, want the set-password link on https://acme.localhost", r.Code, excerpt(r.body))
+		if r.Code != http.StatusCreated || !strings.Contains(r.body, `"https://acme.localhost/invitations/`) {
+			t.Errorf("create = %d %s, want the invitation link on https://acme.localhost", r.Code, excerpt(r.body))
 		}
 	})
 }

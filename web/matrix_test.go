@@ -321,8 +321,6 @@ func matrixRows() map[string]matrixRow {
 		}, everyone(see)),
 		"POST /logout": r(post("/logout"), everyone(see)),
 		// unknown one-time tokens name nothing: 404 for everyone
-		"GET /set-password/:token":    r(get("/set-password/no-such-token"), everyone(404)),
-		"POST /set-password/:token":   r(post("/set-password/no-such-token", "password", "matrix-secret-42", "confirm", "matrix-secret-42"), everyone(404)),
 		"GET /verify/:token":          r(get("/verify/no-such-token"), everyone(404)),
 		"POST /verify/:token":         r(post("/verify/no-such-token"), everyone(404)),
 		"GET /reset-password/:token":  r(get("/reset-password/no-such-token"), everyone(404)),

@@ -98,8 +98,6 @@ func (s *Server) routes() {
 	pages.GET("/login", s.loginPage)
 	pages.POST("/login", s.login)
 	pages.POST("/logout", s.logout)
-	pages.GET("/set-password/:token", s.oneTimePasswordPage(s.setPasswordLink()))
-	pages.POST("/set-password/:token", s.oneTimePasswordSubmit(s.setPasswordLink()))
 	pages.GET("/choose", s.choosePage, requireLogin)
 	pages.POST("/choose", s.choose, requireLogin)
 	// sign-up, email verification and password reset exist on every

@@ -151,9 +151,9 @@ func login(email, pw string) chromedp.Action[chromedp.Void] {
 }
 
 // TestBrowserResellerJourney drives a real Chromium through a reseller's
-// day on its own domain: sign in, create a customer whose owner gets a
-// one-time link, find it in the list; the owner sets a password and signs
-// in to the customer panel; and the reseller's admin cannot sign in on
+// day on its own domain: sign in, create a customer whose owner gets an
+// invitation link, find it in the list; the owner accepts it, choosing a
+// password, and signs in to the customer panel; and the reseller's admin cannot sign in on
 // another reseller's domain, and cannot tell why.
 func TestBrowserResellerJourney(t *testing.T) {
 	if testing.Short() {
@@ -182,7 +182,7 @@ func TestBrowserResellerJourney(t *testing.T) {
 		return read(t, tab, "reading the location", chromedp.Location())
 	}
 
-	var setPasswordURL string
+	var ownerURL string
 	t.Run("ResellerCreatesCustomer", func(t *testing.T) {
 		tab := browser
 		do(t, tab, "opening the sign-in page on acme",
@@ -226,9 +226,11 @@ func TestBrowserResellerJourney(t *testing.T) {
 			chromedp.SendKeys(testid("input-owner.email"), "zeta@example.test"),
 			chromedp.Click(testid("account-submit")),
 			chromedp.WaitVisible(testid("account-created")))
-		setPasswordURL = text(t, tab, "set-password-url")
-		if prefix := acme + "/set-password/"; !strings.HasPrefix(setPasswordURL, prefix) || len(setPasswordURL) == len(prefix) {
-			t.Errorf("set-password link: got %q, want %s<token>", setPasswordURL, prefix)
+		// without a password the owner is invited, whatever the address:
+		// the link shown is the invitation's
+		ownerURL = text(t, tab, "set-password-url")
+		if prefix := acme + "/invitations/"; !strings.HasPrefix(ownerURL, prefix) || len(ownerURL) == len(prefix) {
+			t.Errorf("owner link: got %q, want %s<token>", ownerURL, prefix)
 		}
 		noNimbus(t, tab, "acme's account-created page")
 
@@ -240,30 +242,39 @@ func TestBrowserResellerJourney(t *testing.T) {
 		}
 		noNimbus(t, tab, "acme's account list")
 	})
-	if setPasswordURL == "" {
-		t.Fatal("no set-password link to go on with")
+	if ownerURL == "" {
+		t.Fatal("no owner invitation link to go on with")
 	}
 
-	t.Run("OwnerSetsPasswordAndSignsIn", func(t *testing.T) {
+	t.Run("OwnerAcceptsInvitationAndSignsIn", func(t *testing.T) {
 		tab := newIncognito(t, browser)
 		const pw = "Molar-Crown-Bridge-77"
-		do(t, tab, "opening the set-password link",
-			chromedp.Navigate(setPasswordURL),
-			chromedp.WaitVisible(testid("set-password-email")))
-		if got, want := text(t, tab, "set-password-email"), "zeta@example.test"; got != want {
-			t.Errorf("the set-password page is for %q, want %q", got, want)
+		do(t, tab, "opening the owner invitation link",
+			chromedp.Navigate(ownerURL),
+			chromedp.WaitVisible(testid("invitation-summary")))
+		if got, want := text(t, tab, "invitation-summary"), "You are invited as Owner, for zeta@example.test."; got != want {
+			t.Errorf("the invitation page says %q, want %q", got, want)
 		}
-		noNimbus(t, tab, "the set-password page")
+		noNimbus(t, tab, "the invitation page")
 
-		do(t, tab, "setting the password",
+		do(t, tab, "accepting as a new person with a name and password",
+			chromedp.SendKeys(testid("input-name"), "Zoe Zeta"),
 			chromedp.SendKeys(testid("input-password"), pw),
 			chromedp.SendKeys(testid("input-confirm"), pw),
-			chromedp.Click(testid("set-password-submit")),
-			chromedp.WaitVisible(testid("login-notice")))
-		if got := at(t, tab); !strings.HasPrefix(got, acme+"/login") {
-			t.Errorf("after setting the password: at %s, want %s/login", got, acme)
+			chromedp.Click(testid("invitation-accept")),
+			chromedp.WaitVisible(testid("account-title")))
+		if got, want := at(t, tab), acme+"/app"; got != want {
+			t.Errorf("after accepting: at %s, want %s", got, want)
+		}
+		if got, want := text(t, tab, "account-title"), "Zeta Dental"; got != want {
+			t.Errorf("customer panel title after accepting: got %q, want %q", got, want)
 		}
 
+		// the password chosen signs in afterwards, in a fresh session
+		tab = newIncognito(t, browser)
+		do(t, tab, "opening the sign-in page on acme",
+			chromedp.Navigate(acme+"/login"),
+			chromedp.WaitVisible(testid("login-form")))
 		do(t, tab, "signing in as zeta@example.test",
 			login("zeta@example.test", pw),
 			chromedp.WaitVisible(testid("account-title")))
