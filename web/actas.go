@@ -64,13 +64,23 @@ func (s *Server) resumeActing(c echo.Context, sess *sessions.Session) error {
 
 // actingPanelOnly follows openPanel: while acting on behalf, the only
 // panel that opens is the acted-for account's; the user's own panels are
-// outside the narrowed scope, so they are not found (404) until they exit.
+// outside the narrowed scope until they exit. A page asked for there (a
+// bookmark, the back button) leads to the acted-for panel with a word on
+// how to get back, before any object of the route is looked at, so it
+// reveals nothing; anything else (a post) is not found (404).
 func actingPanelOnly(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if a := actingFromContext(c.Request().Context()); a != nil && panelAccount(c).ID != a.ID {
+		a := actingFromContext(c.Request().Context())
+		if a == nil || panelAccount(c).ID == a.ID {
+			return next(c)
+		}
+		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
 			return tenantry.ErrNotFound
 		}
-		return next(c)
+		if err := flash(c, "You are acting on behalf of "+a.Name+": exit to return to your own panel."); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, panelPath(a.Kind))
 	}
 }
 

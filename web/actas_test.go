@@ -49,12 +49,16 @@ func TestActOnBehalf(t *testing.T) {
 		t.Error("the acted-for panel offers to go back to itself")
 	}
 	// acting narrows the scope to Blue Bakery: the reseller's own panel,
-	// its accounts and the customer's sibling are out of reach until exit
+	// its accounts and the customer's sibling are out of reach until exit;
+	// a page there leads back to the acted-for panel, saying how to exit
 	for _, path := range []string{"/reseller", "/reseller/accounts", "/reseller/accounts/" + bakery,
 		"/reseller/cost-centers?account=" + bakery} {
-		if r := b.get(path); r.Code != http.StatusNotFound {
-			t.Errorf("GET %s while acting = %d, want 404", path, r.Code)
+		if r := b.get(path); r.Code != http.StatusSeeOther || r.location() != "/app" {
+			t.Errorf("GET %s while acting = %d to %q, want 303 to /app", path, r.Code, r.location())
 		}
+	}
+	if r := b.get("/app"); !strings.Contains(r.body, "exit to return to your own panel") {
+		t.Errorf("the acted-for panel after a page of the reseller's does not say how to get back: %s", excerpt(r.body))
 	}
 	if r := b.submit("/app", "/reseller/accounts/"+f.accountID("Cobalt Law")+"/status", url.Values{"status": {"suspended"}}); r.Code != http.StatusNotFound {
 		t.Errorf("suspending the sibling while acting = %d, want 404", r.Code)

@@ -644,7 +644,8 @@ func under(path string, prefixes ...string) bool {
 //     object, and has no panel at all;
 //   - Acme's Owner acting on behalf of Blue Bakery gets in the end-user
 //     panel what Blue Bakery's Owner gets; the scope is narrowed to Blue
-//     Bakery, so Acme's own panel (and the provider's) is 404; elsewhere it
+//     Bakery, so Acme's own panel (and the provider's) is 404, but for its
+//     pages, a 303 to the acted-for panel; elsewhere it
 //     gets what Acme's Owner gets (its API token does not act for anyone).
 func extraStatus(subj int, c call, want st) int {
 	panels := []string{"/reseller", "/provider", "/app"}
@@ -673,7 +674,12 @@ func extraStatus(subj int, c call, want st) int {
 			return want[sCust]
 		}
 		if !isAPI && under(c.path, "/reseller", "/provider") {
-			return http.StatusNotFound // narrowed to Blue Bakery: Acme's own panel is out of reach
+			// narrowed to Blue Bakery: Acme's own panel is out of reach; its
+			// pages lead back to the acted-for panel
+			if c.method == http.MethodGet && under(c.path, "/reseller") {
+				return http.StatusSeeOther
+			}
+			return http.StatusNotFound
 		}
 		return want[sOwner]
 	}
