@@ -215,19 +215,7 @@ func (f *fixture) assertUnchanged(t *testing.T, before string, except ...string)
 }
 
 func diffLines(before, after string) string {
-	b, a := strings.Split(before, "\n"), strings.Split(after, "\n")
-	var out []string
-	for _, l := range b {
-		if !slices.Contains(a, l) {
-			out = append(out, "- "+l)
-		}
-	}
-	for _, l := range a {
-		if !slices.Contains(b, l) {
-			out = append(out, "+ "+l)
-		}
-	}
-	return strings.Join(out, "\n")
+	return strings.Join(dbtest.Changed(strings.Split(before, "\n"), strings.Split(after, "\n")), "\n")
 }
 
 func count(t *testing.T, db *DB, table string) int {

@@ -959,22 +959,6 @@ func dbState(t *testing.T, path string) []string {
 	return dbtest.Rows(t, db, volatileColumns)
 }
 
-// changedRows lists the rows only one of two dbState dumps has.
-func changedRows(before, after []string) []string {
-	var out []string
-	for _, r := range after {
-		if !slices.Contains(before, r) {
-			out = append(out, "+ "+r)
-		}
-	}
-	for _, r := range before {
-		if !slices.Contains(after, r) {
-			out = append(out, "- "+r)
-		}
-	}
-	return out
-}
-
 func jsonString(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
@@ -1098,7 +1082,7 @@ func TestRouteMatrix(t *testing.T) {
 				if path != "" && r.Code >= 400 && r.Code == want {
 					// a refused write changes nothing, audit log included
 					if after := dbState(t, path); !slices.Equal(after, env.state) {
-						diff := changedRows(env.state, after)
+						diff := dbtest.Changed(env.state, after)
 						t.Errorf("%s as %s: refused with %d, but the database changed:\n%s", k, sb.name, r.Code,
 							strings.Join(diff[:min(len(diff), 10)], "\n"))
 					}

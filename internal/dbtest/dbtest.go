@@ -81,3 +81,20 @@ func Rows(t testing.TB, db *sql.DB, volatile map[string][]string, except ...stri
 	}
 	return out
 }
+
+// Changed lists the rows only one of two Rows dumps has: "+ row" for a
+// row after has and before lacks, "- row" for the other way round.
+func Changed(before, after []string) []string {
+	var out []string
+	for _, r := range after {
+		if !slices.Contains(before, r) {
+			out = append(out, "+ "+r)
+		}
+	}
+	for _, r := range before {
+		if !slices.Contains(after, r) {
+			out = append(out, "- "+r)
+		}
+	}
+	return out
+}

@@ -42,8 +42,9 @@ func TestRows(t *testing.T) {
 	if _, err := db.Exec(`UPDATE accounts SET name = 'Beta'`); err != nil {
 		t.Fatal(err)
 	}
-	if after := Rows(t, db, volatile); slices.Equal(after, before) {
-		t.Error("a changed row does not show")
+	after := Rows(t, db, volatile)
+	if got, want := Changed(before, after), []string{"+ accounts [a1 Beta]", "- accounts [a1 Acme]"}; !slices.Equal(got, want) {
+		t.Errorf("Changed = %q, want %q", got, want)
 	}
 	if got := Rows(t, db, volatile, "accounts"); !slices.Equal(got, []string{"sessions [s1 -]"}) {
 		t.Errorf("Rows without accounts = %q", got)
