@@ -210,13 +210,13 @@ type CreatedAccount struct {
 	// is the Owner invitation mailed to the address.
 	Owner      *tenantry.User
 	Invitation *tenantry.Invitation
-	// SetPasswordPath is the Owner invitation's own link (a path on
-	// SetPasswordHost, /invitations/<token>) when no password was given,
-	// whether or not the address had a user; SetPasswordToken is its
-	// secret.
-	SetPasswordPath  string
-	SetPasswordToken string
-	SetPasswordHost  string
+	// InvitationPath is the Owner invitation's own link (a path on
+	// InvitationHost, /invitations/<token>) when no password was given,
+	// whether or not the address had a user; InvitationToken is its
+	// secret. The API still calls it owner.set_password_url (API.md).
+	InvitationPath  string
+	InvitationToken string
+	InvitationHost  string
 }
 
 // CreateAccount creates an account below in.ParentID (default: the
@@ -342,7 +342,7 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 			}
 			out.Invitation = inv
 			if in.Owner.Password == "" {
-				out.SetPasswordPath, out.SetPasswordToken, out.SetPasswordHost = mail.InvitationPath(token), token, host
+				out.InvitationPath, out.InvitationToken, out.InvitationHost = mail.InvitationPath(token), token, host
 			}
 			return s.audit(ctx, tx, a, "invitation.create", "invitation", inv.ID,
 				fmt.Sprintf("invited %s as %s", out.OwnerEmail, tenantry.RoleOwner))

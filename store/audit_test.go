@@ -66,7 +66,7 @@ func TestAudit(t *testing.T) {
 		// the owner created without a password accepts the invitation as
 		// a new person, choosing the password
 		{"AcceptOwnerInvitation", func(t *testing.T) error {
-			_, err := f.db.AcceptInvitation(ctx, f.tenantOf(t, "Acme Hosting"), created.SetPasswordToken, "", "Kim",
+			_, err := f.db.AcceptInvitation(ctx, f.tenantOf(t, "Acme Hosting"), created.InvitationToken, "", "Kim",
 				password.Hash("kappa-kilns-2026"), "198.51.100.7")
 			return err
 		}, "invitation.accept", "kim@kappa.example", "Kappa Kilns Ltd", "kim@kappa.example joined as Owner",
@@ -141,10 +141,10 @@ func TestAudit(t *testing.T) {
 			if err := rows.Scan(&s); err != nil {
 				t.Fatal(err)
 			}
-			if created.SetPasswordToken == "" {
+			if created.InvitationToken == "" {
 				t.Fatal("no invitation token to look for")
 			}
-			if strings.Contains(s, created.SetPasswordToken) || strings.Contains(s, DemoPassword) ||
+			if strings.Contains(s, created.InvitationToken) || strings.Contains(s, DemoPassword) ||
 				strings.Contains(s, "kappa-kilns-2026") || strings.Contains(s, "$argon2id$") {
 				t.Errorf("summary %q holds a secret", s)
 			}

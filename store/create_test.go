@@ -35,8 +35,8 @@ func TestCreateAccount(t *testing.T) {
 		if stored.Path != a.Path || stored.Name != a.Name {
 			t.Errorf("stored = %+v, returned %+v", stored, a)
 		}
-		if c.SetPasswordToken != "" || c.SetPasswordHost != "" {
-			t.Errorf("token %q on %q, want none when the password is given", c.SetPasswordToken, c.SetPasswordHost)
+		if c.InvitationToken != "" || c.InvitationHost != "" {
+			t.Errorf("token %q on %q, want none when the password is given", c.InvitationToken, c.InvitationHost)
 		}
 		u := f.user(t, "kim@kappa.example")
 		if c.Owner == nil || c.Owner.ID != u.ID || !password.Verify(u.PasswordHash, pw) {
@@ -66,8 +66,8 @@ func TestCreateAccount(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CreateAccount: %v", err)
 		}
-		if c.SetPasswordToken == "" || c.SetPasswordHost != "acme.localhost" || c.SetPasswordPath != mail.InvitationPath(c.SetPasswordToken) {
-			t.Fatalf("link %q on %q, want an invitation link on acme.localhost", c.SetPasswordPath, c.SetPasswordHost)
+		if c.InvitationToken == "" || c.InvitationHost != "acme.localhost" || c.InvitationPath != mail.InvitationPath(c.InvitationToken) {
+			t.Fatalf("link %q on %q, want an invitation link on acme.localhost", c.InvitationPath, c.InvitationHost)
 		}
 		if c.Owner != nil || c.Invitation == nil || c.Invitation.Role != tenantry.RoleOwner || c.Invitation.Email != "lee@lambda.example" {
 			t.Fatalf("owner %+v, invitation %+v: want no user, an Owner invitation", c.Owner, c.Invitation)
@@ -79,11 +79,11 @@ func TestCreateAccount(t *testing.T) {
 			t.Errorf("user_tokens = %d, want %d: no set-password link", got, userTokens)
 		}
 		var n int
-		if err := f.db.read.QueryRow(`SELECT COUNT(*) FROM invitations WHERE token_hash = ?`, c.SetPasswordToken).Scan(&n); err != nil || n != 0 {
+		if err := f.db.read.QueryRow(`SELECT COUNT(*) FROM invitations WHERE token_hash = ?`, c.InvitationToken).Scan(&n); err != nil || n != 0 {
 			t.Errorf("the token is stored in clear, want only its hash")
 		}
 		m := f.lastMail(t, "lee@lambda.example")
-		if host, token := invitationLink(t, m); m.Kind != mail.KindInvitation || tenantry.NormalizeHost(host) != "acme.localhost" || token != c.SetPasswordToken {
+		if host, token := invitationLink(t, m); m.Kind != mail.KindInvitation || tenantry.NormalizeHost(host) != "acme.localhost" || token != c.InvitationToken {
 			t.Errorf("mail %q with link on %q, want the same invitation mailed on acme.localhost", m.Kind, host)
 		}
 		// the account is active while its owner has not accepted yet
@@ -101,10 +101,10 @@ func TestCreateAccount(t *testing.T) {
 			token  string
 			found  bool
 		}{
-			{"ServingTenant", acme, c.SetPasswordToken, true},
-			{"PlatformErrNotFound", portal, c.SetPasswordToken, false},
-			{"OtherResellerErrNotFound", f.tenantOf(t, "Orbit IT"), c.SetPasswordToken, false},
-			{"WrongTokenErrNotFound", acme, c.SetPasswordToken + "x", false},
+			{"ServingTenant", acme, c.InvitationToken, true},
+			{"PlatformErrNotFound", portal, c.InvitationToken, false},
+			{"OtherResellerErrNotFound", f.tenantOf(t, "Orbit IT"), c.InvitationToken, false},
+			{"WrongTokenErrNotFound", acme, c.InvitationToken + "x", false},
 		}
 		for _, tt := range lookups {
 			t.Run(tt.name, func(t *testing.T) {
@@ -120,13 +120,13 @@ func TestCreateAccount(t *testing.T) {
 		}
 		t.Run("AcceptOnOtherTenantErrNotFound", func(t *testing.T) {
 			before := f.snapshot(t)
-			_, err := f.db.AcceptInvitation(ctx, portal, c.SetPasswordToken, "", "Lee", password.Hash("x-lambda-2026"), testIP)
+			_, err := f.db.AcceptInvitation(ctx, portal, c.InvitationToken, "", "Lee", password.Hash("x-lambda-2026"), testIP)
 			wantKind(t, err, tenantry.ENOTFOUND)
 			f.assertUnchanged(t, before)
 		})
 		t.Run("AcceptAsNewPersonOnce", func(t *testing.T) {
 			const pw = "lambda-lofts-2026"
-			u, err := f.db.AcceptInvitation(ctx, acme, c.SetPasswordToken, "", "Lee", password.Hash(pw), testIP)
+			u, err := f.db.AcceptInvitation(ctx, acme, c.InvitationToken, "", "Lee", password.Hash(pw), testIP)
 			if err != nil {
 				t.Fatalf("AcceptInvitation: %v", err)
 			}
@@ -153,7 +153,7 @@ func TestCreateAccount(t *testing.T) {
 				t.Errorf("open invitations after accepting = %+v, %v; want none", invs, err)
 			}
 			before := f.snapshot(t)
-			_, err = f.db.AcceptInvitation(ctx, acme, c.SetPasswordToken, "", "Lee", password.Hash("another-one-99"), testIP)
+			_, err = f.db.AcceptInvitation(ctx, acme, c.InvitationToken, "", "Lee", password.Hash("another-one-99"), testIP)
 			wantKind(t, err, tenantry.ENOTFOUND)
 			f.assertUnchanged(t, before)
 		})
@@ -180,11 +180,11 @@ func TestCreateAccount(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := seen{host: c.SetPasswordHost, owner: c.Owner != nil, members: len(members(t, f.acme(t), c.Account.ID)), invs: len(invs)}
-			if strings.HasPrefix(c.SetPasswordPath, "/invitations/") && len(c.SetPasswordPath) > len("/invitations/") {
+			got := seen{host: c.InvitationHost, owner: c.Owner != nil, members: len(members(t, f.acme(t), c.Account.ID)), invs: len(invs)}
+			if strings.HasPrefix(c.InvitationPath, "/invitations/") && len(c.InvitationPath) > len("/invitations/") {
 				got.prefix = "/invitations/"
 			} else {
-				got.prefix = c.SetPasswordPath
+				got.prefix = c.InvitationPath
 			}
 			if len(invs) == 1 {
 				got.role = invs[0].Role
@@ -213,13 +213,13 @@ func TestCreateAccount(t *testing.T) {
 		}
 		acme := f.tenant(t, "acme.localhost")
 		now = now.Add(InvitationTTL - time.Millisecond)
-		if _, _, err := f.db.InvitationByToken(ctx, acme, c.SetPasswordToken); err != nil {
+		if _, _, err := f.db.InvitationByToken(ctx, acme, c.InvitationToken); err != nil {
 			t.Errorf("InvitationByToken just before expiry: %v", err)
 		}
 		now = now.Add(time.Millisecond)
-		_, _, err = f.db.InvitationByToken(ctx, acme, c.SetPasswordToken)
+		_, _, err = f.db.InvitationByToken(ctx, acme, c.InvitationToken)
 		wantKind(t, err, tenantry.ENOTFOUND)
-		_, err = f.db.AcceptInvitation(ctx, acme, c.SetPasswordToken, "", "Mo", password.Hash("too-late-2026"), testIP)
+		_, err = f.db.AcceptInvitation(ctx, acme, c.InvitationToken, "", "Mo", password.Hash("too-late-2026"), testIP)
 		wantKind(t, err, tenantry.ENOTFOUND)
 	})
 
@@ -245,11 +245,11 @@ func TestCreateAccount(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.SetPasswordHost != tt.wantHost {
-					t.Errorf("SetPasswordHost = %q, want %q", c.SetPasswordHost, tt.wantHost)
+				if c.InvitationHost != tt.wantHost {
+					t.Errorf("InvitationHost = %q, want %q", c.InvitationHost, tt.wantHost)
 				}
 				host := f.tenant(t, tt.wantHost)
-				if _, _, err := f.db.InvitationByToken(ctx, host, c.SetPasswordToken); err != nil {
+				if _, _, err := f.db.InvitationByToken(ctx, host, c.InvitationToken); err != nil {
 					t.Errorf("InvitationByToken on %s: %v", tt.wantHost, err)
 				}
 			})
@@ -263,7 +263,7 @@ func TestCreateAccount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Owner != nil || c.SetPasswordToken != "" {
+		if c.Owner != nil || c.InvitationToken != "" {
 			t.Errorf("CreatedAccount = %+v, want no owner and no token", c)
 		}
 		if got := count(t, f.db, "users"); got != users {
@@ -331,8 +331,8 @@ func TestCreateAccount(t *testing.T) {
 				if c.Owner != nil || c.Invitation == nil || c.Invitation.Role != tenantry.RoleOwner || c.Invitation.Email != tt.want {
 					t.Errorf("owner %+v, invitation %+v: want no user, an Owner invitation", c.Owner, c.Invitation)
 				}
-				if c.SetPasswordToken != "" || c.SetPasswordPath != "" {
-					t.Errorf("a link %q with a password given, want none as for a new address", c.SetPasswordPath)
+				if c.InvitationToken != "" || c.InvitationPath != "" {
+					t.Errorf("a link %q with a password given, want none as for a new address", c.InvitationPath)
 				}
 				if got := count(t, f.db, "users"); got != users {
 					t.Errorf("users = %d, want %d: no second user", got, users)
@@ -365,10 +365,10 @@ func TestCreateAccount(t *testing.T) {
 			if err != nil {
 				t.Fatalf("CreateAccount: %v", err)
 			}
-			if c.SetPasswordHost != "acme.localhost" || c.SetPasswordPath != mail.InvitationPath(c.SetPasswordToken) || c.SetPasswordToken == "" {
-				t.Errorf("link %q on %q, want the invitation's own link on acme.localhost", c.SetPasswordPath, c.SetPasswordHost)
+			if c.InvitationHost != "acme.localhost" || c.InvitationPath != mail.InvitationPath(c.InvitationToken) || c.InvitationToken == "" {
+				t.Errorf("link %q on %q, want the invitation's own link on acme.localhost", c.InvitationPath, c.InvitationHost)
 			}
-			inv, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "acme.localhost"), c.SetPasswordToken)
+			inv, _, err := f.db.InvitationByToken(ctx, f.tenant(t, "acme.localhost"), c.InvitationToken)
 			if err != nil || inv.ID != c.Invitation.ID {
 				t.Errorf("the link's invitation = %+v, %v; want %s", inv, err, c.Invitation.ID)
 			}

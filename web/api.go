@@ -340,9 +340,9 @@ type createdAccountJSON struct {
 // already had a user is invited instead, and nothing in the answer may
 // tell the two apart.
 type ownerJSON struct {
-	Email          string `json:"email"`
-	Name           string `json:"name"`
-	SetPasswordURL string `json:"set_password_url,omitempty"`
+	Email         string `json:"email"`
+	Name          string `json:"name"`
+	InvitationURL string `json:"set_password_url,omitempty"`
 }
 
 func (s *Server) apiCreateAccount(c echo.Context) error {
@@ -357,8 +357,8 @@ func (s *Server) apiCreateAccount(c echo.Context) error {
 	out := createdAccountJSON{accountJSON: toAccountJSON(created.Account)}
 	if created.OwnerEmail != "" {
 		out.Owner = &ownerJSON{Email: created.OwnerEmail, Name: created.OwnerName}
-		if created.SetPasswordPath != "" {
-			out.Owner.SetPasswordURL = s.linkOn(created.SetPasswordHost, created.SetPasswordPath)
+		if created.InvitationPath != "" {
+			out.Owner.InvitationURL = s.linkOn(created.InvitationHost, created.InvitationPath)
 		}
 	}
 	return c.JSON(http.StatusCreated, out)

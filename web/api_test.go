@@ -23,8 +23,8 @@ type accountBody struct {
 	IsOrganization bool    `json:"is_organization"`
 	CreatedAt      string  `json:"created_at"`
 	Owner          *struct {
-		Email          string
-		SetPasswordURL string `json:"set_password_url"`
+		Email         string
+		InvitationURL string `json:"set_password_url"`
 	}
 }
 
@@ -278,14 +278,14 @@ func TestAPIAccounts(t *testing.T) {
 		var a accountBody
 		decode(t, r, &a)
 		if a.ParentID == nil || *a.ParentID != f.accountID("Acme Hosting") || a.Owner == nil ||
-			!strings.HasPrefix(a.Owner.SetPasswordURL, "http://acme.localhost/invitations/") {
+			!strings.HasPrefix(a.Owner.InvitationURL, "http://acme.localhost/invitations/") {
 			t.Errorf("created = %+v owner %+v", a, a.Owner)
 		}
 		// below the sub-reseller, the link is on the sub-reseller's domain
 		r = acme.api(http.MethodPost, "/api/v1/accounts", token, map[string]any{"kind": "customer", "name": "Lambda Labs",
 			"parent_id": f.accountID("Beta Resale"), "owner": map[string]string{"email": "l@lambda.example", "name": "Lee"}})
 		decode(t, r, &a)
-		if r.Code != http.StatusCreated || !strings.HasPrefix(a.Owner.SetPasswordURL, "http://beta.localhost/invitations/") {
+		if r.Code != http.StatusCreated || !strings.HasPrefix(a.Owner.InvitationURL, "http://beta.localhost/invitations/") {
 			t.Errorf("below beta: %d %+v", r.Code, a.Owner)
 		}
 	})

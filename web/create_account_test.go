@@ -70,8 +70,8 @@ func TestCreateAccountOwnerTakenAnswersAlike(t *testing.T) {
 		if password == "" {
 			// the same link shape for both: the Owner invitation's
 			for _, o := range []*accountBody{&a, &b} {
-				if !strings.HasPrefix(o.Owner.SetPasswordURL, "http://acme.localhost/invitations/") {
-					t.Errorf("set_password_url = %q, want an invitation link on acme.localhost", o.Owner.SetPasswordURL)
+				if !strings.HasPrefix(o.Owner.InvitationURL, "http://acme.localhost/invitations/") {
+					t.Errorf("set_password_url = %q, want an invitation link on acme.localhost", o.Owner.InvitationURL)
 				}
 			}
 			// and the same members and invitations on the new account:

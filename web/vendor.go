@@ -215,8 +215,8 @@ func (h vendorPages) create(c echo.Context) error {
 	// the owner as asked for: the page is the same whether the address
 	// had a user (invited) or not (created)
 	vm := components.AccountCreatedVM{Base: h.base, Account: *created.Account, OwnerEmail: created.OwnerEmail}
-	if created.SetPasswordPath != "" {
-		vm.SetPasswordURL = h.s.linkOn(created.SetPasswordHost, created.SetPasswordPath)
+	if created.InvitationPath != "" {
+		vm.InvitationURL = h.s.linkOn(created.InvitationHost, created.InvitationPath)
 	}
 	return render(c, http.StatusCreated, accounts.Created(h.panel, vm))
 }

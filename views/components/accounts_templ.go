@@ -701,10 +701,10 @@ func AccountForm(vm AccountFormVM) templ.Component {
 
 // AccountCreatedVM tells what was created, with the one-time link if any.
 type AccountCreatedVM struct {
-	Base           string
-	Account        tenantry.Account
-	OwnerEmail     string
-	SetPasswordURL string
+	Base          string
+	Account       tenantry.Account
+	OwnerEmail    string
+	InvitationURL string
 }
 
 // AccountCreated confirms a new account and shows the owner's invitation
@@ -760,7 +760,7 @@ func AccountCreated(vm AccountCreatedVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if vm.SetPasswordURL != "" {
+		if vm.InvitationURL != "" {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "<div class=\"card\" data-testid=\"set-password-link\"><p><strong>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -779,9 +779,9 @@ func AccountCreated(vm AccountCreatedVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var32 string
-			templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(vm.SetPasswordURL)
+			templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(vm.InvitationURL)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/components/accounts.templ`, Line: 194, Col: 74}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/components/accounts.templ`, Line: 194, Col: 73}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var32))
 			if templ_7745c5c3_Err != nil {
