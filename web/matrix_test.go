@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -1016,6 +1017,8 @@ func (env *matrixEnv) do(w who, c call) *response {
 		return w.b.api(c.method, path, w.token, body)
 	case c.method == http.MethodGet:
 		return w.b.get(path)
+	case c.method == http.MethodHead:
+		return w.b.do(httptest.NewRequest(http.MethodHead, path, nil))
 	default:
 		form := url.Values{}
 		for k, vs := range c.form {
@@ -1094,6 +1097,20 @@ func TestRouteMatrix(t *testing.T) {
 					}
 					t.Errorf("%s as %s: %s %s = %d, want %d %s", k, sb.name, c.method, env.fill(c.path), r.Code, want, body)
 					continue
+				}
+				if c.method == http.MethodGet {
+					// HEAD answers wherever GET does, as GET does, without a body
+					head := c
+					head.method = http.MethodHead
+					h := env.do(env.who(f, sb.s, sb.here), head)
+					for _, hk := range []string{"Content-Type", "Location", "Cache-Control"} {
+						if h.Header().Get(hk) != r.Header().Get(hk) {
+							t.Errorf("%s as %s: HEAD %s: %s %q, GET's %q", k, sb.name, env.fill(c.path), hk, h.Header().Get(hk), r.Header().Get(hk))
+						}
+					}
+					if h.Code != r.Code || h.body != "" {
+						t.Errorf("%s as %s: HEAD %s = %d with %d bytes, want GET's %d and no body", k, sb.name, env.fill(c.path), h.Code, len(h.body), r.Code)
+					}
 				}
 				if want == http.StatusSeeOther && sb.s == sAnon && needsLogin(c.path) && !strings.HasPrefix(r.location(), "/login") {
 					t.Errorf("%s as %s: redirects to %q, want /login", k, sb.name, r.location())

@@ -16,8 +16,11 @@ import (
 // what is registered here and fails for a route without a decision.
 func (s *Server) routes() {
 	e := s.echo
-	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	e.Use(s.requestLog, middleware.Recover(), s.secureHeaders)
+	// HEAD is routed as GET (contracts.go), so every GET route answers it
+	e.Pre(headAsGet, middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	// compress is outermost so that the error pages requestLog renders
+	// are compressed too
+	e.Use(compress(), s.requestLog, middleware.Recover(), s.secureHeaders)
 
 	// host-independent: health checks and static assets reveal no tenant
 	e.GET("/healthz", s.healthz)
@@ -30,7 +33,7 @@ func (s *Server) routes() {
 	t.GET("/brand/logo", s.brandImage("logo"))
 	t.GET("/brand/favicon", s.brandImage("favicon"))
 
-	api := t.Group("/api/v1", apiJSON, middleware.BodyLimit("1M"), s.apiAuth)
+	api := t.Group("/api/v1", apiJSON, middleware.BodyLimit("1M"), s.apiAuth, noStoreSignedIn)
 	api.POST("/auth/token", s.apiCreateToken)
 	// everything else of the API needs a caller: 401 without a valid token
 	authed := api.Group("", requireActor)
@@ -93,7 +96,7 @@ func (s *Server) routes() {
 	api.Any("/*", apiNotFound)
 
 	// forms carry at most a logo and a favicon (512 KiB each): 2 MiB is plenty
-	pages := t.Group("", middleware.BodyLimit("2M"), s.loadSession, s.csrf)
+	pages := t.Group("", middleware.BodyLimit("2M"), s.loadSession, noStoreSignedIn, s.csrf)
 	pages.GET("/", s.home)
 	pages.GET("/login", s.loginPage)
 	pages.POST("/login", s.login)

@@ -1,0 +1,260 @@
+package web_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tenantry/tenantry/static"
+)
+
+// headCase is one address asked with GET and then HEAD.
+type headCase struct {
+	name, host, login, path, token string
+}
+
+func (b *browser) request(method, path, token string, hdr ...string) *response {
+	req := httptest.NewRequest(method, path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	return b.do(req)
+}
+
+// TestHeadAnswersLikeGet: HEAD gets GET's status and headers and no body,
+// on a page signed in and signed out, /healthz, a static asset, the brand
+// stylesheet, a 404 page and an API GET, on two tenants.
+func TestHeadAnswersLikeGet(t *testing.T) {
+	f := newFixture(t)
+	var cases []headCase
+	for _, tn := range []struct{ host, email, panel string }{
+		{"acme.localhost", "admin@acme.example", "/reseller"},
+		{"orbit.localhost", "admin@orbit.example", "/reseller"},
+	} {
+		token := f.browser(tn.host).token(tn.email)
+		cases = append(cases,
+			headCase{"LoginPage", tn.host, "", "/login", ""},
+			headCase{"Healthz", tn.host, "", "/healthz", ""},
+			headCase{"StaticAsset", tn.host, "", static.URL("css/app.css"), ""},
+			headCase{"BrandCSS", tn.host, "", "/brand.css", ""},
+			headCase{"NotFoundPage", tn.host, "", "/no-such-page", ""},
+			headCase{"PanelSignedOut", tn.host, "", tn.panel, ""},
+			headCase{"PanelSignedIn", tn.host, tn.email, tn.panel + "/accounts", ""},
+			headCase{"NotFoundSignedIn", tn.host, tn.email, tn.panel + "/no-such-page", ""},
+			headCase{"APIGet", tn.host, "", "/api/v1/accounts", token},
+			headCase{"APINotFound", tn.host, "", "/api/v1/no-such-thing", token},
+		)
+	}
+	for _, tc := range cases {
+		t.Run(tc.host+"/"+tc.name, func(t *testing.T) {
+			b := f.browser(tc.host)
+			if tc.login != "" {
+				b.login(tc.login)
+			}
+			get := b.request(http.MethodGet, tc.path, tc.token)
+			head := b.request(http.MethodHead, tc.path, tc.token)
+			if head.Code != get.Code {
+				t.Errorf("HEAD %s = %d, GET = %d", tc.path, head.Code, get.Code)
+			}
+			if head.Code == http.StatusNotFound && tc.name != "NotFoundPage" && tc.name != "NotFoundSignedIn" && tc.name != "APINotFound" {
+				t.Errorf("HEAD %s = 404", tc.path)
+			}
+			if head.body != "" {
+				t.Errorf("HEAD %s has a body of %d bytes", tc.path, len(head.body))
+			}
+			for _, k := range []string{"Content-Type", "Cache-Control", "Location", "Content-Security-Policy", "Vary", "ETag"} {
+				if g, h := get.Header().Get(k), head.Header().Get(k); g != h {
+					t.Errorf("HEAD %s: %s = %q, GET's %q", tc.path, k, h, g)
+				}
+			}
+			if got, want := head.Header().Get("Content-Length"), strconv.Itoa(len(get.body)); got != want {
+				t.Errorf("HEAD %s: Content-Length %s, want GET's body length %s", tc.path, got, want)
+			}
+		})
+	}
+}
+
+// TestHeadOverHTTP: through a real server too (which, for HEAD, would drop
+// a body anyway), HEAD /healthz is 200 with GET's length.
+func TestHeadOverHTTP(t *testing.T) {
+	f := newFixture(t)
+	ts := httptest.NewServer(f.srv)
+	defer ts.Close()
+	req, _ := http.NewRequest(http.MethodHead, ts.URL+"/healthz", nil)
+	req.Host = "acme.localhost"
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.ContentLength != int64(len("ok\n")) {
+		t.Errorf("HEAD /healthz = %d, length %d; want 200, length 3", res.StatusCode, res.ContentLength)
+	}
+}
+
+func gunzip(t *testing.T, body string) string {
+	t.Helper()
+	zr, err := gzip.NewReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("not gzip: %v", err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestGzip: pages, stylesheets, scripts and API answers are gzipped for a
+// client that accepts it and decompress to what an identity client gets;
+// without Accept-Encoding nothing is; every answer says Vary:
+// Accept-Encoding. Uploaded images are never compressed.
+func TestGzip(t *testing.T) {
+	f := newFixture(t)
+	for _, host := range []string{"acme.localhost", "orbit.localhost"} {
+		b := f.browser(host)
+		email := map[string]string{"acme.localhost": "admin@acme.example", "orbit.localhost": "admin@orbit.example"}[host]
+		token := b.token(email)
+		b.login(email)
+		for _, path := range []string{"/reseller/audit", static.URL("css/app.css"), static.URL("js/app.js"), "/api/v1/accounts"} {
+			tok := ""
+			if strings.HasPrefix(path, "/api/") {
+				tok = token
+			}
+			plain := b.request(http.MethodGet, path, tok)
+			zipped := b.request(http.MethodGet, path, tok, "Accept-Encoding", "gzip, deflate, br")
+			if plain.Code != http.StatusOK || zipped.Code != http.StatusOK {
+				t.Fatalf("%s %s: %d and %d, want 200", host, path, plain.Code, zipped.Code)
+			}
+			if got := plain.Header().Get("Content-Encoding"); got != "" {
+				t.Errorf("%s %s without Accept-Encoding: Content-Encoding %q", host, path, got)
+			}
+			if len(plain.body) < 1024 {
+				// below the threshold: sent as is
+				if got := zipped.Header().Get("Content-Encoding"); got != "" || zipped.body != plain.body {
+					t.Errorf("%s %s of %d bytes: Content-Encoding %q, want none", host, path, len(plain.body), got)
+				}
+				continue
+			}
+			if got := zipped.Header().Get("Content-Encoding"); got != "gzip" {
+				t.Errorf("%s %s with Accept-Encoding gzip: Content-Encoding %q, want gzip", host, path, got)
+				continue
+			}
+			for _, r := range []*response{plain, zipped} {
+				if !strings.Contains(r.Header().Get("Vary"), "Accept-Encoding") {
+					t.Errorf("%s %s: Vary %q lacks Accept-Encoding", host, path, r.Header().Get("Vary"))
+				}
+			}
+			if len(zipped.body) >= len(plain.body) {
+				t.Errorf("%s %s: gzipped %d bytes, plain %d", host, path, len(zipped.body), len(plain.body))
+			}
+			got := gunzip(t, zipped.body)
+			if strings.HasPrefix(path, "/static/") || strings.HasPrefix(path, "/api/") {
+				if got != plain.body {
+					t.Errorf("%s %s: gunzipped body differs from the plain one", host, path)
+				}
+			} else if !strings.Contains(got, `data-testid="nav"`) || !strings.HasSuffix(strings.TrimSpace(got), "</html>") {
+				t.Errorf("%s %s: gunzipped page is not the whole page: %s", host, path, excerpt(got))
+			}
+		}
+		// a short answer is not worth compressing
+		if r := b.request(http.MethodGet, "/healthz", "", "Accept-Encoding", "gzip"); r.Header().Get("Content-Encoding") != "" || r.body != "ok\n" {
+			t.Errorf("%s /healthz with gzip: Content-Encoding %q, body %q", host, r.Header().Get("Content-Encoding"), r.body)
+		}
+	}
+}
+
+// TestGzipSkipsImages: an uploaded PNG favicon and logo go out as they
+// are, whatever the client accepts.
+func TestGzipSkipsImages(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	img := pngImage(t, 64, 64, true) // noisy: 12 KB, above the threshold
+	r := b.submitMultipart("/reseller/branding", "/reseller/branding", brandingFields("", "", "", "", ""),
+		upload{"logo", "logo.png", "image/png", img}, upload{"favicon", "fav.png", "image/png", img})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("uploading: status %d, want 303; body: %s", r.Code, excerpt(r.body))
+	}
+	for _, path := range []string{"/brand/logo", "/brand/favicon", "/reseller/branding/logo", "/reseller/branding/favicon"} {
+		r := b.request(http.MethodGet, path, "", "Accept-Encoding", "gzip")
+		if r.Code != http.StatusOK {
+			t.Errorf("GET %s = %d, want 200", path, r.Code)
+			continue
+		}
+		if r.Header().Get("Content-Encoding") != "" || !bytes.Equal([]byte(r.body), img) {
+			t.Errorf("GET %s: Content-Encoding %q, body %d bytes (want the %d-byte upload as is)", path,
+				r.Header().Get("Content-Encoding"), len(r.body), len(img))
+		}
+	}
+}
+
+// TestNoStoreSignedIn: every answer to a signed-in user is no-store (a
+// page, an error page, an API call with a token); a signed-out page, a
+// static asset and the brand stylesheet keep their own cache headers.
+func TestNoStoreSignedIn(t *testing.T) {
+	f := newFixture(t)
+	for _, tn := range []struct{ host, email string }{{"acme.localhost", "admin@acme.example"}, {"orbit.localhost", "admin@orbit.example"}} {
+		b := f.browser(tn.host)
+		token := b.token(tn.email)
+		anon := f.browser(tn.host)
+		if got := anon.get("/login").Header().Get("Cache-Control"); got == "no-store" {
+			t.Errorf("%s: signed-out /login is no-store", tn.host)
+		}
+		b.login(tn.email)
+		for _, path := range []string{"/reseller", "/reseller/accounts", "/reseller/no-such-page", "/profile"} {
+			if got := b.get(path).Header().Get("Cache-Control"); got != "no-store" {
+				t.Errorf("%s %s signed in: Cache-Control %q, want no-store", tn.host, path, got)
+			}
+		}
+		if got := b.api(http.MethodGet, "/api/v1/me", token, nil).Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s API with a caller: Cache-Control %q, want no-store", tn.host, got)
+		}
+		for path, want := range map[string]string{
+			static.URL("css/app.css"): "public, max-age=31536000, immutable",
+			"/brand.css":              "no-cache",
+		} {
+			if got := b.get(path).Header().Get("Cache-Control"); got != want {
+				t.Errorf("%s %s signed in: Cache-Control %q, want %q", tn.host, path, got, want)
+			}
+		}
+	}
+}
+
+// TestCSVExportCompressed: the streamed audit export still arrives whole,
+// gzipped or not.
+func TestCSVExportCompressed(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	plain := b.get("/reseller/audit/export")
+	zipped := b.request(http.MethodGet, "/reseller/audit/export", "", "Accept-Encoding", "gzip")
+	if plain.Code != http.StatusOK || zipped.Code != http.StatusOK {
+		t.Fatalf("export: %d and %d, want 200", plain.Code, zipped.Code)
+	}
+	body := zipped.body
+	if zipped.Header().Get("Content-Encoding") == "gzip" {
+		body = gunzip(t, body)
+	}
+	if plain.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("export Cache-Control %q, want no-store", plain.Header().Get("Cache-Control"))
+	}
+	for _, s := range []string{plain.body, body} {
+		rows, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("export: %d rows, %v", len(rows), err)
+		}
+	}
+	if body != plain.body {
+		t.Errorf("gunzipped export differs from the plain one")
+	}
+}
