@@ -40,7 +40,7 @@ func (s *Server) brandCSS(c echo.Context) error {
 		components.BrandCSS(":root", b.Palette()))
 }
 
-// brandImage serves the tenant's logo or favicon; 404 when it has none.
+// brandImage serves the tenant's logo; 404 when it has none.
 func (s *Server) brandImage(which string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		t := tenantry.TenantFromContext(c.Request().Context())
@@ -50,6 +50,25 @@ func (s *Server) brandImage(which string) echo.HandlerFunc {
 		}
 		return serveAsset(c, c.QueryParam("v") == b.Version(), typ, data)
 	}
+}
+
+// favicon serves the tenant's uploaded favicon, or else its default: the
+// brand's initial on its colour (components.DefaultFavicon), so that a
+// browser's /favicon.ico and the pages' icon link never meet a 404.
+// /brand/favicon?v=… (the address the pages link to) may be cached for a
+// year; /favicon.ico, which names no version, revalidates.
+func (s *Server) favicon(c echo.Context) error {
+	ctx := c.Request().Context()
+	t := tenantry.TenantFromContext(ctx)
+	data, typ, b, err := s.imageOf(ctx, t.Account.ID, "favicon")
+	if err == nil {
+		return serveAsset(c, c.QueryParam("v") == b.Version(), typ, data)
+	}
+	if tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		return err
+	}
+	svg := components.DefaultFavicon(components.BrandName(ctx), components.BrandingFromContext(ctx).Palette())
+	return serveAsset(c, c.QueryParam("v") == components.DefaultFaviconVersion(svg), components.FaviconSVGType, svg)
 }
 
 // imageOf loads a vendor's logo or favicon, refusing to serve anything

@@ -3,14 +3,18 @@ package web_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/static"
 )
 
@@ -185,7 +189,7 @@ func TestGzipSkipsImages(t *testing.T) {
 	if r.Code != http.StatusSeeOther {
 		t.Fatalf("uploading: status %d, want 303; body: %s", r.Code, excerpt(r.body))
 	}
-	for _, path := range []string{"/brand/logo", "/brand/favicon", "/reseller/branding/logo", "/reseller/branding/favicon"} {
+	for _, path := range []string{"/brand/logo", "/brand/favicon", "/favicon.ico", "/reseller/branding/logo", "/reseller/branding/favicon"} {
 		r := b.request(http.MethodGet, path, "", "Accept-Encoding", "gzip")
 		if r.Code != http.StatusOK {
 			t.Errorf("GET %s = %d, want 200", path, r.Code)
@@ -257,4 +261,88 @@ func TestCSVExportCompressed(t *testing.T) {
 	if body != plain.body {
 		t.Errorf("gunzipped export differs from the plain one")
 	}
+}
+
+var iconLink = regexp.MustCompile(`<link rel="icon" type="([^"]+)" href="([^"]+)"`)
+
+// TestDefaultFavicon: a tenant without an uploaded favicon gets its brand
+// name's initial on its primary colour, in the text colour the contrast
+// helper picks, at /favicon.ico and at the versioned address its pages
+// link to; each tenant its own (a sub-reseller's never shows its
+// vendor's); an uploaded favicon is still the one served.
+func TestDefaultFavicon(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	set := func(host, email, account, name, colour string) {
+		if _, err := f.scope(host, email).UpdateBranding(ctx, f.accountID(account),
+			tenantry.BrandingUpdate{DisplayName: &name, PrimaryColor: &colour}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("acme.localhost", "admin@acme.example", "Acme Hosting", "zephyr hosting", "#ffeb3b")
+	set("orbit.localhost", "admin@orbit.example", "Orbit IT", "", "#102030") // the account's name: Orbit IT
+	for _, tc := range []struct{ host, initial, colour string }{
+		{"acme.localhost", "Z", "#ffeb3b"},
+		{"orbit.localhost", "O", "#102030"},
+		{"beta.localhost", "B", ""}, // Acme's sub-reseller: its own initial and colours, not Acme's
+	} {
+		b := f.browser(tc.host)
+		ico := b.get("/favicon.ico")
+		if ico.Code != http.StatusOK || ico.Header().Get("Content-Type") != "image/svg+xml" {
+			t.Fatalf("%s /favicon.ico = %d %q, want 200 image/svg+xml", tc.host, ico.Code, ico.Header().Get("Content-Type"))
+		}
+		if !strings.Contains(ico.body, ">"+tc.initial+"</text>") {
+			t.Errorf("%s favicon shows no %q: %s", tc.host, tc.initial, ico.body)
+		}
+		if tc.colour != "" {
+			want := fmt.Sprintf(`fill="%s"`, tc.colour)
+			text := fmt.Sprintf(`fill="%s">%s<`, tenantry.TextColor(tc.colour), tc.initial)
+			if !strings.Contains(ico.body, want) || !strings.Contains(ico.body, text) {
+				t.Errorf("%s favicon lacks %s or %s: %s", tc.host, want, text, ico.body)
+			}
+		}
+		if got := ico.Header().Get("Cache-Control"); got != "no-cache" || ico.Header().Get("ETag") == "" {
+			t.Errorf("%s /favicon.ico: Cache-Control %q, ETag %q; want no-cache and an ETag", tc.host, got, ico.Header().Get("ETag"))
+		}
+		m := iconLink.FindStringSubmatch(b.get("/login").body)
+		if m == nil || m[1] != "image/svg+xml" || !strings.HasPrefix(m[2], "/brand/favicon?v=") {
+			t.Fatalf("%s login page: icon link %q, want the SVG at /brand/favicon?v=", tc.host, m)
+		}
+		linked := b.get(m[2])
+		if linked.body != ico.body || !strings.Contains(linked.Header().Get("Cache-Control"), "immutable") {
+			t.Errorf("%s %s: Cache-Control %q, same icon %t; want immutable and the same icon", tc.host, m[2],
+				linked.Header().Get("Cache-Control"), linked.body == ico.body)
+		}
+	}
+	// a new name is a new icon at a new address
+	before := iconLink.FindStringSubmatch(f.browser("orbit.localhost").get("/login").body)[2]
+	set("orbit.localhost", "admin@orbit.example", "Orbit IT", "Quasar", "#102030")
+	after := iconLink.FindStringSubmatch(f.browser("orbit.localhost").get("/login").body)[2]
+	if before == after || !strings.Contains(f.browser("orbit.localhost").get(after).body, ">Q</text>") {
+		t.Errorf("renamed: icon link %q then %q, want a new address showing Q", before, after)
+	}
+
+	t.Run("Uploaded", func(t *testing.T) {
+		b := f.browser("acme.localhost")
+		b.login("admin@acme.example")
+		fav := pngImage(t, 32, 32, false)
+		r := b.submitMultipart("/reseller/branding", "/reseller/branding", brandingFields("zephyr hosting", "#ffeb3b", "", "", ""),
+			upload{"favicon", "fav.png", "image/png", fav})
+		if r.Code != http.StatusSeeOther {
+			t.Fatalf("uploading: status %d; body: %s", r.Code, excerpt(r.body))
+		}
+		for _, path := range []string{"/favicon.ico", "/brand/favicon"} {
+			if r := f.browser("acme.localhost").get(path); r.Code != http.StatusOK || r.Header().Get("Content-Type") != "image/png" || r.body != string(fav) {
+				t.Errorf("%s after upload: %d %q, want the uploaded PNG", path, r.Code, r.Header().Get("Content-Type"))
+			}
+		}
+		m := iconLink.FindStringSubmatch(f.browser("acme.localhost").get("/login").body)
+		if m == nil || m[1] != "image/png" {
+			t.Errorf("login page after upload: icon link %q, want image/png", m)
+		}
+		// orbit still has its own default
+		if r := f.browser("orbit.localhost").get("/favicon.ico"); r.Header().Get("Content-Type") != "image/svg+xml" {
+			t.Errorf("orbit's favicon after acme's upload: %q", r.Header().Get("Content-Type"))
+		}
+	})
 }

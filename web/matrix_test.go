@@ -294,7 +294,8 @@ var matrixSkip = map[string]string{
 	"GET /static/*":      "embedded static assets; no tenant, no session",
 	"GET /brand.css":     "the tenant's public brand stylesheet, served to anyone on its domain",
 	"GET /brand/logo":    "the tenant's public logo, served to anyone on its domain (404 when it has none)",
-	"GET /brand/favicon": "the tenant's public favicon, served to anyone on its domain",
+	"GET /brand/favicon": "the tenant's public favicon (uploaded, or its initial), served to anyone on its domain",
+	"GET /favicon.ico":   "the same favicon at the address browsers ask for by themselves",
 	"* /api/v1/*":        "the API's catch-all: every unknown API path answers 404",
 }
 

@@ -31,7 +31,8 @@ func (s *Server) routes() {
 	// cache it; a matching ?v= makes it immutable
 	t.GET("/brand.css", s.brandCSS)
 	t.GET("/brand/logo", s.brandImage("logo"))
-	t.GET("/brand/favicon", s.brandImage("favicon"))
+	t.GET("/brand/favicon", s.favicon)
+	t.GET("/favicon.ico", s.favicon)
 
 	api := t.Group("/api/v1", apiJSON, middleware.BodyLimit("1M"), s.apiAuth, noStoreSignedIn)
 	api.POST("/auth/token", s.apiCreateToken)
