@@ -7,8 +7,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -343,6 +345,82 @@ func TestDefaultFavicon(t *testing.T) {
 		// orbit still has its own default
 		if r := f.browser("orbit.localhost").get("/favicon.ico"); r.Header().Get("Content-Type") != "image/svg+xml" {
 			t.Errorf("orbit's favicon after acme's upload: %q", r.Header().Get("Content-Type"))
+		}
+	})
+}
+
+// TestErrorPageKeepsPanel: a signed-in user's error page (404, 403) is
+// framed by their panel, with the very navigation its pages show them and
+// Sign out; a signed-out visitor's is the plain card.
+func TestErrorPageKeepsPanel(t *testing.T) {
+	f := newFixture(t)
+	orbitCustomer := f.accountID("Delta Freight") // below Orbit: not Acme's
+	for _, tc := range []struct {
+		name, host, email, home, path string
+		status                        int
+	}{
+		{"ResellerUnknownPage", "acme.localhost", "admin@acme.example", "/reseller", "/reseller/no-such-page", 404},
+		{"ResellerForeignAccount", "acme.localhost", "admin@acme.example", "/reseller", "/reseller/accounts/" + orbitCustomer, 404},
+		{"OtherTenant", "orbit.localhost", "admin@orbit.example", "/reseller", "/reseller/no-such-page", 404},
+		{"OutsidePanels", "orbit.localhost", "admin@orbit.example", "/reseller", "/no-such-page", 404},
+		// a customer asking for the reseller panel gets its own panel's frame
+		{"CustomerInResellerPanel", "acme.localhost", "owner@bluebakery.example", "/app", "/reseller/accounts", 404},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := f.browser(tc.host)
+			b.login(tc.email)
+			home := b.get(tc.home)
+			r := b.get(tc.path)
+			if r.Code != tc.status {
+				t.Fatalf("GET %s = %d, want %d", tc.path, r.Code, tc.status)
+			}
+			if !strings.Contains(r.body, `data-testid="panel-error"`) {
+				t.Errorf("GET %s: the error is not in the panel: %s", tc.path, excerpt(r.body))
+			}
+			if !strings.Contains(r.body, `data-testid="logout"`) || !strings.Contains(r.body, `action="/logout"`) {
+				t.Errorf("GET %s: no Sign out", tc.path)
+			}
+			// navItems (nav_test.go): key → href of every nav- link
+			if got, want := navItems(r.body), navItems(home.body); len(want) == 0 || !maps.Equal(got, want) {
+				t.Errorf("GET %s: navigation %v, want the panel's own %v", tc.path, got, want)
+			}
+			if title, _ := byTestID(r.body, "error-title"); title != "Page not found" {
+				t.Errorf("GET %s: title %q", tc.path, title)
+			}
+			if strings.Contains(r.body, "Delta Freight") {
+				t.Errorf("GET %s: the error page names the foreign account", tc.path)
+			}
+		})
+	}
+	t.Run("RefusedPost", func(t *testing.T) {
+		b := f.browser("acme.localhost")
+		b.login("admin@acme.example")
+		r := b.post("/reseller/settings", url.Values{})
+		if r.Code != http.StatusForbidden {
+			t.Fatalf("post without a token = %d, want 403", r.Code)
+		}
+		m := csrfInput.FindStringSubmatch(r.body)
+		if !strings.Contains(r.body, `data-testid="nav-dashboard"`) || m == nil || m[1] == "" {
+			t.Fatalf("403 page: no panel or no token for Sign out: %s", excerpt(r.body))
+		}
+		// and that Sign out works
+		if out := b.post("/logout", url.Values{"_csrf": {m[1]}}); out.Code != http.StatusSeeOther {
+			t.Errorf("sign out from the error page = %d, want 303", out.Code)
+		}
+	})
+	t.Run("SignedOut", func(t *testing.T) {
+		for _, host := range []string{"acme.localhost", "orbit.localhost"} {
+			r := f.browser(host).get("/no-such-page")
+			if r.Code != http.StatusNotFound {
+				t.Fatalf("%s: %d, want 404", host, r.Code)
+			}
+			if strings.Contains(r.body, `data-testid="nav"`) || strings.Contains(r.body, `data-testid="logout"`) ||
+				strings.Contains(r.body, `data-testid="panel-error"`) {
+				t.Errorf("%s: a signed-out 404 shows a panel", host)
+			}
+			if title, _ := byTestID(r.body, "error-title"); title != "Page not found" {
+				t.Errorf("%s: title %q", host, title)
+			}
 		}
 	})
 }

@@ -49,6 +49,9 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			binding = "nonce|" + s.csrfNonce(c)
 		}
 		token := s.csrfToken(r.Host, binding)
+		// set before the check: the error page of a refused post keeps a
+		// working Sign out button
+		components.ChromeFromContext(r.Context()).CSRF = token
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
@@ -63,7 +66,6 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 				return errCSRF
 			}
 		}
-		components.ChromeFromContext(r.Context()).CSRF = token
 		c.Response().Header().Add(echo.HeaderVary, echo.HeaderCookie)
 		return next(c)
 	}

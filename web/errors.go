@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -106,9 +107,31 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == http.StatusNotFound && msg == tenantry.ErrNotFound.Message {
 		msg = "There is nothing at this address, or you do not have access to it."
 	}
+	if tenantry.ActorFromContext(r.Context()) != nil {
+		// signed in: the panel's navigation and Sign out stay; should the
+		// panel fail to render, the plain error page below is shown
+		rerr := render(c, status, auth.PanelError(errorPanel(c), title, msg, rid))
+		if rerr == nil {
+			return
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelError, "rendering the error in the panel", slog.String("request_id", rid),
+			slog.String("path", r.URL.Path), slog.String("error", rerr.Error()))
+	}
 	if rerr := render(c, status, auth.Error(title, msg, rid)); rerr != nil {
 		_ = c.String(status, msg)
 	}
+}
+
+// errorPanel is the panel that frames a signed-in user's error page: the
+// one the request opened (its account set by openPanel, the account acted
+// for included), else the user's default panel, as the profile picks it.
+// Either way the navigation is the one the user gets on that panel's
+// pages anyway, filtered by their role on its account.
+func errorPanel(c echo.Context) string {
+	if acc := panelAccount(c); acc != nil {
+		return strings.TrimPrefix(panelPath(acc.Kind), "/")
+	}
+	return profilePanel(c)
 }
 
 // render writes a component with a status. It renders into a buffer
