@@ -4,7 +4,8 @@ SHELL := /bin/bash
 
 GO      ?= go
 DB      ?= data/tenantry.db
-ADDR    ?= :8080
+# loopback only: the demo's passwords are public (ADDR=:8080 to listen on every interface)
+ADDR    ?= 127.0.0.1:8080
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
@@ -13,9 +14,13 @@ LDFLAGS := -X main.version=$(VERSION)
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-run: ## start the portal with demo data on an embedded SQLite file (data/tenantry.db)
-	@mkdir -p $(dir $(DB))
-	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/tenantry serve --db $(DB) --addr $(ADDR) --demo
+# run builds first, saying so, rather than a silent `go run`; then the shell
+# execs the portal, which on Ctrl-C finishes in-flight requests and exits 0
+run: ## start the portal with demo data on an embedded SQLite file (data/tenantry.db), on 127.0.0.1:8080
+	@mkdir -p $(dir $(DB)) bin
+	@echo "compiling bin/tenantry (the first time takes a minute or two; packages are listed as they build)…"
+	@$(GO) build -v -ldflags "$(LDFLAGS)" -o bin/tenantry ./cmd/tenantry
+	@exec bin/tenantry serve --db $(DB) --addr $(ADDR) --demo
 
 build: ## build bin/tenantry
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/tenantry ./cmd/tenantry

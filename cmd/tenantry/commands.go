@@ -16,6 +16,7 @@ import (
 
 	"github.com/tenantry/tenantry/internal/jobs"
 	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/internal/password"
 	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/store"
 	"github.com/tenantry/tenantry/web"
@@ -23,7 +24,7 @@ import (
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
-	addr := fs.String("addr", ":8080", "listen `address`")
+	addr := fs.String("addr", defaultAddr, "listen `address` (\":8080\" for every interface)")
 	dbPath := dbFlag(fs)
 	demo := fs.Bool("demo", false, "load demo data into an empty database")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure, name them __Host- and send HSTS (set when TLS ends at a proxy)")
@@ -184,11 +185,28 @@ func loadSessionKey(ctx context.Context, db *store.DB, configured string) ([]byt
 	return key, nil
 }
 
+// defaultAddr is serve's listening address: loopback only, since the
+// demo's passwords are public; a deployment says where to listen.
+const defaultAddr = "127.0.0.1:8080"
+
+// demoLoginsIfPresent is, on a restart of a demo, the demo logins that
+// still sign in as printed: the user exists and its password is still
+// the demo password. A login whose password was changed since, or that
+// was removed, is not printed: the banner never shows a login that does
+// not work. A database that never held the demo prints none.
 func demoLoginsIfPresent(ctx context.Context, db *store.DB) []store.DemoLogin {
 	if _, err := db.TenantByHost(ctx, "portal.localhost"); err != nil {
 		return nil
 	}
-	return store.DemoLogins
+	var out []store.DemoLogin
+	for _, l := range store.DemoLogins {
+		u, err := db.UserByEmail(ctx, l.Email)
+		if err != nil || !password.Verify(u.PasswordHash, store.DemoPassword) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 func printBanner(w io.Writer, addr string, logins []store.DemoLogin) {

@@ -1,6 +1,6 @@
 // Command tenantry runs the Tenantry portal and its maintenance tasks.
 //
-//	tenantry serve   [--addr :8080] [--db tenantry.db] [--demo]
+//	tenantry serve   [--addr 127.0.0.1:8080] [--db tenantry.db] [--demo]
 //	tenantry init    [--db] --platform-domain D --provider-name N --admin-email E
 //	tenantry migrate [--db]
 //	tenantry backup  [--db] --to FILE
@@ -38,7 +38,7 @@ var errUsage = errors.New("usage")
 const usage = `Tenantry — a reseller portal for cloud and hosting providers.
 
 Usage:
-  tenantry serve   [--addr :8080] [--db tenantry.db] [--demo]
+  tenantry serve   [--addr 127.0.0.1:8080] [--db tenantry.db] [--demo]
   tenantry init    [--db tenantry.db] --platform-domain D --provider-name N --admin-email E
                    [--admin-name NAME] [--admin-password-file F]   (or TENANTRY_ADMIN_PASSWORD)
   tenantry migrate [--db tenantry.db]

@@ -21,6 +21,7 @@ import (
 
 	"github.com/tenantry/tenantry/internal/jobs"
 	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/internal/password"
 	"github.com/tenantry/tenantry/store"
 )
 
@@ -604,4 +605,60 @@ func TestMailSender(t *testing.T) {
 	if n, err := s.Drain(ctx); err != nil || n != 0 {
 		t.Errorf("Drain of an outbox with nothing due = %d, %v", n, err)
 	}
+}
+
+// TestServeDefaultAddr: serve listens on loopback unless told otherwise,
+// since the demo's passwords are public.
+func TestServeDefaultAddr(t *testing.T) {
+	_, stderr, _ := runCmd(t, env(), "serve", "--help")
+	if !strings.Contains(stderr, `(default "127.0.0.1:8080")`) {
+		t.Errorf("serve --help does not give 127.0.0.1:8080 as --addr's default:\n%s", stderr)
+	}
+	if stdout, _, _ := runCmd(t, env(), "help"); !strings.Contains(stdout, "--addr 127.0.0.1:8080") {
+		t.Errorf("the usage does not give 127.0.0.1:8080:\n%s", stdout)
+	}
+}
+
+// TestServeDemoLoginsOnlyWhenTheyWork: the banner lists a demo login when
+// this start loaded the demo, or on a restart while that login's password
+// is still the demo's; a login whose password was changed is left out, and
+// a database that never held the demo prints no demo logins at all.
+func TestServeDemoLoginsOnlyWhenTheyWork(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	t.Run("Loaded", func(t *testing.T) {
+		s := startTestServer(t, "--db", path)
+		if !s.waitStdout("admin@acme.example") || !s.waitStdout("owner@bluebakery.example") {
+			t.Errorf("the start that loaded the demo printed no logins:\n%s", s.stdout.String())
+		}
+	})
+	// Acme's admin changes its password between two runs
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE users SET password_hash = ? WHERE email = ?`,
+		password.Hash("a-password-of-its-own"), "admin@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	t.Run("Restart", func(t *testing.T) {
+		s := startTestServer(t, "--db", path)
+		if !s.waitStdout("owner@bluebakery.example") {
+			t.Errorf("restart does not print the logins that still work:\n%s", s.stdout.String())
+		}
+		if strings.Contains(s.stdout.String(), "admin@acme.example") {
+			t.Errorf("restart prints a demo login whose password was changed:\n%s", s.stdout.String())
+		}
+	})
+	t.Run("NotDemo", func(t *testing.T) {
+		other := filepath.Join(t.TempDir(), "other.db")
+		if _, stderr, err := runCmd(t, env("TENANTRY_ADMIN_PASSWORD", "correct-horse-battery"), "init", "--db", other,
+			"--platform-domain", "portal.example.com", "--provider-name", "Example Cloud", "--admin-email", "ops@example.com"); err != nil {
+			t.Fatalf("init: %v\n%s", err, stderr)
+		}
+		s := startTestServer(t, "--db", other)
+		if s.waitStdout("Demo logins") {
+			t.Errorf("a database without the demo prints demo logins:\n%s", s.stdout.String())
+		}
+	})
 }
