@@ -82,6 +82,24 @@ func (w *headWriter) finish() {
 	w.ResponseWriter.WriteHeader(w.status)
 }
 
+// loggedMethod is the request's method as the client sent it: HEAD for a
+// request headAsGet routes as GET (its writer is somewhere below the
+// response's, under the compressing one).
+func loggedMethod(c echo.Context) string {
+	w := c.Response().Writer
+	for w != nil {
+		if _, ok := w.(*headWriter); ok {
+			return http.MethodHead
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
+	return c.Request().Method
+}
+
 // gzipMinLength is the smallest body worth compressing: below about a
 // kilobyte the gzip header and a round of CPU save next to nothing.
 const gzipMinLength = 1024

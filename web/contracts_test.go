@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -14,10 +15,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/static"
+	"github.com/tenantry/tenantry/web"
 )
 
 // headCase is one address asked with GET and then HEAD.
@@ -90,9 +93,11 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 }
 
 // TestHeadOverHTTP: through a real server too (which, for HEAD, would drop
-// a body anyway), HEAD /healthz is 200 with GET's length.
+// a body anyway), HEAD /healthz is 200 with GET's length, and the request
+// log says HEAD.
 func TestHeadOverHTTP(t *testing.T) {
-	f := newFixture(t)
+	logged := &lockedBuffer{}
+	f := newFixtureWith(t, func(c *web.Config) { c.Logger = slog.New(slog.NewTextHandler(logged, nil)) })
 	ts := httptest.NewServer(f.srv)
 	defer ts.Close()
 	req, _ := http.NewRequest(http.MethodHead, ts.URL+"/healthz", nil)
@@ -105,6 +110,28 @@ func TestHeadOverHTTP(t *testing.T) {
 	if res.StatusCode != http.StatusOK || res.ContentLength != int64(len("ok\n")) {
 		t.Errorf("HEAD /healthz = %d, length %d; want 200, length 3", res.StatusCode, res.ContentLength)
 	}
+	if !strings.Contains(logged.String(), "method=HEAD") || !strings.Contains(logged.String(), "path=/healthz") {
+		t.Errorf("the request log does not show HEAD /healthz:\n%s", logged.String())
+	}
+}
+
+// lockedBuffer is a log written by the server's goroutines and read by
+// the test's.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func gunzip(t *testing.T, body string) string {

@@ -45,7 +45,7 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err) // render now so that the logged status is the one sent
 		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", id), slog.String("method", r.Method), slog.String("host", r.Host),
+			slog.String("request_id", id), slog.String("method", loggedMethod(c)), slog.String("host", r.Host),
 			slog.String("path", r.URL.Path), slog.Int("status", c.Response().Status),
 			slog.Duration("duration", time.Since(start)), slog.String("ip", c.RealIP()))
 		return nil
