@@ -14,9 +14,6 @@ import (
 	"github.com/tenantry/tenantry/views/layout"
 )
 
-// pageField is the posted input that names the page a form is on.
-const pageField = "_page"
-
 // errConfirmFile answers an unconfirmed post that carries a file: the
 // confirmation page cannot post a file again. No form that asks carries
 // one (TestConfirmFormsCarryNoFile); this is the guard for a new one.
@@ -51,7 +48,7 @@ func (s *Server) confirmStep(next echo.HandlerFunc) echo.HandlerFunc {
 		slices.Sort(names)
 		for _, name := range names {
 			switch name {
-			case csrfField, pageField, components.ConfirmedField:
+			case csrfField, components.PageField, components.ConfirmedField:
 				continue // CSRFInput renders the first two afresh
 			}
 			for _, v := range r.PostForm[name] {
@@ -64,11 +61,11 @@ func (s *Server) confirmStep(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// backTo is the page a form was on: the one it names (pageField), else
+// backTo is the page a form was on: the one it names (components.PageField), else
 // the Referer when it is this site's, else the user's start page.
 func (s *Server) backTo(c echo.Context) string {
 	r := c.Request()
-	if p := safePage(r.PostFormValue(pageField)); p != "" {
+	if p := safePage(r.PostFormValue(components.PageField)); p != "" {
 		return p
 	}
 	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && (ref.Scheme == "http" || ref.Scheme == "https") {

@@ -112,6 +112,20 @@ func TestConfirmStep(t *testing.T) {
 		}
 	})
 
+	t.Run("CancelToPage", func(t *testing.T) {
+		// the page the form names comes first; one elsewhere is not
+		// followed, and with no Referer either Cancel leads home
+		for p, want := range map[string]string{"/app/infrastructures?q=law": "/app/infrastructures?q=law", "//evil.example/": "/"} {
+			r := b.submit(page, page+"/delete", url.Values{"_confirm": {question}, "_page": {p}})
+			if m := cancelRe.FindStringSubmatch(r.body); m == nil || html.UnescapeString(m[1]) != want {
+				t.Errorf("_page %q: cancel = %v, want %s", p, m, want)
+			}
+			if _, form := confirmForm(t, r.body); p == want && form.Get("_page") != p {
+				t.Errorf("the confirmation form names page %q, want %q", form.Get("_page"), p)
+			}
+		}
+	})
+
 	t.Run("OtherTenant", func(t *testing.T) {
 		// Delta Freight's owner on Orbit's domain: the page shows only
 		// what was posted, and the confirmed post is the usual 404
