@@ -394,7 +394,7 @@ func TestBrandingLogo(t *testing.T) {
 	if _, ok := byTestID(page, "remove-logo"); !ok {
 		t.Fatalf("the branding page has no remove button for the logo")
 	}
-	if !strings.Contains(page, `data-confirm="Remove the logo?"`) {
+	if !strings.Contains(page, `name="_confirm" value="Remove the logo?"`) {
 		t.Errorf("removing the logo is not confirmed")
 	}
 	if r := admin.get("/reseller/branding/logo"); r.Code != http.StatusOK || !bytes.Equal(r.Body.Bytes(), logo) {

@@ -430,7 +430,7 @@ func TestInfraPages(t *testing.T) {
 		if n, _ := byTestID(page.body, "cost-center-count"); n != "1" {
 			t.Errorf("count = %q", n)
 		}
-		if !strings.Contains(page.body, `data-confirm="Delete the cost center Production?"`) {
+		if !strings.Contains(page.body, `name="_confirm" value="Delete the cost center Production?"`) {
 			t.Errorf("delete has no confirmation")
 		}
 		r := b.submit("/app/cost-centers", "/app/cost-centers/"+prodCC+"/delete", url.Values{})
@@ -448,7 +448,7 @@ func TestInfraPages(t *testing.T) {
 
 	t.Run("Delete", func(t *testing.T) {
 		page := b.get("/app/infrastructures/" + id)
-		if !strings.Contains(page.body, `data-confirm="Delete the infrastructure law-www? This cannot be undone."`) {
+		if !strings.Contains(page.body, `name="_confirm" value="Delete the infrastructure law-www? This cannot be undone."`) {
 			t.Errorf("delete has no confirmation")
 		}
 		// without a CSRF token nothing happens

@@ -97,7 +97,10 @@ func (s *Server) routes() {
 	api.Any("/*", apiNotFound)
 
 	// forms carry at most a logo and a favicon (512 KiB each): 2 MiB is plenty
-	pages := t.Group("", middleware.BodyLimit("2M"), s.loadSession, noStoreSignedIn, s.csrf)
+	// a refused form is shown again at the page it was on, after a
+	// redirect; a post of a form that asks "are you sure?" without the
+	// answer gets the confirmation page instead of its handler
+	pages := t.Group("", middleware.BodyLimit("2M"), s.loadSession, noStoreSignedIn, s.csrf, s.postRedirectGet, s.confirmStep)
 	pages.GET("/", s.home)
 	pages.GET("/login", s.loginPage)
 	pages.POST("/login", s.login)

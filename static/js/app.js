@@ -2,13 +2,35 @@
 // allows no inline script) and the pages work without it.
 (function () {
   "use strict";
-  // Ask before a destructive action: <form data-confirm="Suspend Acme?">.
+  // Ask before a destructive action. A form that should ask carries
+  // <input type="hidden" name="_confirm" value="Suspend Acme?">
+  // (components.Confirm); on OK the script adds _confirmed=1, which the
+  // server takes as the answer. Without this script the server asks on a
+  // page of its own before it does anything.
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
-      ev.preventDefault();
+    if (!form.querySelector) {
+      return;
     }
+    var ask = form.querySelector('input[name="_confirm"]');
+    if (!ask || form.querySelector('input[name="_confirmed"]:not([data-by-script])')) {
+      return; // nothing to ask, or the server's confirmation page was answered
+    }
+    // an answer given before (a page restored by the back button) is
+    // asked again
+    Array.prototype.forEach.call(form.querySelectorAll('input[name="_confirmed"][data-by-script]'), function (el) {
+      el.remove();
+    });
+    if (!window.confirm(ask.value)) {
+      ev.preventDefault();
+      return;
+    }
+    var yes = document.createElement("input");
+    yes.type = "hidden";
+    yes.name = "_confirmed";
+    yes.value = "1";
+    yes.setAttribute("data-by-script", "");
+    form.appendChild(yes);
   });
 
   // Brand colours, computed as internal/tenantry/branding.go does: WCAG 2

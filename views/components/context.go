@@ -12,6 +12,9 @@ import (
 
 type ctxKey int
 
+// PageField is the name of the hidden input that carries Chrome.Page.
+const PageField = "_page"
+
 const (
 	chromeKey ctxKey = iota
 	brandingKey
@@ -22,6 +25,10 @@ const (
 type Chrome struct {
 	// CSRF is the token every state-changing form carries.
 	CSRF string
+	// Page is the address (path and query) of the page the browser is on,
+	// which CSRFInput puts in every form (PageField), so that a refused
+	// form can be shown again there (web.postRedirectGet); "" for none.
+	Page string
 	// Account is the account whose panel is open, if any.
 	Account *tenantry.Account
 	// Flash is a one-time message shown at the top of the next page.
