@@ -389,7 +389,8 @@ func (s *Scope) CreatePlan(ctx context.Context, ownerID string, in tenantry.Plan
 // earlier versions keep rating the time before. The audience and currency
 // of a plan in use cannot change. Errors as CreatePlan, and EINVALID on
 // effective_from: a time in the past (usage up to now is rated at the
-// prices then in force), or before a version already scheduled.
+// prices then in force), or before a version already scheduled. Prices
+// equal to those in force now, sent with no date, change nothing.
 func (s *Scope) UpdatePlan(ctx context.Context, id string, in tenantry.PlanInput) (*tenantry.Plan, error) {
 	var p *tenantry.Plan
 	err := s.db.inTx(ctx, func(tx *tx) error {
@@ -436,6 +437,12 @@ func (s *Scope) UpdatePlan(ctx context.Context, id string, in tenantry.PlanInput
 			latest = &versions[len(versions)-1]
 		}
 		changed := latest == nil || !tenantry.SamePrices(latest.Prices, p.Prices)
+		if changed && strings.TrimSpace(in.EffectiveFrom) == "" && tenantry.SamePrices(old.Prices, p.Prices) {
+			// the prices in force now, sent back without a date (an API
+			// client echoing GET): nothing to change, and a scheduled
+			// version stays
+			changed = false
+		}
 		if changed && latest != nil && from.Before(latest.EffectiveFrom) {
 			msg := fmt.Sprintf("New prices are already scheduled from %s. Choose that date or later, or cancel the scheduled prices first: a change cannot take effect before one that is already planned.",
 				latest.EffectiveFrom.Format(time.DateOnly))

@@ -328,3 +328,23 @@ func TestMigrationPriceVersions(t *testing.T) {
 		}
 	}
 }
+
+// An API client that PUTs back what GET answered (the prices in force now,
+// no date) leaves a scheduled change alone.
+func TestUpdatePlanCurrentPricesWithoutDateKeepSchedule(t *testing.T) {
+	ctx := context.Background()
+	f := newDemo(t)
+	setClock(f, time.Date(2027, 3, 10, 9, 30, 0, 0, time.UTC))
+	s := f.acme(t)
+	p := acmeRetail(t, f)
+	if _, err := s.UpdatePlan(ctx, p.ID, withPrice(p, p.Prices[0].Metric, "2", "2027-05-01")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdatePlan(ctx, p.ID, withPrice(p, p.Prices[0].Metric, p.Prices[0].UnitPrice.Fixed(6), "")); err != nil {
+		t.Fatalf("current prices, no date: %v", err)
+	}
+	versions, _ := s.PlanPriceVersions(ctx, p.ID)
+	if len(versions) != 2 || mustPrice(t, &versions[1], p.Prices[0].Metric) != "2.000000" {
+		t.Errorf("versions = %+v, want the scheduled change kept", versions)
+	}
+}
