@@ -140,7 +140,7 @@ func Plans(panel string, vm PlanListVM) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = layout.Panel(panel, "plans", "Plans").Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layout.Panel(panel, "plans", "Pricing plans").Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -203,7 +203,7 @@ func planTable(vm PlanListVM, audience string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\"><thead><tr><th>Name</th><th>Currency</th><th>Prices</th><th>Markup</th><th>Accounts</th><th>Status</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\"><thead><tr><th>Name</th><th>Currency</th><th>Prices</th><th>Markup on imported cloud costs</th><th>Accounts</th><th>Status</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -533,7 +533,7 @@ func PlanEditor(panel string, vm PlanEditorVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "\">← Plans</a></p><div class=\"spread\"><h1 data-testid=\"plan-title\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "\">← Pricing plans</a></p><div class=\"spread\"><h1 data-testid=\"plan-title\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -709,8 +709,8 @@ func PlanEditor(panel string, vm PlanEditorVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Input(components.Field{Name: "markup_percent", Label: "Markup on imported costs (%)", Value: vm.In.MarkupPercent,
-				Error: vm.Errors["markup_percent"], Hint: "e.g. 15"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Input(components.Field{Name: "markup_percent", Label: "Markup on imported cloud costs (%)", Value: vm.In.MarkupPercent,
+				Error: vm.Errors["markup_percent"], Hint: "Applies to costs imported from linked cloud accounts, not to the unit prices below; e.g. 15"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

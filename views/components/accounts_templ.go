@@ -135,7 +135,7 @@ func AccountSearch(vm AccountListVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, ">Suspended</option></select> <select name=\"organization\" aria-label=\"Parent organization\" data-testid=\"input-organization\"><option value=\"\">Any parent organization</option> <option value=\"yes\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, ">Suspended</option></select> <select name=\"organization\" aria-label=\"Organization anchor\" data-testid=\"input-organization\"><option value=\"\">Organization anchor: any</option> <option value=\"yes\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -145,7 +145,7 @@ func AccountSearch(vm AccountListVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, ">Parent organization: Yes</option> <option value=\"no\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, ">Organization anchor: Yes</option> <option value=\"no\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -155,7 +155,7 @@ func AccountSearch(vm AccountListVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, ">Parent organization: No</option></select> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, ">Organization anchor: No</option></select> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -275,7 +275,7 @@ func AccountTable(vm AccountListVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<table data-testid=\"accounts-table\"><thead><tr><th>Name</th><th>Kind</th><th>Status</th><th>Plan</th><th>Parent organization</th><th>Contact</th><th>Created</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<table data-testid=\"accounts-table\"><thead><tr><th>Name</th><th>Kind</th><th>Status</th><th>Plan</th><th>Organization anchor</th><th>Contact</th><th>Created</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1000,7 +1000,7 @@ func AccountDetail(vm AccountDetailVM) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if vm.Account.Kind == tenantry.KindCustomer {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 86, "<tr><th>Parent organization</th><td data-testid=\"account-parent-org\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 86, "<tr><th>Organization anchor</th><td data-testid=\"account-parent-org\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1586,7 +1586,7 @@ func Stats(resellers, customers, users int, showResellers bool) templ.Component 
 	})
 }
 
-// ParentOrgLabel is a customer's "Parent organization" value in lists:
+// ParentOrgLabel is a customer's "Organization anchor" value in lists:
 // Yes for an organization anchor, No for another customer, nothing for a
 // vendor.
 func ParentOrgLabel(a *tenantry.Account) string {
@@ -1633,7 +1633,7 @@ func OrganizationSection(vm AccountDetailVM) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if vm.Account.IsOrganization {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 141, "<p>This customer is an <strong>organization</strong> (Parent organization = Yes): an anchor for the customers below, with no infrastructures, usage or invoices of its own.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 141, "<p>This customer is an <strong>organization</strong> (Organization anchor = Yes): an anchor for the customers below, with no infrastructures, usage or invoices of its own.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
