@@ -1,10 +1,17 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"html"
+	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tenantry/tenantry/internal/mail"
+	"github.com/tenantry/tenantry/internal/tenantry"
 )
 
 // Every page a panel's navigation links to is titled (<title> and <h1>)
@@ -88,5 +95,73 @@ func TestWordsOnPlanAndAccountPages(t *testing.T) {
 	}
 	if strings.Contains(list, "Parent organization") {
 		t.Error("the account list still says Parent organization")
+	}
+}
+
+// The account list sorts by name, status or creation on the server, and
+// its pager goes back as well as forward, keeping the sort and filters.
+func TestAccountListSortAndPager(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	acme := f.scope("acme.localhost", "admin@acme.example")
+	for i := range 55 {
+		if _, err := acme.CreateAccount(ctx, tenantry.NewAccount{Kind: tenantry.KindCustomer,
+			Name: fmt.Sprintf("Zz Pager %02d", i)}, mail.Links{Scheme: "http"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	names := regexp.MustCompile(`data-testid="account-name">([^<]*)<`)
+	listed := func(body string) []string {
+		var out []string
+		for _, m := range names.FindAllStringSubmatch(body, -1) {
+			out = append(out, html.UnescapeString(m[1]))
+		}
+		return out
+	}
+	href := func(body, id string) string {
+		m := regexp.MustCompile(`href="([^"]+)"[^>]*data-testid="` + id + `"`).FindStringSubmatch(body)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	}
+
+	first := b.get("/reseller/accounts?sort=-name&kind=customer")
+	if first.Code != http.StatusOK {
+		t.Fatalf("sorted list = %d", first.Code)
+	}
+	got := listed(first.body)
+	if len(got) != 50 || got[0] != "Zz Pager 54" || got[1] != "Zz Pager 53" {
+		t.Fatalf("first page sorted by -name = %v…, want Zz Pager 54, 53, …", got[:min(3, len(got))])
+	}
+	if href(first.body, "pager-prev") != "" {
+		t.Error("the first page offers Previous")
+	}
+	next := href(first.body, "pager-next")
+	if !strings.Contains(next, "sort=-name") || !strings.Contains(next, "kind=customer") || !strings.Contains(next, "page=2") {
+		t.Fatalf("Next = %q, want page 2 with the sort and filter kept", next)
+	}
+	second := b.get(next)
+	if got := listed(second.body); len(got) == 0 || got[0] != "Zz Pager 04" {
+		t.Errorf("second page starts with %v, want Zz Pager 04", got)
+	}
+	prev := href(second.body, "pager-prev")
+	if !strings.Contains(prev, "sort=-name") || strings.Contains(prev, "page=") {
+		t.Fatalf("Previous = %q, want the first page with the sort kept", prev)
+	}
+	if back := listed(b.get(prev).body); !slices.Equal(back, got) {
+		t.Errorf("Previous leads to %v…, want the first page again", back[:min(3, len(back))])
+	}
+	if !strings.Contains(first.body, `name="sort" value="-name"`) {
+		t.Error("the search form drops the sort")
+	}
+	// the header of the sorted column reverses it
+	if h := href(first.body, "sort-name"); !strings.Contains(h, "sort=name") || strings.Contains(h, "sort=-name") {
+		t.Errorf("Name header = %q, want ascending next", h)
+	}
+	if r := b.get("/reseller/accounts?sort=contact_email"); r.Code != http.StatusOK {
+		t.Errorf("an unknown sort = %d, want the list in tree order", r.Code)
 	}
 }
