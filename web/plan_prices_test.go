@@ -59,7 +59,7 @@ func TestPlanPriceChangeFromDate(t *testing.T) {
 	if !strings.Contains(r.body, "The new prices take effect on") {
 		t.Error("the flash does not say when the new prices take effect")
 	}
-	for _, id := range []string{"plan-scheduled", "price-version-scheduled", "price-version-current"} {
+	for _, id := range []string{"plan-scheduled", "price-version-scheduled", "price-version-current", "cancel-scheduled"} {
 		if _, ok := byTestID(r.body, id); !ok {
 			t.Errorf("no %s on the plan page", id)
 		}
@@ -85,6 +85,33 @@ func TestPlanPriceChangeFromDate(t *testing.T) {
 		}
 		if !strings.Contains(r.body, `value="0.04"`) {
 			t.Error("the input is not kept")
+		}
+	})
+	t.Run("CancelScheduled", func(t *testing.T) {
+		versions, err := f.scope("acme.localhost", "admin@acme.example").PlanPriceVersions(ctx, id)
+		if err != nil || len(versions) != 2 {
+			t.Fatalf("versions = %d %v, want 2", len(versions), err)
+		}
+		// another tenant cannot cancel it
+		orbit := f.browser("orbit.localhost")
+		orbit.login("admin@orbit.example")
+		if r := orbit.submit("/reseller/plans", page, url.Values{"cancel_prices": {versions[1].ID}}); r.Code != http.StatusNotFound {
+			t.Errorf("orbit cancelling acme's prices = %d, want 404", r.Code)
+		}
+		// an earlier version stays: it is history
+		if r := b.submit(page, page, url.Values{"cancel_prices": {versions[0].ID}}); r.Code != http.StatusConflict {
+			t.Errorf("cancelling the prices in force = %d, want 409", r.Code)
+		}
+		r := b.submit(page, page, url.Values{"cancel_prices": {versions[1].ID}})
+		if r.Code != http.StatusSeeOther {
+			t.Fatalf("cancel = %d: %s", r.Code, excerpt(r.body))
+		}
+		r = b.get(page)
+		if _, ok := byTestID(r.body, "price-version-scheduled"); ok {
+			t.Error("the cancelled prices are still scheduled")
+		}
+		if !strings.Contains(r.body, "The scheduled prices are cancelled") {
+			t.Error("no flash after cancelling")
 		}
 	})
 	t.Run("ForeignTenant", func(t *testing.T) {

@@ -246,6 +246,17 @@ func (h planPages) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// the scheduled prices' own form posts here with their version: it
+	// cancels them and changes nothing else
+	if version := c.FormValue("cancel_prices"); version != "" {
+		if err := h.s.scope(c).CancelPlanPrices(ctx, p.ID, version); err != nil {
+			return err
+		}
+		if err := flash(c, "The scheduled prices are cancelled; "+p.Name+" keeps its current prices."); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, h.base+"/plans/"+p.ID)
+	}
 	catalogue, err := h.s.db.Metrics(ctx)
 	if err != nil {
 		return err
