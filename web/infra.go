@@ -57,18 +57,14 @@ func cursorPager(path string, q url.Values, next string) (nextURL, prevURL, firs
 		for k, x := range q {
 			v[k] = x
 		}
-		v.Del("cursor")
 		v.Del("back")
-		if cursor != "" && cursor != "." {
-			v.Set("cursor", cursor)
-			if len(trail) > 0 {
-				v.Set("back", strings.Join(trail, " "))
-			}
+		if cursor == "." {
+			cursor = ""
 		}
-		if len(v) == 0 {
-			return path
+		if cursor != "" && len(trail) > 0 {
+			v.Set("back", strings.Join(trail, " "))
 		}
-		return path + "?" + v.Encode()
+		return withQuery(path, v, "cursor", cursor)
 	}
 	if next != "" {
 		mark := cur
