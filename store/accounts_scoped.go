@@ -33,9 +33,41 @@ type AccountFilter struct {
 	IsOrganization *bool
 	// OrganizationID keeps the customers that belong to this organization.
 	OrganizationID string
-	// Cursor continues a previous page (AccountPage.NextCursor).
+	// Cursor continues a previous page (AccountPage.NextCursor), in tree
+	// order only.
 	Cursor string
 	Limit  int
+	// Sort orders the list: "" (tree order, by path) or one of
+	// AccountSorts; a leading "-" reverses it.
+	Sort string
+	// Offset skips that many matches (numbered pages, in any order);
+	// ignored with a Cursor.
+	Offset int
+}
+
+// AccountSorts are the orders an account list may be sorted in, besides
+// tree order, each also reversed with a leading "-".
+var AccountSorts = []string{"name", "created", "status"}
+
+// accountOrder is the ORDER BY of a sort, every one ending on the path so
+// that pages never overlap.
+func accountOrder(sort string) (string, bool) {
+	desc := strings.HasPrefix(sort, "-")
+	dir := ""
+	if desc {
+		dir = " DESC"
+	}
+	switch strings.TrimPrefix(sort, "-") {
+	case "":
+		return "a.path", !desc
+	case "name":
+		return "lower(a.name)" + dir + ", a.path", true
+	case "created":
+		return "a.created_at" + dir + ", a.path", true
+	case "status":
+		return "a.status" + dir + ", lower(a.name), a.path", true
+	}
+	return "", false
 }
 
 // AccountPage is one page of accounts in tree order (by path).
@@ -95,6 +127,16 @@ func (s *Scope) Accounts(ctx context.Context, f AccountFilter) (*AccountPage, er
 		conds = append(conds, `(`+currentPlanSQL+`) = ?`)
 		args = append(args, ms(s.db.Now()), f.PlanID)
 	}
+	order, ok := accountOrder(f.Sort)
+	if !ok {
+		return nil, tenantry.Invalid(map[string]string{"sort": "Sort by one of: " + strings.Join(AccountSorts, ", ") + "."})
+	}
+	if f.Cursor != "" && f.Sort != "" {
+		return nil, tenantry.Invalid(map[string]string{"cursor": "A cursor pages the list in tree order only."})
+	}
+	if f.Offset < 0 {
+		f.Offset = 0
+	}
 	page := &AccountPage{Plans: map[string]string{}}
 	whereSQL := strings.Join(conds, " AND ")
 	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts a WHERE `+whereSQL, args...).Scan(&page.Total); err != nil {
@@ -113,7 +155,7 @@ func (s *Scope) Accounts(ctx context.Context, f AccountFilter) (*AccountPage, er
 		limit = 50
 	}
 	rows, err := s.db.read.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE `+whereSQL+`
-		ORDER BY a.path LIMIT ?`, append(args, limit+1)...)
+		ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit+1, offsetOf(f))...)
 	if err != nil {
 		return nil, err
 	}
@@ -130,9 +172,19 @@ func (s *Scope) Accounts(ctx context.Context, f AccountFilter) (*AccountPage, er
 	}
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
-		page.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(page.Items[limit-1].Path))
+		if f.Sort == "" {
+			page.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(page.Items[limit-1].Path))
+		}
 	}
 	return page, s.fillPlanNames(ctx, page)
+}
+
+// offsetOf is the rows a filter skips: none after a cursor.
+func offsetOf(f AccountFilter) int {
+	if f.Cursor != "" {
+		return 0
+	}
+	return f.Offset
 }
 
 // currentPlanSQL selects the plan in effect for account a.id at a time (?).

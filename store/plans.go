@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -94,8 +95,9 @@ func scanPlan(row scanner) (*tenantry.Plan, error) {
 	return &p, nil
 }
 
-// loadPrices fills the prices of the given plans in one query.
-func loadPrices(ctx context.Context, q querier, plans ...*tenantry.Plan) error {
+// loadPrices fills the prices of the given plans in force at a time, in
+// one query.
+func loadPrices(ctx context.Context, q querier, at time.Time, plans ...*tenantry.Plan) error {
 	if len(plans) == 0 {
 		return nil
 	}
@@ -103,34 +105,81 @@ func loadPrices(ctx context.Context, q querier, plans ...*tenantry.Plan) error {
 	ids := make([]string, 0, len(plans))
 	for _, p := range plans {
 		byID[p.ID] = p
-		p.Prices = nil
+		p.Prices, p.PricesFrom = nil, time.Time{}
 		ids = append(ids, p.ID)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT plan_id, metric_key, unit_price_micro FROM plan_prices
-		WHERE plan_id IN (`+placeholders(len(ids))+`) ORDER BY metric_key`, anys(ids)...)
+	rows, err := q.QueryContext(ctx, `SELECT v.plan_id, v.effective_from, vp.metric_key, vp.unit_price_micro
+		FROM plan_price_versions v LEFT JOIN plan_version_prices vp ON vp.version_id = v.id
+		WHERE v.plan_id IN (`+placeholders(len(ids))+`) AND v.effective_from = (
+			SELECT MAX(w.effective_from) FROM plan_price_versions w WHERE w.plan_id = v.plan_id AND w.effective_from <= ?)
+		ORDER BY v.plan_id, vp.metric_key`, append(anys(ids), ms(at))...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		var pr tenantry.Price
-		var v int64
-		if err := rows.Scan(&id, &pr.Metric, &v); err != nil {
+		var from int64
+		var metric sql.NullString
+		var v sql.NullInt64
+		if err := rows.Scan(&id, &from, &metric, &v); err != nil {
 			return err
 		}
-		pr.UnitPrice = money.Micro(v)
-		byID[id].Prices = append(byID[id].Prices, pr)
+		p := byID[id]
+		p.PricesFrom = fromMS(from)
+		if metric.Valid {
+			p.Prices = append(p.Prices, tenantry.Price{Metric: metric.String, UnitPrice: money.Micro(v.Int64)})
+		}
 	}
 	return rows.Err()
 }
 
+// planByID loads a plan with the prices in force at the transaction's
+// time (q is a *tx) or now.
 func planByID(ctx context.Context, q querier, id string) (*tenantry.Plan, error) {
+	at := time.Now().UTC()
+	if t, ok := q.(*tx); ok {
+		at = t.now
+	}
+	return planAt(ctx, q, id, at)
+}
+
+// planAt loads a plan with the prices in force at a time.
+func planAt(ctx context.Context, q querier, id string, at time.Time) (*tenantry.Plan, error) {
 	p, err := scanPlan(q.QueryRowContext(ctx, `SELECT `+planColumns+` FROM plans p WHERE p.id = ?`, id))
 	if err != nil {
 		return nil, notFound(err)
 	}
-	return p, loadPrices(ctx, q, p)
+	return p, loadPrices(ctx, q, at, p)
+}
+
+// priceVersions lists a plan's price versions, oldest first.
+func priceVersions(ctx context.Context, q querier, planID string) ([]tenantry.PlanPrices, error) {
+	rows, err := q.QueryContext(ctx, `SELECT v.id, v.effective_from, COALESCE(v.created_by, ''), v.created_at, vp.metric_key, vp.unit_price_micro
+		FROM plan_price_versions v LEFT JOIN plan_version_prices vp ON vp.version_id = v.id
+		WHERE v.plan_id = ? ORDER BY v.effective_from, vp.metric_key`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tenantry.PlanPrices
+	for rows.Next() {
+		var id, by string
+		var from, created int64
+		var metric sql.NullString
+		var v sql.NullInt64
+		if err := rows.Scan(&id, &from, &by, &created, &metric, &v); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].ID != id {
+			out = append(out, tenantry.PlanPrices{ID: id, PlanID: planID, EffectiveFrom: fromMS(from), CreatedBy: by, CreatedAt: fromMS(created)})
+		}
+		if metric.Valid {
+			last := &out[len(out)-1]
+			last.Prices = append(last.Prices, tenantry.Price{Metric: metric.String, UnitPrice: money.Micro(v.Int64)})
+		}
+	}
+	return out, rows.Err()
 }
 
 // PlanFilter narrows a vendor's list of plans.
@@ -172,7 +221,7 @@ func (s *Scope) Plans(ctx context.Context, ownerID string, f PlanFilter) ([]tena
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := loadPrices(ctx, s.db.read, out...); err != nil {
+	if err := loadPrices(ctx, s.db.read, s.db.Now(), out...); err != nil {
 		return nil, err
 	}
 	plans := make([]tenantry.Plan, len(out))
@@ -189,7 +238,7 @@ func (s *Scope) Plans(ctx context.Context, ownerID string, f PlanFilter) ([]tena
 // actor may not view it (a customer's service user sees nothing of its
 // account, its plan included); ENOTFOUND otherwise.
 func (s *Scope) Plan(ctx context.Context, id string) (*tenantry.Plan, error) {
-	p, err := planByID(ctx, s.db.read, id)
+	p, err := planAt(ctx, s.db.read, id, s.db.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +270,7 @@ func (s *Scope) Plan(ctx context.Context, id string) (*tenantry.Plan, error) {
 // visible only as the plan assigned to the actor's account (a reseller's
 // wholesale plan belongs to its vendor).
 func (s *Scope) ownPlan(ctx context.Context, q querier, id string) (*tenantry.Plan, *tenantry.Account, error) {
-	p, err := planByID(ctx, q, id)
+	p, err := planAt(ctx, q, id, s.nowFor(q))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -241,6 +290,15 @@ func (s *Scope) ownPlan(ctx context.Context, q querier, id string) (*tenantry.Pl
 	return p, owner, nil
 }
 
+// nowFor is the time a read through q sees: the transaction's clock, or
+// the store's.
+func (s *Scope) nowFor(q querier) time.Time {
+	if t, ok := q.(*tx); ok {
+		return t.now
+	}
+	return s.db.Now()
+}
+
 func planConflict(err error) error {
 	if isUniqueViolation(err) {
 		return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "plan_name_taken", Message: "You already have a plan with this name.",
@@ -249,13 +307,35 @@ func planConflict(err error) error {
 	return err
 }
 
-func writePrices(ctx context.Context, tx *tx, p *tenantry.Plan) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM plan_prices WHERE plan_id = ?`, p.ID); err != nil {
-		return err
+// writeVersion records prices in force for a plan from a time: a new
+// version, or the prices of the version already starting then replaced.
+func writeVersion(ctx context.Context, tx *tx, planID string, from time.Time, prices []tenantry.Price, byUserID string) error {
+	var by any
+	if byUserID != "" {
+		by = byUserID
 	}
-	for _, pr := range p.Prices {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_prices (plan_id, metric_key, unit_price_micro) VALUES (?, ?, ?)`,
-			p.ID, pr.Metric, int64(pr.UnitPrice)); err != nil {
+	var id string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM plan_price_versions WHERE plan_id = ? AND effective_from = ?`, planID, ms(from)).Scan(&id)
+	switch {
+	case err == sql.ErrNoRows:
+		id = tenantry.NewID("ppv")
+		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_price_versions (id, plan_id, effective_from, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?)`, id, planID, ms(from), by, ms(tx.now)); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		if _, err := tx.ExecContext(ctx, `UPDATE plan_price_versions SET created_by = ?, created_at = ? WHERE id = ?`, by, ms(tx.now), id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM plan_version_prices WHERE version_id = ?`, id); err != nil {
+			return err
+		}
+	}
+	for _, pr := range prices {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_version_prices (version_id, metric_key, unit_price_micro) VALUES (?, ?, ?)`,
+			id, pr.Metric, int64(pr.UnitPrice)); err != nil {
 			return err
 		}
 	}
@@ -284,14 +364,17 @@ func (s *Scope) CreatePlan(ctx context.Context, ownerID string, in tenantry.Plan
 		if p, err = in.Parse(catalogue); err != nil {
 			return err
 		}
-		p.ID, p.OwnerID, p.CreatedAt, p.UpdatedAt = tenantry.NewID("pln"), owner.ID, tx.now, tx.now
+		if strings.TrimSpace(in.EffectiveFrom) != "" {
+			return tenantry.Invalid(map[string]string{"effective_from": "A new plan's prices take effect when it is created; schedule a change once it exists."})
+		}
+		p.ID, p.OwnerID, p.CreatedAt, p.UpdatedAt, p.PricesFrom = tenantry.NewID("pln"), owner.ID, tx.now, tx.now, tx.now
 		_, err = tx.ExecContext(ctx, `INSERT INTO plans (id, owner_id, name, currency, audience, markup_micro, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.OwnerID, p.Name, p.Currency, p.Audience, int64(p.MarkupPercent),
 			p.Status, ms(tx.now), ms(tx.now))
 		if err != nil {
 			return planConflict(err)
 		}
-		if err := writePrices(ctx, tx, p); err != nil {
+		if err := writeVersion(ctx, tx, p.ID, tx.now, p.Prices, s.actor.User.ID); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, owner, "plan.create", "plan", p.ID, fmt.Sprintf("created plan %q for %s in %s with %d prices",
@@ -300,8 +383,14 @@ func (s *Scope) CreatePlan(ctx context.Context, ownerID string, in tenantry.Plan
 	return p, err
 }
 
-// UpdatePlan replaces a plan's name, currency, audience, markup and prices.
-// The audience of a plan in use cannot change. Errors as CreatePlan.
+// UpdatePlan replaces a plan's name, currency, audience and markup, and
+// schedules its prices: prices that differ from the latest version become
+// a new version in force from in.EffectiveFrom (default now), and the
+// earlier versions keep rating the time before. The audience and currency
+// of a plan in use cannot change. Errors as CreatePlan, and EINVALID on
+// effective_from: a time in the past (usage up to now is rated at the
+// prices then in force), or before a version already scheduled. Prices
+// equal to those in force now, sent with no date, change nothing.
 func (s *Scope) UpdatePlan(ctx context.Context, id string, in tenantry.PlanInput) (*tenantry.Plan, error) {
 	var p *tenantry.Plan
 	err := s.db.inTx(ctx, func(tx *tx) error {
@@ -316,31 +405,77 @@ func (s *Scope) UpdatePlan(ctx context.Context, id string, in tenantry.PlanInput
 		if p, err = in.Parse(catalogue); err != nil {
 			return err
 		}
+		from, err := tenantry.ParseEffectiveFrom(in.EffectiveFrom, tx.now)
+		if err != nil {
+			return err
+		}
+		if from.Before(tx.now) {
+			return tenantry.Invalid(map[string]string{"effective_from": "Choose today or a later date: usage up to now is rated at the prices in force when it was used, and changing them afterwards would change what is already owed."})
+		}
+		if from.After(tx.now.AddDate(5, 0, 0)) {
+			return tenantry.Invalid(map[string]string{"effective_from": "Choose a date within five years from now."})
+		}
 		p.ID, p.OwnerID, p.Status, p.CreatedAt, p.UpdatedAt = old.ID, old.OwnerID, old.Status, old.CreatedAt, tx.now
-		if p.Audience != old.Audience {
+		if p.Audience != old.Audience || p.Currency != old.Currency {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM plan_assignments WHERE plan_id = ?`, id).Scan(&n); err != nil {
 				return err
 			}
-			if n > 0 {
+			if n > 0 && p.Audience != old.Audience {
 				return tenantry.Invalid(map[string]string{"audience": "This plan is assigned to accounts: its audience cannot change. Copy it instead."})
 			}
+			if n > 0 {
+				return tenantry.Invalid(map[string]string{"currency": "This plan is assigned to accounts, whose usage is rated in " + old.Currency + ": its currency cannot change. Copy it instead."})
+			}
+		}
+		versions, err := priceVersions(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		var latest *tenantry.PlanPrices
+		if len(versions) > 0 {
+			latest = &versions[len(versions)-1]
+		}
+		changed := latest == nil || !tenantry.SamePrices(latest.Prices, p.Prices)
+		if changed && strings.TrimSpace(in.EffectiveFrom) == "" && tenantry.SamePrices(old.Prices, p.Prices) {
+			// the prices in force now, sent back without a date (an API
+			// client echoing GET): nothing to change, and a scheduled
+			// version stays
+			changed = false
+		}
+		if changed && latest != nil && from.Before(latest.EffectiveFrom) {
+			msg := fmt.Sprintf("New prices are already scheduled from %s. Choose that date or later, or cancel the scheduled prices first: a change cannot take effect before one that is already planned.",
+				latest.EffectiveFrom.Format(time.DateOnly))
+			return tenantry.Invalid(map[string]string{"effective_from": msg})
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE plans SET name = ?, currency = ?, audience = ?, markup_micro = ?, updated_at = ? WHERE id = ?`,
 			p.Name, p.Currency, p.Audience, int64(p.MarkupPercent), ms(tx.now), p.ID)
 		if err != nil {
 			return planConflict(err)
 		}
-		if err := writePrices(ctx, tx, p); err != nil {
-			return err
+		var was []tenantry.Price
+		if latest != nil {
+			was = latest.Prices
 		}
-		return s.audit(ctx, tx, owner, "plan.update", "plan", p.ID, planDiff(old, p))
+		newPrices := p.Prices
+		p.Prices, p.PricesFrom = old.Prices, old.PricesFrom
+		if changed {
+			if err := writeVersion(ctx, tx, p.ID, from, newPrices, s.actor.User.ID); err != nil {
+				return err
+			}
+			if !from.After(tx.now) {
+				p.Prices, p.PricesFrom = newPrices, from
+			}
+		}
+		return s.audit(ctx, tx, owner, "plan.update", "plan", p.ID, planDiff(old, p, was, newPrices, from, tx.now))
 	})
 	return p, err
 }
 
-// planDiff summarises what an edit changed, for the audit log.
-func planDiff(old, p *tenantry.Plan) string {
+// planDiff summarises what an edit changed, for the audit log: the plan's
+// fields, and the prices against the latest version (was), with when the
+// new ones take effect.
+func planDiff(old, p *tenantry.Plan, was, prices []tenantry.Price, from, now time.Time) string {
 	var changes []string
 	if old.Name != p.Name {
 		changes = append(changes, fmt.Sprintf("name %q → %q", old.Name, p.Name))
@@ -354,15 +489,31 @@ func planDiff(old, p *tenantry.Plan) string {
 	if old.MarkupPercent != p.MarkupPercent {
 		changes = append(changes, fmt.Sprintf("markup %s%% → %s%%", old.MarkupPercent, p.MarkupPercent))
 	}
-	for _, pr := range p.Prices {
-		if was, ok := old.PriceOf(pr.Metric); !ok || was != pr.UnitPrice {
-			changes = append(changes, fmt.Sprintf("%s %s → %s", pr.Metric, priceText(was, ok), pr.UnitPrice.Fixed(6)))
+	priceOf := func(list []tenantry.Price, metric string) (money.Micro, bool) {
+		for _, pr := range list {
+			if pr.Metric == metric {
+				return pr.UnitPrice, true
+			}
+		}
+		return 0, false
+	}
+	var priceChanges []string
+	for _, pr := range prices {
+		if w, ok := priceOf(was, pr.Metric); !ok || w != pr.UnitPrice {
+			priceChanges = append(priceChanges, fmt.Sprintf("%s %s → %s", pr.Metric, priceText(w, ok), pr.UnitPrice.Fixed(6)))
 		}
 	}
-	for _, pr := range old.Prices {
-		if _, ok := p.PriceOf(pr.Metric); !ok {
-			changes = append(changes, fmt.Sprintf("%s %s → none", pr.Metric, pr.UnitPrice.Fixed(6)))
+	for _, pr := range was {
+		if _, ok := priceOf(prices, pr.Metric); !ok {
+			priceChanges = append(priceChanges, fmt.Sprintf("%s %s → none", pr.Metric, pr.UnitPrice.Fixed(6)))
 		}
+	}
+	if len(priceChanges) > 0 {
+		when := "now"
+		if from.After(now) {
+			when = "from " + from.Format("2006-01-02 15:04 UTC")
+		}
+		changes = append(changes, "prices "+when+": "+strings.Join(priceChanges, ", "))
 	}
 	if len(changes) == 0 {
 		return fmt.Sprintf("saved plan %q unchanged", p.Name)
@@ -407,7 +558,8 @@ func (s *Scope) SetPlanStatus(ctx context.Context, id, status string) (*tenantry
 }
 
 // CopyPlan creates an active copy of a plan under a new name, owned by the
-// same vendor.
+// same vendor, with the prices in force now (not their history, nor a
+// scheduled change).
 func (s *Scope) CopyPlan(ctx context.Context, id, name string) (*tenantry.Plan, error) {
 	src, _, err := s.ownPlan(ctx, s.db.read, id)
 	if err != nil {
@@ -419,6 +571,59 @@ func (s *Scope) CopyPlan(ctx context.Context, id, name string) (*tenantry.Plan, 
 		in.Prices = append(in.Prices, tenantry.PriceInput{Metric: pr.Metric, UnitPrice: pr.UnitPrice.Fixed(6)})
 	}
 	return s.CreatePlan(ctx, src.OwnerID, in)
+}
+
+// PlanPriceVersions lists a plan's price versions, oldest first: the
+// history, the version in force now, and any scheduled. Visible as Plan
+// is; errors as Plan.
+func (s *Scope) PlanPriceVersions(ctx context.Context, planID string) ([]tenantry.PlanPrices, error) {
+	p, err := s.Plan(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	return priceVersions(ctx, s.db.read, p.ID)
+}
+
+// PlanPricesAt returns the version of a plan's prices in force at t: what
+// usage at t is rated at. Errors as Plan, and ENOTFOUND (code no_prices)
+// when t is before the plan's first prices.
+func (s *Scope) PlanPricesAt(ctx context.Context, planID string, t time.Time) (*tenantry.PlanPrices, error) {
+	versions, err := s.PlanPriceVersions(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	v := tenantry.PricesAt(versions, t)
+	if v == nil {
+		return nil, &tenantry.Error{Kind: tenantry.ENOTFOUND, Code: "no_prices", Message: "The plan had no prices at that time."}
+	}
+	return v, nil
+}
+
+// CancelPlanPrices drops a version of a plan's prices that is not yet in
+// force; the one before it stays in force. Errors as UpdatePlan, ENOTFOUND
+// (no such version of this plan), and ECONFLICT (already in force: history
+// is kept).
+func (s *Scope) CancelPlanPrices(ctx context.Context, planID, versionID string) error {
+	return s.db.inTx(ctx, func(tx *tx) error {
+		p, owner, err := s.ownPlan(ctx, tx, planID)
+		if err != nil {
+			return err
+		}
+		var from int64
+		err = tx.QueryRowContext(ctx, `SELECT effective_from FROM plan_price_versions WHERE id = ? AND plan_id = ?`, versionID, p.ID).Scan(&from)
+		if err != nil {
+			return notFound(err)
+		}
+		if !fromMS(from).After(tx.now) {
+			return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "prices_in_force",
+				Message: "These prices are already in force and stay in the plan's history; schedule new prices instead."}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM plan_price_versions WHERE id = ?`, versionID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, owner, "plan.prices_cancel", "plan", p.ID,
+			fmt.Sprintf("plan %q: cancelled the prices scheduled from %s", p.Name, fromMS(from).Format("2006-01-02 15:04 UTC")))
+	})
 }
 
 // assignPlan records that account takes plan from the given time. It
@@ -530,7 +735,7 @@ func (s *Scope) CurrentPlan(ctx context.Context, accountID string) (*tenantry.Pl
 	if pa == nil {
 		return nil, nil
 	}
-	return pa, loadPrices(ctx, s.db.read, &pa.Plan)
+	return pa, loadPrices(ctx, s.db.read, s.db.Now(), &pa.Plan)
 }
 
 // PlanUsage counts, for each plan a vendor owns, the accounts whose plan

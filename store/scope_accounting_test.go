@@ -169,6 +169,18 @@ var foreignCases = []foreignCase{
 	{method: "CopyPlan", name: "Copy", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.CopyPlan(ctx, victimPlanID(ctx, s, v), "Stolen copy")
 	}},
+	{method: "PlanPriceVersions", name: "OwnedOrAssigned", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.PlanPriceVersions(ctx, victimPlanID(ctx, s, v))
+	}},
+	{method: "PlanPricesAt", name: "Now", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.PlanPricesAt(ctx, victimPlanID(ctx, s, v), s.db.Now())
+	}},
+	{method: "CancelPlanPrices", name: "VictimsVersion", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		plan := victimPlanID(ctx, s, v)
+		version := victimObject(ctx, s, v, "price version", "ppv_doesnotexist234567abcdef",
+			`SELECT id FROM plan_price_versions WHERE plan_id = ? ORDER BY effective_from DESC LIMIT 1`, plan)
+		return nil, s.CancelPlanPrices(ctx, plan, version)
+	}},
 	{method: "AssignPlan", name: "VictimsOwnPlan", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.AssignPlan(ctx, v.ID, victimPlanID(ctx, s, v), time.Time{})
 	}},

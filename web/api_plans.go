@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -70,8 +71,29 @@ type planJSON struct {
 	Status        string      `json:"status"`
 	CreatedAt     string      `json:"created_at"`
 	UpdatedAt     string      `json:"updated_at"`
+	// PricesFrom is when Prices (those in force now) took effect.
+	PricesFrom string `json:"prices_from"`
+	// PriceVersions are all the plan's prices over time, oldest first:
+	// earlier ones, the one in force, any scheduled (single-plan answers).
+	PriceVersions []priceVersionJSON `json:"price_versions,omitempty"`
 	// Warnings compare a reseller's plan with what it pays itself.
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// priceVersionJSON is one version of a plan's prices.
+type priceVersionJSON struct {
+	ID            string      `json:"id"`
+	EffectiveFrom string      `json:"effective_from"`
+	Prices        []priceJSON `json:"prices"`
+	CreatedAt     string      `json:"created_at"`
+}
+
+func pricesJSON(list []tenantry.Price) []priceJSON {
+	out := []priceJSON{}
+	for _, pr := range list {
+		out = append(out, priceJSON{Metric: pr.Metric, UnitPrice: pr.UnitPrice.Fixed(6)})
+	}
+	return out
 }
 
 // writePlan answers with a plan and its owner's warnings.
@@ -88,6 +110,15 @@ func (s *Server) planOut(c echo.Context, p *tenantry.Plan) (planJSON, error) {
 	out := toPlanJSON(p)
 	ctx := c.Request().Context()
 	sc := s.scope(c)
+	versions, err := sc.PlanPriceVersions(ctx, p.ID)
+	if err != nil {
+		return out, err
+	}
+	out.PriceVersions = []priceVersionJSON{}
+	for _, v := range versions {
+		out.PriceVersions = append(out.PriceVersions, priceVersionJSON{ID: v.ID, EffectiveFrom: v.EffectiveFrom.Format(time.RFC3339Nano),
+			Prices: pricesJSON(v.Prices), CreatedAt: v.CreatedAt.Format(time.RFC3339)})
+	}
 	owner, err := sc.Account(ctx, p.OwnerID)
 	if err != nil || owner.Kind != tenantry.KindReseller {
 		return out, nil // not the caller's plan, or the provider's: nothing to compare
@@ -102,11 +133,9 @@ func (s *Server) planOut(c echo.Context, p *tenantry.Plan) (planJSON, error) {
 
 func toPlanJSON(p *tenantry.Plan) planJSON {
 	out := planJSON{ID: p.ID, OwnerID: p.OwnerID, Name: p.Name, Currency: p.Currency, Audience: p.Audience,
-		Prices: []priceJSON{}, MarkupPercent: p.MarkupPercent.String(), Status: p.Status,
-		CreatedAt: p.CreatedAt.Format(time.RFC3339), UpdatedAt: p.UpdatedAt.Format(time.RFC3339)}
-	for _, pr := range p.Prices {
-		out.Prices = append(out.Prices, priceJSON{Metric: pr.Metric, UnitPrice: pr.UnitPrice.Fixed(6)})
-	}
+		Prices: pricesJSON(p.Prices), MarkupPercent: p.MarkupPercent.String(), Status: p.Status,
+		CreatedAt: p.CreatedAt.Format(time.RFC3339), UpdatedAt: p.UpdatedAt.Format(time.RFC3339),
+		PricesFrom: p.PricesFrom.Format(time.RFC3339Nano)}
 	return out
 }
 
@@ -152,8 +181,11 @@ type planPut struct {
 	OwnerID   *string `json:"owner_id"`
 	CreatedAt *string `json:"created_at"`
 	UpdatedAt *string `json:"updated_at"`
-	// Warnings are computed: whatever a client echoes is ignored.
-	Warnings []string `json:"warnings"`
+	// Warnings and the price history are computed: whatever a client
+	// echoes is ignored (prices_from too: effective_from says when).
+	Warnings      []string          `json:"warnings"`
+	PricesFrom    *string           `json:"prices_from"`
+	PriceVersions []json.RawMessage `json:"price_versions"`
 }
 
 func (s *Server) apiUpdatePlan(c echo.Context) error {
@@ -177,8 +209,14 @@ func (s *Server) apiUpdatePlan(c echo.Context) error {
 	if len(fields) > 0 {
 		return tenantry.Invalid(fields)
 	}
-	// a PUT changes the fields it sends and keeps the rest
-	keep := planInput(cur)
+	// a PUT changes the fields it sends and keeps the rest: the prices
+	// kept are the latest version's, so that a PUT without prices never
+	// undoes a scheduled change
+	versions, err := sc.PlanPriceVersions(ctx, cur.ID)
+	if err != nil {
+		return err
+	}
+	keep := latestInput(cur, versions, s.db.Now())
 	if in.Name == "" {
 		in.Name = keep.Name
 	}
@@ -193,6 +231,9 @@ func (s *Server) apiUpdatePlan(c echo.Context) error {
 	}
 	if in.Prices == nil {
 		in.Prices = keep.Prices
+		if in.EffectiveFrom == "" {
+			in.EffectiveFrom = keep.EffectiveFrom
+		}
 	}
 	p, err := sc.UpdatePlan(ctx, cur.ID, in.PlanInput)
 	if err != nil {

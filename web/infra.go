@@ -38,13 +38,49 @@ func (s *Server) infraList(c echo.Context, a *tenantry.Account, path, itemBase s
 	if vm.CostCenters, err = s.costCenterOptions(c, a); err != nil {
 		return vm, err
 	}
-	if page.NextCursor != "" {
-		vm.NextURL = withQuery(path, q, "cursor", page.NextCursor)
-	}
-	if f.Cursor != "" {
-		vm.FirstURL = withQuery(path, q, "cursor", "")
-	}
+	vm.NextURL, vm.PrevURL, vm.FirstURL = cursorPager(path, q, page.NextCursor)
 	return vm, nil
+}
+
+// cursorPager links a cursor-paged list's Next, Previous and First pages.
+// A cursor only goes forward, so the list's address carries the cursors
+// of the pages before it ("back", oldest first; "." for the first page):
+// Next adds the current one, Previous pops the last.
+func cursorPager(path string, q url.Values, next string) (nextURL, prevURL, firstURL string) {
+	cur := q.Get("cursor")
+	var back []string
+	if b := q.Get("back"); b != "" && cur != "" {
+		back = strings.Split(b, " ")
+	}
+	with := func(cursor string, trail []string) string {
+		v := url.Values{}
+		for k, x := range q {
+			v[k] = x
+		}
+		v.Del("back")
+		if cursor == "." {
+			cursor = ""
+		}
+		if cursor != "" && len(trail) > 0 {
+			v.Set("back", strings.Join(trail, " "))
+		}
+		return withQuery(path, v, "cursor", cursor)
+	}
+	if next != "" {
+		mark := cur
+		if mark == "" {
+			mark = "."
+		}
+		nextURL = with(next, append(slices.Clone(back), mark))
+	}
+	if cur != "" {
+		firstURL = with("", nil)
+		prevURL = firstURL
+		if n := len(back); n > 0 {
+			prevURL = with(back[n-1], back[:n-1])
+		}
+	}
+	return nextURL, prevURL, firstURL
 }
 
 // withQuery returns path with the query q, key set to value ("" drops it).

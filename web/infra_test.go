@@ -399,6 +399,14 @@ func TestInfraPages(t *testing.T) {
 		if _, ok := byTestID(page.body, "pager-first"); !ok {
 			t.Errorf("second page has no link to the first")
 		}
+		prev := regexp.MustCompile(`href="([^"]+)" class="button secondary" rel="prev" data-testid="pager-prev"`).FindStringSubmatch(page.body)
+		if prev == nil {
+			t.Fatalf("second page has no Previous link")
+		}
+		back := b.get(strings.ReplaceAll(prev[1], "&amp;", "&"))
+		if n := strings.Count(back.body, `data-testid="infra-name"`); n != 50 || !strings.Contains(prev[1], "q=node") {
+			t.Errorf("Previous = %q with %d items, want the first page of the search", prev[1], n)
+		}
 	})
 
 	t.Run("Edit", func(t *testing.T) {

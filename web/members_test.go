@@ -44,8 +44,8 @@ func TestUsersAndRolesPages(t *testing.T) {
 		t.Fatalf("create role = %d", r.Code)
 	}
 	roles := b.get("/reseller/roles")
-	if !strings.Contains(roles.body, "Night shift") || !strings.Contains(roles.body, "account.view, infra.manage") {
-		t.Error("the new role is not listed with its permissions")
+	if !strings.Contains(roles.body, "Night shift") || !strings.Contains(roles.body, "View the account, Manage infrastructures") {
+		t.Error("the new role is not listed with its permissions by their human names")
 	}
 	// the role can be given to members now
 	if !strings.Contains(b.get("/reseller/users").body, ">Night shift</option>") {

@@ -203,8 +203,8 @@ func TestOrganizationPanel(t *testing.T) {
 
 	// the list: the column and the filter
 	r = b.get("/reseller/accounts")
-	if !strings.Contains(r.body, "<th>Parent organization</th>") {
-		t.Errorf("no Parent organization column")
+	if !strings.Contains(r.body, "<th>Organization anchor</th>") {
+		t.Errorf("no Organization anchor column")
 	}
 	rowOf := func(body, id string) string {
 		i := strings.Index(body, `data-testid="account-row-`+id+`"`)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -44,7 +45,8 @@ func (h planPages) list(c echo.Context) error {
 // planForm reads the editor's fields: one price input per catalogue metric.
 func planForm(c echo.Context, catalogue []tenantry.Metric) tenantry.PlanInput {
 	in := tenantry.PlanInput{Name: c.FormValue("name"), Currency: c.FormValue("currency"),
-		Audience: c.FormValue("audience"), MarkupPercent: c.FormValue("markup_percent")}
+		Audience: c.FormValue("audience"), MarkupPercent: c.FormValue("markup_percent"),
+		EffectiveFrom: strings.TrimSpace(c.FormValue("effective_from"))}
 	for _, m := range catalogue {
 		in.Prices = append(in.Prices, tenantry.PriceInput{Metric: m.Key, UnitPrice: strings.TrimSpace(c.FormValue("prices." + m.Key))})
 	}
@@ -56,6 +58,25 @@ func planInput(p *tenantry.Plan) tenantry.PlanInput {
 	in := tenantry.PlanInput{Name: p.Name, Currency: p.Currency, Audience: p.Audience, MarkupPercent: p.MarkupPercent.String()}
 	for _, pr := range p.Prices {
 		in.Prices = append(in.Prices, tenantry.PriceInput{Metric: pr.Metric, UnitPrice: pr.UnitPrice.Fixed(6)})
+	}
+	return in
+}
+
+// latestInput is the editor's input for a saved plan: its fields, and the
+// latest version of its prices (a scheduled one, with its date, when there
+// is one), so that saving unchanged prices changes nothing.
+func latestInput(p *tenantry.Plan, versions []tenantry.PlanPrices, now time.Time) tenantry.PlanInput {
+	in := planInput(p)
+	if len(versions) == 0 {
+		return in
+	}
+	latest := versions[len(versions)-1]
+	in.Prices = nil
+	for _, pr := range latest.Prices {
+		in.Prices = append(in.Prices, tenantry.PriceInput{Metric: pr.Metric, UnitPrice: pr.UnitPrice.Fixed(6)})
+	}
+	if latest.EffectiveFrom.After(now) {
+		in.EffectiveFrom = latest.EffectiveFrom.Format(time.DateOnly)
 	}
 	return in
 }
@@ -81,6 +102,13 @@ func (h planPages) editorVM(c echo.Context, plan *tenantry.Plan, in tenantry.Pla
 			return vm, err
 		}
 		vm.InUse = usage[plan.ID]
+		if vm.Versions, err = sc.PlanPriceVersions(ctx, plan.ID); err != nil {
+			return vm, err
+		}
+		vm.Now = h.s.db.Now()
+		if vm.In.EffectiveFrom == "" {
+			vm.In.EffectiveFrom = vm.Now.Format(time.DateOnly)
+		}
 	}
 	var wholesale *tenantry.Plan
 	if owner.Kind == tenantry.KindReseller {
@@ -104,7 +132,7 @@ func (h planPages) editorVM(c echo.Context, plan *tenantry.Plan, in tenantry.Pla
 				row.Wholesale = w.Fixed(6) + " " + wholesale.Currency
 				if v, err := money.Parse(row.Value); err == nil && row.Value != "" {
 					if strings.EqualFold(in.Currency, wholesale.Currency) {
-						row.Margin = (v - w).Decimal().StringFixed(6)
+						row.Margin = (v - w).Decimal().StringFixed(6) + " " + wholesale.Currency
 						if v < w {
 							row.Margin, row.Below = row.Margin+": below what you pay", true
 						}
@@ -192,11 +220,24 @@ func (h planPages) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm, err := h.editorVM(c, p, planInput(p), nil)
+	in, err := h.savedInput(c, p)
+	if err != nil {
+		return err
+	}
+	vm, err := h.editorVM(c, p, in, nil)
 	if err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, accounts.PlanEditor(h.panel, vm))
+}
+
+// savedInput is the editor's input for a saved plan (see latestInput).
+func (h planPages) savedInput(c echo.Context, p *tenantry.Plan) (tenantry.PlanInput, error) {
+	versions, err := h.s.scope(c).PlanPriceVersions(c.Request().Context(), p.ID)
+	if err != nil {
+		return tenantry.PlanInput{}, err
+	}
+	return latestInput(p, versions, h.s.db.Now()), nil
 }
 
 func (h planPages) update(c echo.Context) error {
@@ -205,15 +246,34 @@ func (h planPages) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// the scheduled prices' own form posts here with their version: it
+	// cancels them and changes nothing else
+	if version := c.FormValue("cancel_prices"); version != "" {
+		if err := h.s.scope(c).CancelPlanPrices(ctx, p.ID, version); err != nil {
+			return err
+		}
+		if err := flash(c, "The scheduled prices are cancelled; "+p.Name+" keeps its current prices."); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, h.base+"/plans/"+p.ID)
+	}
 	catalogue, err := h.s.db.Metrics(ctx)
 	if err != nil {
 		return err
 	}
 	in := planForm(c, catalogue)
-	if _, err := h.s.scope(c).UpdatePlan(ctx, p.ID, in); err != nil {
+	saved, err := h.s.scope(c).UpdatePlan(ctx, p.ID, in)
+	if err != nil {
 		return h.refused(c, p, in, err)
 	}
-	if err := flash(c, "Plan saved."); err != nil {
+	msg := "Plan saved."
+	if versions, err := h.s.scope(c).PlanPriceVersions(ctx, p.ID); err == nil && len(versions) > 0 {
+		if latest := versions[len(versions)-1]; latest.EffectiveFrom.After(h.s.db.Now()) {
+			msg = "Plan saved. The new prices take effect on " + latest.EffectiveFrom.Format("2 January 2006") +
+				"; until then " + saved.Name + " keeps its current prices."
+		}
+	}
+	if err := flash(c, msg); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, h.base+"/plans/"+p.ID)
@@ -227,7 +287,11 @@ func (h planPages) copy(c echo.Context) error {
 	cp, err := h.s.scope(c).CopyPlan(c.Request().Context(), p.ID, c.FormValue("name"))
 	if err != nil {
 		if errs := formErrors(err); errs != nil {
-			vm, verr := h.editorVM(c, p, planInput(p), nil)
+			in, ierr := h.savedInput(c, p)
+			if ierr != nil {
+				return ierr
+			}
+			vm, verr := h.editorVM(c, p, in, nil)
 			if verr != nil {
 				return verr
 			}

@@ -43,12 +43,7 @@ func (h reachedPages) listPage(c echo.Context, status int, f reachedForm, errs m
 	for _, r := range page.Items {
 		vm.Items = append(vm.Items, app.ReachedRow{Infra: r.Infrastructure, Account: r.AccountName, Via: r.Via})
 	}
-	if page.NextCursor != "" {
-		vm.NextURL = withQuery("/infrastructures", q, "cursor", page.NextCursor)
-	}
-	if filter.Cursor != "" {
-		vm.FirstURL = withQuery("/infrastructures", q, "cursor", "")
-	}
+	vm.NextURL, vm.PrevURL, vm.FirstURL = cursorPager("/infrastructures", q, page.NextCursor)
 	if vm.Accounts, err = h.creatable(c); err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -29,6 +31,20 @@ func (h vendorPages) accountList(c echo.Context, root *tenantry.Account, path st
 	q := c.QueryParams()
 	f := store.AccountFilter{Under: root.ID, Q: q.Get("q"), Kind: tenantry.AccountKind(q.Get("kind")),
 		Status: tenantry.AccountStatus(q.Get("status")), PlanID: q.Get("plan"), Cursor: q.Get("cursor"), Limit: pageSize}
+	// sorted by a column the user clicked (whitelisted by the store; an
+	// unknown one falls back to tree order), paged by number so that
+	// Previous works in every order
+	if sort := q.Get("sort"); slices.Contains(store.AccountSorts, strings.TrimPrefix(sort, "-")) {
+		f.Sort = sort
+		f.Cursor = ""
+	}
+	pageNo, _ := strconv.Atoi(q.Get("page"))
+	if pageNo < 1 || pageNo > 100000 {
+		pageNo = 1
+	}
+	if f.Cursor == "" {
+		f.Offset = (pageNo - 1) * pageSize
+	}
 	org := q.Get("organization")
 	switch org {
 	case "yes", "no":
@@ -42,8 +58,8 @@ func (h vendorPages) accountList(c echo.Context, root *tenantry.Account, path st
 	if err != nil {
 		return components.AccountListVM{}, err
 	}
-	vm := components.AccountListVM{Base: h.base, Items: page.Items, RootDepth: root.Depth, Total: page.Total,
-		Q: f.Q, Kind: string(f.Kind), Status: string(f.Status), Plans: page.Plans, PlanID: f.PlanID, Organization: org}
+	vm := components.AccountListVM{Base: h.base, Path: path, Items: page.Items, RootDepth: root.Depth, Total: page.Total,
+		Q: f.Q, Kind: string(f.Kind), Status: string(f.Status), Plans: page.Plans, PlanID: f.PlanID, Organization: org, Sort: f.Sort}
 	plans, err := sc.Plans(c.Request().Context(), root.ID, store.PlanFilter{})
 	if err != nil {
 		return vm, err
@@ -51,21 +67,43 @@ func (h vendorPages) accountList(c echo.Context, root *tenantry.Account, path st
 	for _, p := range plans {
 		vm.PlanOptions = append(vm.PlanOptions, components.Option{Value: p.ID, Label: p.Name})
 	}
-	if page.NextCursor != "" {
-		next := url.Values{}
-		for k, v := range q {
-			next[k] = v
+	// the list's query with another page: filters and sort kept
+	pageURL := func(n int) string {
+		v := url.Values{}
+		for k, vals := range q {
+			v[k] = vals
 		}
-		next.Set("cursor", page.NextCursor)
-		vm.NextURL = path + "?" + next.Encode()
+		v.Del("cursor")
+		v.Del("page")
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		if len(v) == 0 {
+			return path
+		}
+		return path + "?" + v.Encode()
 	}
 	if f.Cursor != "" {
-		first := url.Values{}
-		for k, v := range q {
-			first[k] = v
+		// an old cursor link: tree order after it
+		if page.NextCursor != "" {
+			next := url.Values{}
+			for k, v := range q {
+				next[k] = v
+			}
+			next.Set("cursor", page.NextCursor)
+			vm.NextURL = path + "?" + next.Encode()
 		}
-		first.Del("cursor")
-		vm.FirstURL = path + "?" + first.Encode()
+		vm.FirstURL = pageURL(1)
+		return vm, nil
+	}
+	if f.Offset+len(page.Items) < page.Total {
+		vm.NextURL = pageURL(pageNo + 1)
+	}
+	if pageNo > 1 {
+		vm.PrevURL = pageURL(pageNo - 1)
+		if pageNo > 2 {
+			vm.FirstURL = pageURL(1)
+		}
 	}
 	return vm, nil
 }

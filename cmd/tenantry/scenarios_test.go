@@ -268,7 +268,7 @@ func TestBrowserUmbrellaCustomerOrganization(t *testing.T) {
 		}
 		anchorID = createCustomer(t, anchor, "it@northwind.example", "", true)
 		if got := scenarioText(t, admin, "account-parent-org"); got != "Yes" {
-			t.Errorf("%s's page reads Parent organization = %q, want Yes", anchor, got)
+			t.Errorf("%s's page reads Organization anchor = %q, want Yes", anchor, got)
 		}
 		if got := scenarioText(t, admin, "account-status"); !strings.EqualFold(got, "active") {
 			t.Fatalf("%s is %q right after creation, want active", anchor, got)
@@ -298,18 +298,18 @@ func TestBrowserUmbrellaCustomerOrganization(t *testing.T) {
 		row := "account-row-" + anchorID
 		if got := strings.TrimSpace(read(t, admin, "reading the anchor's row",
 			chromedp.Text(chromedp.CSS(fmt.Sprintf("[data-testid=%q] [data-testid=account-parent-org]", row))))); got != "Yes" {
-			t.Errorf("the list reads Parent organization = %q for %s, want Yes", got, anchor)
+			t.Errorf("the list reads Organization anchor = %q for %s, want Yes", got, anchor)
 		}
 		if got := strings.TrimSpace(read(t, admin, "reading Blue Bakery's row",
 			chromedp.Text(chromedp.Search(`//tr[.//a[normalize-space()="Blue Bakery"]]/td[@data-testid="account-parent-org"]`)))); got != "No" {
-			t.Errorf("the list reads Parent organization = %q for Blue Bakery, want No", got)
+			t.Errorf("the list reads Organization anchor = %q for Blue Bakery, want No", got)
 		}
-		do(t, admin, "filtering Parent organization: Yes",
-			chooseOption("input-organization", "Parent organization: Yes"),
+		do(t, admin, "filtering Organization anchor: Yes",
+			chooseOption("input-organization", "Organization anchor: Yes"),
 			clickTo(chromedp.CSS(`[data-testid=account-search] button[type=submit]`)),
 			chromedp.WaitVisible(testid("accounts-table")))
 		if got := scenarioText(t, admin, "accounts-table"); !strings.Contains(got, anchor) || strings.Contains(got, "Blue Bakery") {
-			t.Errorf("Parent organization: Yes lists:\n%s\nwant %s and no Blue Bakery", got, anchor)
+			t.Errorf("Organization anchor: Yes lists:\n%s\nwant %s and no Blue Bakery", got, anchor)
 		}
 	})
 
@@ -319,7 +319,7 @@ func TestBrowserUmbrellaCustomerOrganization(t *testing.T) {
 			t.Errorf("%s's organization reads %q, want %s", retail, got, anchor)
 		}
 		if got := scenarioText(t, admin, "account-parent-org"); got != "No" {
-			t.Errorf("%s reads Parent organization = %q, want No", retail, got)
+			t.Errorf("%s reads Organization anchor = %q, want No", retail, got)
 		}
 		// permanent: shown read-only, with no form to change it
 		if got := scenarioText(t, admin, "organization-readonly"); got != anchor {

@@ -32,6 +32,34 @@ var AllPermissions = []Permission{
 	PermReportsView, PermAuditView, PermActAs,
 }
 
+// permissionLabels are the permissions' human names, as the roles and
+// users pages show them.
+var permissionLabels = map[Permission]string{
+	PermAccountView:     "View the account",
+	PermAccountManage:   "Manage the account",
+	PermUsersManage:     "Manage users",
+	PermRolesManage:     "Manage roles",
+	PermCustomersManage: "Manage customers",
+	PermResellersManage: "Manage resellers",
+	PermPlansManage:     "Manage pricing plans",
+	PermBrandingManage:  "Manage branding",
+	PermInfraView:       "View infrastructures",
+	PermInfraManage:     "Manage infrastructures",
+	PermBillingView:     "View billing",
+	PermBillingManage:   "Manage billing",
+	PermReportsView:     "View reports",
+	PermAuditView:       "View the audit log",
+	PermActAs:           "Act on behalf of accounts below",
+}
+
+// Label is the permission's human name (its code when it has none).
+func (p Permission) Label() string {
+	if l, ok := permissionLabels[p]; ok {
+		return l
+	}
+	return string(p)
+}
+
 // vendorPermissions act on the accounts below the one the grant is on,
 // never on that account itself: a customer's Owner cannot suspend its own
 // company, its vendor's staff can.

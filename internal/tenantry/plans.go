@@ -81,9 +81,64 @@ type Plan struct {
 	// MarkupPercent applies to cost lines imported from billing files.
 	MarkupPercent money.Micro
 	Status        string
+	// Prices are the prices in force now (see PlanPrices for the rest of
+	// their history), in force since PricesFrom.
+	Prices     []Price
+	PricesFrom time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// PlanPrices is one version of a plan's prices: in force from
+// EffectiveFrom until the next version's EffectiveFrom. Usage is rated at
+// the version in force when it was used.
+type PlanPrices struct {
+	ID            string
+	PlanID        string
+	EffectiveFrom time.Time
 	Prices        []Price
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// CreatedBy is the user who saved the version ("" for the prices a
+	// plan had before versions were kept, and for deleted users).
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// PriceOf returns the version's unit price of a metric, and whether it has
+// one.
+func (v *PlanPrices) PriceOf(metric string) (money.Micro, bool) {
+	for _, pr := range v.Prices {
+		if pr.Metric == metric {
+			return pr.UnitPrice, true
+		}
+	}
+	return 0, false
+}
+
+// PricesAt returns the version in force at t among versions sorted by
+// EffectiveFrom, oldest first, or nil when t is before the first.
+func PricesAt(versions []PlanPrices, t time.Time) *PlanPrices {
+	var in *PlanPrices
+	for i := range versions {
+		if versions[i].EffectiveFrom.After(t) {
+			break
+		}
+		in = &versions[i]
+	}
+	return in
+}
+
+// SamePrices reports whether two price lists price the same metrics at
+// the same amounts (both sorted by metric).
+func SamePrices(a, b []Price) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Price is one metric's unit price in a plan.
@@ -110,6 +165,31 @@ type PlanInput struct {
 	Audience      string       `json:"audience"`
 	Prices        []PriceInput `json:"prices"`
 	MarkupPercent string       `json:"markup_percent"`
+	// EffectiveFrom is when changed prices take effect ("" for now): a
+	// date (YYYY-MM-DD, the start of that day UTC; today means now) or an
+	// RFC 3339 timestamp. Only a change of an existing plan takes it.
+	EffectiveFrom string `json:"effective_from,omitempty"`
+}
+
+// ParseEffectiveFrom reads PlanInput.EffectiveFrom against the clock: ""
+// and today's date are now, another date is the start of that day UTC,
+// a timestamp is taken as it is (in UTC). Field key: effective_from.
+func ParseEffectiveFrom(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	now = now.UTC()
+	if s == "" {
+		return now, nil
+	}
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		if d.Format(time.DateOnly) == now.Format(time.DateOnly) {
+			return now, nil
+		}
+		return d, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC().Truncate(time.Millisecond), nil
+	}
+	return time.Time{}, Invalid(map[string]string{"effective_from": "Enter a date as YYYY-MM-DD (or an RFC 3339 time)."})
 }
 
 // PriceInput is one price as typed.

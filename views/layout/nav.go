@@ -75,12 +75,12 @@ func navigation(panel string) []NavItem {
 	case PanelProvider:
 		return []NavItem{
 			{"dashboard", "Dashboard", "/provider", view, nil},
-			{"accounts", "Accounts", "/provider/accounts", view, nil},
+			{"accounts", "Customers & resellers", "/provider/accounts", view, nil},
 			{"new-account", "New account", "/provider/accounts/new", view, create},
-			{"plans", "Plans", "/provider/plans", view, nil},
+			{"plans", "Pricing plans", "/provider/plans", view, nil},
 			// the catalogue is shown to everyone in the panel; changing
 			// it is plans.manage
-			{"metrics", "Metrics", "/provider/metrics", nil, nil},
+			{"metrics", "Metric catalogue", "/provider/metrics", nil, nil},
 			{"settings", "Settings", "/provider/settings", view, nil},
 			{"infrastructures", "Infrastructures", "/infrastructures", nil, nil},
 			{"users", "Users", "/provider/users", view, nil},
@@ -95,7 +95,7 @@ func navigation(panel string) []NavItem {
 			{"dashboard", "Dashboard", "/reseller", view, nil},
 			{"accounts", "Customers & resellers", "/reseller/accounts", view, nil},
 			{"new-account", "New account", "/reseller/accounts/new", view, create},
-			{"plans", "Plans", "/reseller/plans", view, nil},
+			{"plans", "Pricing plans", "/reseller/plans", view, nil},
 			{"settings", "Settings", "/reseller/settings", view, nil},
 			{"infrastructures", "Infrastructures", "/infrastructures", nil, nil},
 			{"users", "Users", "/reseller/users", view, nil},
