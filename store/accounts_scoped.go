@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
@@ -226,8 +227,9 @@ type CreatedAccount struct {
 // applied: the address is invited as Owner (mailed with links) and
 // becomes it on accepting, a new person choosing name and password then.
 // Only a free address given with a password becomes a user at once.
+// The account starts on the plan in.PlanID (see startingPlan), audited.
 // Errors: EINVALID (also no_domain: the account's users would sign in
-// nowhere), ENOTFOUND (parent out of reach), EFORBIDDEN (role or reseller
+// nowhere; plan_id not one of the vendor's plans for the kind), ENOTFOUND (parent out of reach), EFORBIDDEN (role or reseller
 // programme off).
 func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links mail.Links) (*CreatedAccount, error) {
 	in.Normalize()
@@ -314,6 +316,9 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 				return err
 			}
 		}
+		if err := s.startingPlan(ctx, tx, a, in.PlanID); err != nil {
+			return err
+		}
 		if in.Owner == nil {
 			return nil
 		}
@@ -362,6 +367,52 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 		return nil, err
 	}
 	return out, nil
+}
+
+// errPlanNotOffered refuses a plan_id that is not one of the vendor's:
+// the same words whether the plan does not exist or is another vendor's,
+// so that the answer tells nothing about plans out of reach.
+var errPlanNotOffered = tenantry.Invalid(map[string]string{"plan_id": "Choose one of the plans offered for this account."})
+
+// startingPlan assigns a new account its first plan, from the start of
+// today, in the transaction that creates it: the plan asked for (nil:
+// the vendor's default plan for customers, skipped when it cannot be
+// assigned, as for a sign-up; "": none).
+func (s *Scope) startingPlan(ctx context.Context, tx *tx, a *tenantry.Account, planID *string) error {
+	id := ""
+	if planID != nil {
+		id = *planID
+	} else if a.Kind == tenantry.KindCustomer && !a.IsOrganization {
+		st, err := settingsOf(ctx, tx, a.ParentID)
+		if err != nil {
+			return err
+		}
+		id = st.DefaultPlanID
+	}
+	if id == "" {
+		return nil
+	}
+	if a.IsOrganization {
+		return errAnchorNoPlan
+	}
+	p, err := planByID(ctx, tx, id)
+	if err == nil {
+		err = checkAssignable(p, a)
+	}
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		err = errPlanNotOffered
+	}
+	if err != nil {
+		if planID == nil && tenantry.ErrorKind(err) == tenantry.EINVALID {
+			return nil // an unassignable default: the vendor assigns a plan by hand
+		}
+		return err
+	}
+	today := time.Date(tx.now.Year(), tx.now.Month(), tx.now.Day(), 0, 0, 0, 0, time.UTC)
+	if err := assignPlan(ctx, tx, a.ID, p.ID, today, s.actor.User.ID); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, a, "plan.assign", "plan", p.ID, fmt.Sprintf("plan %q from %s", p.Name, today.Format("2006-01-02")))
 }
 
 // UpdateAccount changes an account's profile (account.manage on it) or
