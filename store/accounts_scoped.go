@@ -168,16 +168,24 @@ func (s *Scope) fillPlanNames(ctx context.Context, page *AccountPage) error {
 	return rows.Err()
 }
 
-// AccountStats counts what lies below an account.
+// AccountStats counts what lies below an account: directly below it
+// (Direct...) and in its whole subtree.
 type AccountStats struct {
-	Resellers int
-	Customers int
+	// Resellers and Customers count the whole subtree, the account itself
+	// excluded; DirectResellers and DirectCustomers only the accounts
+	// whose vendor it is.
+	Resellers       int
+	Customers       int
+	DirectResellers int
+	DirectCustomers int
 	// Users counts distinct people with a membership in the subtree,
-	// the account itself included.
+	// the account itself included; Staff those of the account itself.
 	Users int
+	Staff int
 }
 
-// Stats counts resellers, customers and users in the subtree of id.
+// Stats counts resellers, customers and users in the subtree of id, and
+// directly below it.
 func (s *Scope) Stats(ctx context.Context, id string) (*AccountStats, error) {
 	a, err := s.Account(ctx, id)
 	if err != nil {
@@ -187,13 +195,18 @@ func (s *Scope) Stats(ctx context.Context, id string) (*AccountStats, error) {
 	var st AccountStats
 	err = s.db.read.QueryRowContext(ctx, `SELECT
 			COUNT(*) FILTER (WHERE a.kind = 'reseller' AND a.id <> ?),
-			COUNT(*) FILTER (WHERE a.kind = 'customer' AND a.id <> ?)
-		FROM accounts a WHERE `+where, append([]any{a.ID, a.ID}, args...)...).Scan(&st.Resellers, &st.Customers)
+			COUNT(*) FILTER (WHERE a.kind = 'customer' AND a.id <> ?),
+			COUNT(*) FILTER (WHERE a.kind = 'reseller' AND a.parent_id = ?),
+			COUNT(*) FILTER (WHERE a.kind = 'customer' AND a.parent_id = ?)
+		FROM accounts a WHERE `+where, append([]any{a.ID, a.ID, a.ID, a.ID}, args...)...).
+		Scan(&st.Resellers, &st.Customers, &st.DirectResellers, &st.DirectCustomers)
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT m.user_id)
-		FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE `+where, args...).Scan(&st.Users)
+	err = s.db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT m.user_id),
+			COUNT(DISTINCT m.user_id) FILTER (WHERE m.account_id = ?)
+		FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE `+where, append([]any{a.ID}, args...)...).
+		Scan(&st.Users, &st.Staff)
 	return &st, err
 }
 
