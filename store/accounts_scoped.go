@@ -237,7 +237,8 @@ type CreatedAccount struct {
 // actor's first vendor account) with its first staff member as Owner, in
 // one transaction. Without a password, and for an owner address that
 // already has a user anywhere, no user is created and no password
-// applied: the address is invited as Owner (mailed with links) and
+// applied: the address is invited as Owner (mailed a welcome to the new
+// account on the tenant's brand, with the invitation's link) and
 // becomes it on accepting, a new person choosing name and password then.
 // Only a free address given with a password becomes a user at once.
 // The account starts on the plan in.PlanID (see startingPlan), audited.
@@ -355,7 +356,7 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 			if err != nil {
 				return err
 			}
-			if err := s.mailInvitation(ctx, tx, a, inv, token, links); err != nil {
+			if err := s.mailWelcome(ctx, tx, a, inv, out.OwnerName, token, links); err != nil {
 				return err
 			}
 			out.Invitation = inv
@@ -380,6 +381,28 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 		return nil, err
 	}
 	return out, nil
+}
+
+// mailWelcome queues the Owner invitation of a new account as a welcome
+// to it, on the brand of the tenant where its owner signs in.
+func (s *Scope) mailWelcome(ctx context.Context, tx *tx, a *tenantry.Account, inv *tenantry.Invitation, name, token string, links mail.Links) error {
+	t, host, err := loginTenant(ctx, tx, a)
+	if err != nil {
+		return err
+	}
+	from, err := s.db.mailTenant(ctx, tx, t, host, links)
+	if err != nil {
+		return err
+	}
+	vendor := s.actor.User.Name
+	if vendor == "" {
+		vendor = s.actor.User.Email
+	}
+	m, err := mail.Welcome(from, inv.Email, name, a.Name, vendor, token, InvitationTTL)
+	if err != nil {
+		return err
+	}
+	return insertMail(ctx, tx, m)
 }
 
 // errPlanNotOffered refuses a plan_id that is not one of the vendor's:
