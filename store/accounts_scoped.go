@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/internal/tenantry"
@@ -219,16 +220,24 @@ func (s *Scope) fillPlanNames(ctx context.Context, page *AccountPage) error {
 	return rows.Err()
 }
 
-// AccountStats counts what lies below an account.
+// AccountStats counts what lies below an account: directly below it
+// (Direct...) and in its whole subtree.
 type AccountStats struct {
-	Resellers int
-	Customers int
+	// Resellers and Customers count the whole subtree, the account itself
+	// excluded; DirectResellers and DirectCustomers only the accounts
+	// whose vendor it is.
+	Resellers       int
+	Customers       int
+	DirectResellers int
+	DirectCustomers int
 	// Users counts distinct people with a membership in the subtree,
-	// the account itself included.
+	// the account itself included; Staff those of the account itself.
 	Users int
+	Staff int
 }
 
-// Stats counts resellers, customers and users in the subtree of id.
+// Stats counts resellers, customers and users in the subtree of id, and
+// directly below it.
 func (s *Scope) Stats(ctx context.Context, id string) (*AccountStats, error) {
 	a, err := s.Account(ctx, id)
 	if err != nil {
@@ -238,13 +247,18 @@ func (s *Scope) Stats(ctx context.Context, id string) (*AccountStats, error) {
 	var st AccountStats
 	err = s.db.read.QueryRowContext(ctx, `SELECT
 			COUNT(*) FILTER (WHERE a.kind = 'reseller' AND a.id <> ?),
-			COUNT(*) FILTER (WHERE a.kind = 'customer' AND a.id <> ?)
-		FROM accounts a WHERE `+where, append([]any{a.ID, a.ID}, args...)...).Scan(&st.Resellers, &st.Customers)
+			COUNT(*) FILTER (WHERE a.kind = 'customer' AND a.id <> ?),
+			COUNT(*) FILTER (WHERE a.kind = 'reseller' AND a.parent_id = ?),
+			COUNT(*) FILTER (WHERE a.kind = 'customer' AND a.parent_id = ?)
+		FROM accounts a WHERE `+where, append([]any{a.ID, a.ID, a.ID, a.ID}, args...)...).
+		Scan(&st.Resellers, &st.Customers, &st.DirectResellers, &st.DirectCustomers)
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT m.user_id)
-		FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE `+where, args...).Scan(&st.Users)
+	err = s.db.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT m.user_id),
+			COUNT(DISTINCT m.user_id) FILTER (WHERE m.account_id = ?)
+		FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE `+where, append([]any{a.ID}, args...)...).
+		Scan(&st.Users, &st.Staff)
 	return &st, err
 }
 
@@ -275,11 +289,13 @@ type CreatedAccount struct {
 // actor's first vendor account) with its first staff member as Owner, in
 // one transaction. Without a password, and for an owner address that
 // already has a user anywhere, no user is created and no password
-// applied: the address is invited as Owner (mailed with links) and
+// applied: the address is invited as Owner (mailed a welcome to the new
+// account on the tenant's brand, with the invitation's link) and
 // becomes it on accepting, a new person choosing name and password then.
 // Only a free address given with a password becomes a user at once.
+// The account starts on the plan in.PlanID (see startingPlan), audited.
 // Errors: EINVALID (also no_domain: the account's users would sign in
-// nowhere), ENOTFOUND (parent out of reach), EFORBIDDEN (role or reseller
+// nowhere; plan_id not one of the vendor's plans for the kind), ENOTFOUND (parent out of reach), EFORBIDDEN (role or reseller
 // programme off).
 func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links mail.Links) (*CreatedAccount, error) {
 	in.Normalize()
@@ -366,6 +382,9 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 				return err
 			}
 		}
+		if err := s.startingPlan(ctx, tx, a, in.PlanID); err != nil {
+			return err
+		}
 		if in.Owner == nil {
 			return nil
 		}
@@ -389,7 +408,7 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 			if err != nil {
 				return err
 			}
-			if err := s.mailInvitation(ctx, tx, a, inv, token, links); err != nil {
+			if err := s.mailWelcome(ctx, tx, a, inv, out.OwnerName, token, links); err != nil {
 				return err
 			}
 			out.Invitation = inv
@@ -414,6 +433,74 @@ func (s *Scope) CreateAccount(ctx context.Context, in tenantry.NewAccount, links
 		return nil, err
 	}
 	return out, nil
+}
+
+// mailWelcome queues the Owner invitation of a new account as a welcome
+// to it, on the brand of the tenant where its owner signs in.
+func (s *Scope) mailWelcome(ctx context.Context, tx *tx, a *tenantry.Account, inv *tenantry.Invitation, name, token string, links mail.Links) error {
+	t, host, err := loginTenant(ctx, tx, a)
+	if err != nil {
+		return err
+	}
+	from, err := s.db.mailTenant(ctx, tx, t, host, links)
+	if err != nil {
+		return err
+	}
+	vendor := s.actor.User.Name
+	if vendor == "" {
+		vendor = s.actor.User.Email
+	}
+	m, err := mail.Welcome(from, inv.Email, name, a.Name, vendor, token, InvitationTTL)
+	if err != nil {
+		return err
+	}
+	return insertMail(ctx, tx, m)
+}
+
+// errPlanNotOffered refuses a plan_id that is not one of the vendor's:
+// the same words whether the plan does not exist or is another vendor's,
+// so that the answer tells nothing about plans out of reach.
+var errPlanNotOffered = tenantry.Invalid(map[string]string{"plan_id": "Choose one of the plans offered for this account."})
+
+// startingPlan assigns a new account its first plan, from the start of
+// today, in the transaction that creates it: the plan asked for (nil:
+// the vendor's default plan for customers, skipped when it cannot be
+// assigned, as for a sign-up; "": none).
+func (s *Scope) startingPlan(ctx context.Context, tx *tx, a *tenantry.Account, planID *string) error {
+	id := ""
+	if planID != nil {
+		id = *planID
+	} else if a.Kind == tenantry.KindCustomer && !a.IsOrganization {
+		st, err := settingsOf(ctx, tx, a.ParentID)
+		if err != nil {
+			return err
+		}
+		id = st.DefaultPlanID
+	}
+	if id == "" {
+		return nil
+	}
+	if a.IsOrganization {
+		return errAnchorNoPlan
+	}
+	p, err := planByID(ctx, tx, id)
+	if err == nil {
+		err = checkAssignable(p, a)
+	}
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
+		err = errPlanNotOffered
+	}
+	if err != nil {
+		if planID == nil && tenantry.ErrorKind(err) == tenantry.EINVALID {
+			return nil // an unassignable default: the vendor assigns a plan by hand
+		}
+		return err
+	}
+	today := time.Date(tx.now.Year(), tx.now.Month(), tx.now.Day(), 0, 0, 0, 0, time.UTC)
+	if err := assignPlan(ctx, tx, a.ID, p.ID, today, s.actor.User.ID); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, a, "plan.assign", "plan", p.ID, fmt.Sprintf("plan %q from %s", p.Name, today.Format("2006-01-02")))
 }
 
 // UpdateAccount changes an account's profile (account.manage on it) or

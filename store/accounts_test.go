@@ -219,10 +219,12 @@ func TestStats(t *testing.T) {
 	}{
 		// Blue Bakery has its Owner and a service user; the delegate of
 		// Delta Freight's fleet-tracker is no member anywhere
-		{"Nimbus Cloud", AccountStats{Resellers: 3, Customers: 7, Users: 12}},
-		{"Acme Hosting", AccountStats{Resellers: 1, Customers: 3, Users: 6}},
-		{"Beta Resale", AccountStats{Resellers: 0, Customers: 1, Users: 2}},
-		{"Blue Bakery", AccountStats{Resellers: 0, Customers: 0, Users: 2}},
+		// direct counts only what the account is the vendor of (issue 10
+		// item 14): Acme's third customer, Gamma Labs, is Beta's
+		{"Nimbus Cloud", AccountStats{Resellers: 3, Customers: 7, DirectResellers: 2, DirectCustomers: 2, Users: 12, Staff: 1}},
+		{"Acme Hosting", AccountStats{Resellers: 1, Customers: 3, DirectResellers: 1, DirectCustomers: 2, Users: 6, Staff: 1}},
+		{"Beta Resale", AccountStats{Resellers: 0, Customers: 1, DirectCustomers: 1, Users: 2, Staff: 1}},
+		{"Blue Bakery", AccountStats{Resellers: 0, Customers: 0, Users: 2, Staff: 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.account, func(t *testing.T) {

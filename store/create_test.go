@@ -83,8 +83,13 @@ func TestCreateAccount(t *testing.T) {
 			t.Errorf("the token is stored in clear, want only its hash")
 		}
 		m := f.lastMail(t, "lee@lambda.example")
-		if host, token := invitationLink(t, m); m.Kind != mail.KindInvitation || tenantry.NormalizeHost(host) != "acme.localhost" || token != c.InvitationToken {
-			t.Errorf("mail %q with link on %q, want the same invitation mailed on acme.localhost", m.Kind, host)
+		// the invitation is mailed as a welcome to the new account, on
+		// Acme's brand (issue 10 item 12)
+		if host, token := invitationLink(t, m); m.Kind != mail.KindWelcome || tenantry.NormalizeHost(host) != "acme.localhost" || token != c.InvitationToken {
+			t.Errorf("mail %q with link on %q, want the same invitation mailed as a welcome on acme.localhost", m.Kind, host)
+		}
+		if m.FromName != "Acme Hosting" || !strings.Contains(m.Subject, "Welcome to Acme Hosting") || !strings.Contains(m.Text, "Lambda Lofts") {
+			t.Errorf("welcome from %q: %q\n%s", m.FromName, m.Subject, m.Text)
 		}
 		// the account is active while its owner has not accepted yet
 		if a, err := f.acme(t).Account(ctx, c.Account.ID); err != nil || a.Status != tenantry.StatusActive {
@@ -344,8 +349,8 @@ func TestCreateAccount(t *testing.T) {
 					t.Errorf("members before accepting = %+v, want none", got)
 				}
 				m := f.lastMail(t, tt.want)
-				if m.Kind != mail.KindInvitation {
-					t.Errorf("mail kind = %q, want an invitation", m.Kind)
+				if m.Kind != mail.KindWelcome {
+					t.Errorf("mail kind = %q, want the welcome with the invitation", m.Kind)
 				}
 				host, _ := invitationLink(t, m)
 				f.acceptInvitation(t, tt.want)

@@ -30,8 +30,13 @@ func (s *Server) providerDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, provider.Dashboard(provider.DashboardVM{
-		Resellers: st.Resellers, Customers: st.Customers, Users: st.Users, Tree: tree}))
+	return render(c, http.StatusOK, provider.Dashboard(provider.DashboardVM{Stats: statsVM(st, false), Tree: tree}))
+}
+
+// statsVM labels a vendor's counts for its dashboard: direct and whole tree.
+func statsVM(st *store.AccountStats, sub bool) components.StatsVM {
+	return components.StatsVM{Sub: sub, DirectResellers: st.DirectResellers, Resellers: st.Resellers,
+		DirectCustomers: st.DirectCustomers, Customers: st.Customers, Users: st.Users, Staff: st.Staff}
 }
 
 func (s *Server) resellerDashboard(c echo.Context) error {
@@ -50,8 +55,7 @@ func (s *Server) resellerDashboard(c echo.Context) error {
 	if page.NextCursor != "" {
 		direct.NextURL = "/reseller/accounts"
 	}
-	return render(c, http.StatusOK, reseller.Dashboard(reseller.DashboardVM{
-		Resellers: st.Resellers, Customers: st.Customers, Users: st.Users, Direct: direct}))
+	return render(c, http.StatusOK, reseller.Dashboard(reseller.DashboardVM{Stats: statsVM(st, true), Direct: direct}))
 }
 
 func (s *Server) appDashboard(c echo.Context) error {

@@ -130,12 +130,60 @@ type accountForm struct {
 	// posted with them set is refused on the field, as the API refuses it.
 	OrganizationID string `form:"organization_id"`
 	IsOrganization string `form:"is_organization"`
+	// PlanID is the plan chosen, "" for none; a post without the field
+	// (not from the form) gets the vendor's default, as the API does.
+	PlanID string `form:"plan_id"`
 }
 
-func (f accountForm) newAccount() tenantry.NewAccount {
-	return tenantry.NewAccount{ParentID: f.ParentID, Kind: tenantry.AccountKind(f.Kind), Name: f.Name,
+func (f accountForm) newAccount(c echo.Context) tenantry.NewAccount {
+	in := tenantry.NewAccount{ParentID: f.ParentID, Kind: tenantry.AccountKind(f.Kind), Name: f.Name,
 		ContactEmail: f.ContactEmail, OrganizationID: f.OrganizationID, IsOrganization: f.IsOrganization == "true",
 		Owner: &tenantry.NewOwner{Name: f.OwnerName, Email: f.OwnerEmail, Password: f.OwnerPassword}}
+	if form, err := c.FormParams(); err == nil && form.Has("plan_id") {
+		in.PlanID = &f.PlanID
+	}
+	return in
+}
+
+// planOptions are the active plans of vendor a new account below it may
+// start on, for customers and for resellers ("No plan yet" first), and
+// the id to preselect: the plan asked for, else the vendor's default plan
+// for customers. A vendor out of reach offers none.
+func (h vendorPages) planOptions(c echo.Context, in tenantry.NewAccount) ([]components.PlanGroup, string, error) {
+	ctx := c.Request().Context()
+	sc := h.s.scope(c)
+	plans, err := sc.Plans(ctx, in.ParentID, store.PlanFilter{Status: tenantry.PlanActive})
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND || tenantry.ErrorKind(err) == tenantry.EFORBIDDEN {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	groups := []components.PlanGroup{
+		{Label: "For customers", Audience: tenantry.AudienceCustomers},
+		{Label: "For resellers (wholesale)", Audience: tenantry.AudienceResellers},
+	}
+	for _, p := range plans {
+		for i := range groups {
+			if groups[i].Audience == p.Audience {
+				groups[i].Options = append(groups[i].Options, components.Option{Value: p.ID, Label: p.Name + " (" + p.Currency + ")"})
+			}
+		}
+	}
+	if in.PlanID != nil {
+		return groups, *in.PlanID, nil
+	}
+	if in.Kind != tenantry.KindCustomer || in.IsOrganization {
+		return groups, "", nil
+	}
+	st, err := sc.Settings(ctx, in.ParentID)
+	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND || tenantry.ErrorKind(err) == tenantry.EFORBIDDEN {
+		return groups, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return groups, st.DefaultPlanID, nil
 }
 
 // organizationOptions are the active organization anchors below root a new
@@ -204,6 +252,9 @@ func (h vendorPages) formVM(c echo.Context, in tenantry.NewAccount, errs map[str
 	for _, a := range page.Items {
 		vm.Parents = append(vm.Parents, components.Option{Value: a.ID, Label: a.Name})
 	}
+	if vm.Plans, vm.PlanID, err = h.planOptions(c, in); err != nil {
+		return vm, err
+	}
 	vm.Organizations, err = h.organizationOptions(c, root, "")
 	return vm, err
 }
@@ -231,7 +282,7 @@ func (h vendorPages) create(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	in := f.newAccount()
+	in := f.newAccount(c)
 	created, err := h.s.createAccount(c, in)
 	if tenantry.ErrorKind(err) == tenantry.ENOTFOUND {
 		// a parent the form did not offer: say so on the field

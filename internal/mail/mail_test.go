@@ -58,6 +58,9 @@ func TestCompose(t *testing.T) {
 			return AccountActive(tn, "ann@example.test", "Ann", "Ann's <b>Bakery</b>")
 		},
 		KindEmailChangeTaken: func(tn Tenant) (Message, error) { return EmailChangeTaken(tn, "ann@example.test") },
+		KindWelcome: func(tn Tenant) (Message, error) {
+			return Welcome(tn, "ann@example.test", "Ann", "Ann's <b>Bakery</b>", "Vera Vendor", "tok123", 7*24*time.Hour)
+		},
 	}
 	for kind, fn := range compose {
 		t.Run(kind, func(t *testing.T) {
@@ -94,6 +97,10 @@ func TestCompose(t *testing.T) {
 				if !strings.Contains(m.HTML, `href="http://acme.localhost:8080/verify/tok123"`) {
 					t.Error("verification HTML has no button to the link")
 				}
+			}
+			if kind == KindWelcome && (!strings.Contains(m.Text, "http://acme.localhost:8080/invitations/tok123") ||
+				!strings.Contains(m.Text, "7 days") || !strings.Contains(m.Subject, "Welcome to Acme Hosting")) {
+				t.Errorf("welcome %q:\n%s", m.Subject, m.Text)
 			}
 			if kind == KindResetPassword && !strings.Contains(m.Text, "/reset-password/tok123") {
 				t.Errorf("reset text:\n%s", m.Text)

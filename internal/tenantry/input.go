@@ -21,6 +21,10 @@ type NewAccount struct {
 	OrganizationID string `json:"organization_id"`
 	// IsOrganization makes a new customer an organization anchor.
 	IsOrganization bool `json:"is_organization"`
+	// PlanID is the plan the new account starts on: one of its vendor's
+	// active plans for its kind. Nil (left out) means the vendor's default
+	// plan for customers, if any; "" means no plan yet.
+	PlanID *string `json:"plan_id"`
 }
 
 // NewOwner is the first staff member of a new account. Without a password
@@ -37,6 +41,10 @@ func (n *NewAccount) Normalize() {
 	n.ContactEmail = NormalizeEmail(n.ContactEmail)
 	n.Kind = AccountKind(strings.TrimSpace(string(n.Kind)))
 	n.OrganizationID = strings.TrimSpace(n.OrganizationID)
+	if n.PlanID != nil {
+		id := strings.TrimSpace(*n.PlanID)
+		n.PlanID = &id
+	}
 	if n.Owner != nil {
 		n.Owner.Email = NormalizeEmail(n.Owner.Email)
 		n.Owner.Name = strings.TrimSpace(n.Owner.Name)

@@ -19,10 +19,8 @@ import (
 
 // DashboardVM is the provider dashboard's view model.
 type DashboardVM struct {
-	Resellers int
-	Customers int
-	Users     int
-	Tree      components.AccountListVM
+	Stats components.StatsVM
+	Tree  components.AccountListVM
 }
 
 // Dashboard shows platform-wide counts and the searchable account tree.
@@ -63,7 +61,7 @@ func Dashboard(vm DashboardVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Stats(vm.Resellers, vm.Customers, vm.Users, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Stats(vm.Stats).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

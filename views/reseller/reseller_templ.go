@@ -19,9 +19,7 @@ import (
 
 // DashboardVM is the reseller dashboard's view model.
 type DashboardVM struct {
-	Resellers int
-	Customers int
-	Users     int
+	Stats components.StatsVM
 	// Customers and sub-resellers directly below the reseller.
 	Direct components.AccountListVM
 }
@@ -64,7 +62,7 @@ func Dashboard(vm DashboardVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Stats(vm.Resellers, vm.Customers, vm.Users, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Stats(vm.Stats).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
