@@ -153,8 +153,20 @@
     update();
   }
 
+  // The navigation's <details>: app.css shows it on wide screens even when
+  // closed; opening it there too keeps what assistive technology is told
+  // (expanded) in step with what is seen, and serves browsers without
+  // ::details-content. Phones keep it closed until the user opens it.
+  function navMenu(menu) {
+    var wide = window.matchMedia && window.matchMedia("(min-width: 761px)");
+    if (wide && wide.matches) {
+      menu.open = true;
+    }
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-branding-form]"), brandingForm);
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-nav-menu]"), navMenu);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
