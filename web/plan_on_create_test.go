@@ -87,6 +87,16 @@ func TestNewAccountFormPlan(t *testing.T) {
 		}
 	}
 
+	// an organization anchor posted with the preselected default is
+	// created without a plan: an anchor is never invoiced
+	anchor := form("Oscar Holdings", "customer", retail)
+	anchor.Set("is_organization", "true")
+	if r := acme.submit("/reseller/accounts/new", "/reseller/accounts/new", anchor); r.Code != http.StatusCreated {
+		t.Errorf("anchor with the preselected plan = %d, want 201: %s", r.Code, excerpt(r.body))
+	} else if m := created.FindStringSubmatch(r.body); m == nil || f.currentPlan(m[1]) != "" {
+		t.Errorf("the anchor got a plan (or no link to it): %v", m)
+	}
+
 	// refused: another vendor's plan, the wrong audience; the form keeps
 	// the input and says why on the field
 	for _, tc := range []struct{ name, kind, plan string }{

@@ -139,7 +139,9 @@ func (f accountForm) newAccount(c echo.Context) tenantry.NewAccount {
 	in := tenantry.NewAccount{ParentID: f.ParentID, Kind: tenantry.AccountKind(f.Kind), Name: f.Name,
 		ContactEmail: f.ContactEmail, OrganizationID: f.OrganizationID, IsOrganization: f.IsOrganization == "true",
 		Owner: &tenantry.NewOwner{Name: f.OwnerName, Email: f.OwnerEmail, Password: f.OwnerPassword}}
-	if form, err := c.FormParams(); err == nil && form.Has("plan_id") {
+	// an organization anchor is never invoiced and so gets no plan: the
+	// form's preselected default is not a choice the user made for it
+	if form, err := c.FormParams(); err == nil && form.Has("plan_id") && !in.IsOrganization {
 		in.PlanID = &f.PlanID
 	}
 	return in

@@ -985,7 +985,7 @@ func AccountForm(vm AccountFormVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 86, "</label><p class=\"hint\" id=\"plan_id-hint\">The sales vendor's active plans: a plan for customers for a customer, a wholesale plan for a reseller. It takes effect today; your default plan for customers is preselected.</p></fieldset><fieldset data-testid=\"account-form-organization\"><legend>Customer organization (customers only, optional)</legend> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 86, "</label><p class=\"hint\" id=\"plan_id-hint\">The sales vendor's active plans: a plan for customers for a customer, a wholesale plan for a reseller. It takes effect today; your default plan for customers is preselected. An organization anchor gets no plan: the choice is ignored for it.</p></fieldset><fieldset data-testid=\"account-form-organization\"><legend>Customer organization (customers only, optional)</legend> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
