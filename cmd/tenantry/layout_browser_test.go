@@ -1,14 +1,200 @@
 package main
 
 import (
+	"context"
+	_ "embed"
 	"fmt"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 )
+
+// axeSource is axe-core's browser build (testdata/README.md says which
+// version and under which licence), injected into each page checked.
+//
+//go:embed testdata/axe.min.js
+var axeSource string
+
+// axeViolation is one rule axe-core finds broken on a page.
+type axeViolation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Targets []string `json:"targets"`
+}
+
+// runAxe injects axe-core into the tab's page and returns the violations
+// of every rule it runs by default.
+func runAxe(t *testing.T, tab context.Context) []axeViolation {
+	t.Helper()
+	do(t, tab, "injecting axe-core", chromedp.Evaluate[chromedp.Void](axeSource+"\n;undefined"))
+	return read(t, tab, "running axe-core", chromedp.Evaluate[[]axeViolation](`(async () => {
+		const r = await axe.run(document);
+		return r.violations.map(v => ({id: v.id, impact: v.impact || "", help: v.help,
+			targets: v.nodes.map(n => n.target.join(" "))}));
+	})()`, chromedp.EvalAwaitPromise))
+}
+
+// overflow reports the page's width beyond the viewport's, in CSS pixels
+// (0: nothing sticks out sideways).
+func overflow(t *testing.T, tab context.Context) int {
+	t.Helper()
+	return read(t, tab, "measuring the page's width", chromedp.Evaluate[int](
+		`document.documentElement.scrollWidth - window.innerWidth`))
+}
+
+// checkPage asserts, at the tab's current viewport, that the page open in
+// it does not overflow sideways and that axe-core finds nothing.
+func checkPage(t *testing.T, tab context.Context, width int) {
+	t.Helper()
+	where := fmt.Sprintf("%s at %d px", location(tab), width)
+	if over := overflow(t, tab); over > 0 {
+		widest := read(t, tab, "finding what sticks out", chromedp.Evaluate[string](`(() => {
+			let w = null, max = window.innerWidth;
+			for (const el of document.body.querySelectorAll("*")) {
+				const r = el.getBoundingClientRect();
+				if (r.right > max && !(el.parentElement && el.parentElement.closest(".table-wrap"))) { max = r.right; w = el; }
+			}
+			return w ? w.outerHTML.slice(0, 200) : "";
+		})()`))
+		t.Errorf("%s: the page is %d px wider than the screen; the widest element: %s", where, over, widest)
+	}
+	if vs := runAxe(t, tab); len(vs) > 0 {
+		var b strings.Builder
+		for _, v := range vs {
+			fmt.Fprintf(&b, "\n  %s (%s): %s: %s", v.ID, v.Impact, v.Help, strings.Join(v.Targets, ", "))
+		}
+		t.Errorf("%s: axe-core finds %d violations:%s", where, len(vs), b.String())
+	}
+}
+
+// panelPages lists the pages a signed-in user reaches from the open
+// panel page: every navigation item, the profile, and for each item the
+// first detail page linked from a table on it (an account, a plan, an
+// infrastructure, a message).
+func panelPages(t *testing.T, tab context.Context, origin string) []string {
+	t.Helper()
+	nav := read(t, tab, "reading the navigation", chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll('[data-testid="nav"] a')].map(a => a.getAttribute("href"))`))
+	if len(nav) == 0 {
+		t.Fatalf("no navigation at %s", location(tab))
+	}
+	pages := append([]string{}, nav...)
+	pages = append(pages, "/profile")
+	for _, href := range nav {
+		do(t, tab, "opening "+href, chromedp.Navigate(origin+href), chromedp.WaitReady(testid("nav")))
+		details := read(t, tab, "finding a detail page on "+href, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('main table a[href^="/"]')].map(a => a.getAttribute("href"))`))
+		for _, d := range details {
+			if u, err := url.Parse(d); err == nil && u.RawQuery == "" && !strings.HasSuffix(u.Path, "/new") {
+				pages = append(pages, d)
+				break
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range pages {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TestBrowserLayoutPhoneAndDesktop signs in to each panel with its demo
+// login and opens every page its navigation reaches, and a detail page
+// below each, at a phone's 390 px and a desktop's 1366 px: no page is
+// wider than the screen (tables scroll inside their wrapper), axe-core
+// finds no violation, and on the phone the navigation starts closed with
+// Sign out on the first screen.
+func TestBrowserLayoutPhoneAndDesktop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test: left out in -short mode (make test-short)")
+	}
+	port := startServer(t)
+	for _, tc := range []struct {
+		name, host, email, home string
+		// pages that must be among those visited
+		want []string
+	}{
+		{"Provider", "portal.localhost", "admin@nimbus.example", "/provider",
+			[]string{"/provider/accounts/", "/provider/plans/", "/provider/audit", "/provider/outbox/"}},
+		{"Reseller", "acme.localhost", "admin@acme.example", "/reseller",
+			[]string{"/reseller/accounts/", "/reseller/plans/", "/reseller/audit", "/reseller/branding"}},
+		{"Customer", "acme.localhost", "owner@bluebakery.example", "/app",
+			[]string{"/app/infrastructures", "/app/audit", "/app/users"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// a browser per panel: each has its own time bound
+			tab := newBrowser(t)
+			origin := "http://" + tc.host + ":" + port
+			do(t, tab, "setting the phone's viewport", chromedp.EmulateViewport(390, 844))
+			if tc.name == "Provider" {
+				// the demo starts with no mail: a reset request puts a
+				// message in the outbox, so its detail page is checked too
+				do(t, tab, "asking for a password reset",
+					chromedp.Navigate(origin+"/forgot-password"),
+					chromedp.WaitVisible(testid("forgot-form")),
+					chromedp.SendKeys(testid("input-email"), tc.email),
+					chromedp.Click(testid("forgot-submit")),
+					chromedp.WaitVisible(testid("forgot-sent")))
+			}
+			do(t, tab, "signing in as "+tc.email,
+				chromedp.Navigate(origin+"/login"),
+				login(tc.email, "tenantry-demo"),
+				chromedp.WaitReady(testid("nav")))
+			if got := location(tab); got != origin+tc.home {
+				t.Fatalf("after signing in: at %s, want %s", got, origin+tc.home)
+			}
+
+			// the phone's first screen: the menu closed, Sign out on it
+			state := read(t, tab, "reading the first screen", chromedp.Evaluate[map[string]any](`(() => {
+				const out = document.querySelector('[data-testid="logout"]').getBoundingClientRect();
+				return {navVisible: document.querySelector('[data-testid="nav"]').checkVisibility(),
+					toggleVisible: document.querySelector('[data-testid="nav-toggle"]').checkVisibility(),
+					logoutBottom: out.bottom, logoutRight: out.right, height: window.innerHeight, width: window.innerWidth};
+			})()`))
+			if state["navVisible"] != false || state["toggleVisible"] != true {
+				t.Errorf("at 390 px: navigation visible %v, its Menu toggle visible %v; want a closed menu behind a visible toggle",
+					state["navVisible"], state["toggleVisible"])
+			}
+			if b, r := state["logoutBottom"].(float64), state["logoutRight"].(float64); b > state["height"].(float64) || r > state["width"].(float64) {
+				t.Errorf("at 390 px Sign out ends at (%v, %v), outside the first screen of %vx%v", r, b, state["width"], state["height"])
+			}
+			// the menu opens without script: a click on its summary
+			do(t, tab, "opening the menu", chromedp.Click(testid("nav-toggle")), chromedp.WaitVisible(testid("nav")))
+
+			pages := panelPages(t, tab, origin)
+			for _, w := range tc.want {
+				if !slicesContainsPrefix(pages, w) {
+					t.Errorf("the pages visited %v include none under %s", pages, w)
+				}
+			}
+			for _, width := range []int{390, 1366} {
+				do(t, tab, "setting the viewport", chromedp.EmulateViewport(int64(width), 844))
+				for _, p := range pages {
+					do(t, tab, "opening "+p, chromedp.Navigate(origin+p), chromedp.WaitReady(chromedp.CSS("main#main")))
+					checkPage(t, tab, width)
+				}
+			}
+		})
+	}
+}
+
+func slicesContainsPrefix(list []string, prefix string) bool {
+	for _, s := range list {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
 
 // TestBrowserKeyboardSkipLinkAndFocusRing checks, on Acme's dark-branded
 // reseller panel, that the first Tab reaches "Skip to content", that

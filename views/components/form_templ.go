@@ -619,7 +619,10 @@ func Flash() templ.Component {
 
 // TableWrap holds a table that may be wider than the screen: it scrolls
 // sideways inside the wrapper instead of widening the page. Wrap every
-// table in it.
+// table in it. It is focusable, with a name, so that keyboard users can
+// scroll it with the arrow keys as well (axe-core's
+// scrollable-region-focusable: a table without links or buttons has
+// nothing else to focus).
 func TableWrap() templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -641,7 +644,7 @@ func TableWrap() templ.Component {
 			templ_7745c5c3_Var31 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "<div class=\"table-wrap\" data-table-wrap>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "<div class=\"table-wrap\" data-table-wrap tabindex=\"0\" role=\"group\" aria-label=\"Table, scrolls sideways\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
