@@ -289,6 +289,9 @@ var auditNameQueries = map[string]string{
 	"role":           `SELECT r.id, r.name, a.path FROM roles r JOIN accounts a ON a.id = r.account_id WHERE r.id IN (%s)`,
 	"cost_center":    `SELECT c.id, c.name, a.path FROM cost_centers c JOIN accounts a ON a.id = c.account_id WHERE c.id IN (%s)`,
 	"infrastructure": `SELECT i.id, i.name, a.path FROM infrastructures i JOIN accounts a ON a.id = i.account_id WHERE i.id IN (%s)`,
+	// a user is named where one of their memberships is within reach
+	"user": `SELECT u.id, CASE WHEN u.name <> '' THEN u.name ELSE u.email END AS name, a.path
+		FROM users u JOIN memberships m ON m.user_id = u.id JOIN accounts a ON a.id = m.account_id WHERE u.id IN (%s)`,
 }
 
 // auditNames fills the events' ObjectName with one query for the whole

@@ -140,8 +140,27 @@ func TestAuditReadable(t *testing.T) {
 				t.Errorf("Orbit sees %q / %q", e.ObjectName, e.Summary)
 			}
 		}
-		// auditNames alone: another tenant's ids resolve to nothing
-		items := []tenantry.AuditEvent{{ObjectType: "account", ObjectID: acme}, {ObjectType: "plan", ObjectID: retail}}
+		// a member of Acme's subtree is named on Acme's domain
+		owner := f.user(t, "owner@bluebakery.example")
+		own := []tenantry.AuditEvent{{ObjectType: "user", ObjectID: owner.ID}}
+		if err := f.acme(t).auditNames(ctx, own); err != nil {
+			t.Fatal(err)
+		}
+		if own[0].ObjectName != owner.Name || owner.Name == "" {
+			t.Errorf("Acme names its customer's owner %q, want %q", own[0].ObjectName, owner.Name)
+		}
+		// auditNames alone: another tenant's ids resolve to nothing, and
+		// the vendor's staff are not named on a reseller's domain
+		items := []tenantry.AuditEvent{{ObjectType: "account", ObjectID: acme}, {ObjectType: "plan", ObjectID: retail},
+			{ObjectType: "user", ObjectID: owner.ID}}
+		if err := f.scope(t, "orbit.localhost", "admin@orbit.example").auditNames(ctx, items); err != nil {
+			t.Fatal(err)
+		}
+		staff := []tenantry.AuditEvent{{ObjectType: "user", ObjectID: f.user(t, "admin@nimbus.example").ID}}
+		if err := f.acme(t).auditNames(ctx, staff); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, staff...)
 		if err := f.scope(t, "orbit.localhost", "admin@orbit.example").auditNames(ctx, items); err != nil {
 			t.Fatal(err)
 		}
