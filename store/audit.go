@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -193,8 +195,13 @@ func (s *Scope) AuditEvents(ctx context.Context, accountID string, f AuditFilter
 			return nil, err
 		}
 		if !fromInside && !s.tenant.IsPlatform() {
+			// who is masked, not what: the change stays described, except
+			// where the summary is about the actor themself (their sign-in,
+			// profile, sessions or tokens)
 			ev.ActorID, ev.ActorEmail, ev.IP = "", VendorStaff, ""
-			ev.Summary = "Made by " + VendorStaff + "."
+			if aboutActor(ev.Action) {
+				ev.Summary = "Made by " + VendorStaff + "."
+			}
 		}
 		ev.At = fromMS(at)
 		page.Items = append(page.Items, ev)
@@ -207,7 +214,152 @@ func (s *Scope) AuditEvents(ctx context.Context, accountID string, f AuditFilter
 		last := page.Items[limit-1]
 		page.NextCursor = encodeAuditCursor(ms(last.At), last.ID)
 	}
+	if err := s.auditNames(ctx, page.Items); err != nil {
+		return nil, err
+	}
+	if err := s.hideVendorNames(ctx, page.Items); err != nil {
+		return nil, err
+	}
 	return page, nil
+}
+
+// hideVendorNames replaces, on a reseller's domain, the names of the
+// accounts above the tenant (its vendor chain) in the summaries by "your
+// vendor": a summary says what changed ("created reseller "Acme" below
+// ...") and may name the provider behind the brand, which never shows
+// there.
+func (s *Scope) hideVendorNames(ctx context.Context, items []tenantry.AuditEvent) error {
+	if s.tenant.IsPlatform() || len(items) == 0 {
+		return nil
+	}
+	ids := s.tenant.Account.AncestorIDs()
+	ids = ids[:len(ids)-1] // the tenant's own name is its brand's
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT name FROM accounts WHERE id IN (`+
+		strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`) AND name <> ''`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var pairs []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		pairs = append(pairs, strconv.Quote(name), "your vendor", name, "your vendor")
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	r := strings.NewReplacer(pairs...)
+	for i := range items {
+		items[i].Summary = r.Replace(items[i].Summary)
+	}
+	return nil
+}
+
+// aboutActor tells the actions whose summary describes the actor
+// themself rather than a change to an object: masked with the actor.
+func aboutActor(action string) bool {
+	family, _, _ := strings.Cut(action, ".")
+	switch family {
+	case "login", "logout", "session", "user", "api_token":
+		return true
+	}
+	return false
+}
+
+// auditNameQueries finds, per object type, the names of objects by id and
+// the path of the account that owns each, so that a name is shown only
+// for an object inside the viewer's reach (never another tenant's, nor
+// the vendor's above a reseller's domain).
+var auditNameQueries = map[string]string{
+	"account":        `SELECT a.id, a.name, a.path FROM accounts a WHERE a.id IN (%s)`,
+	"plan":           `SELECT p.id, p.name, a.path FROM plans p JOIN accounts a ON a.id = p.owner_id WHERE p.id IN (%s)`,
+	"role":           `SELECT r.id, r.name, a.path FROM roles r JOIN accounts a ON a.id = r.account_id WHERE r.id IN (%s)`,
+	"cost_center":    `SELECT c.id, c.name, a.path FROM cost_centers c JOIN accounts a ON a.id = c.account_id WHERE c.id IN (%s)`,
+	"infrastructure": `SELECT i.id, i.name, a.path FROM infrastructures i JOIN accounts a ON a.id = i.account_id WHERE i.id IN (%s)`,
+	// a user is named where one of their memberships is within reach
+	"user": `SELECT u.id, CASE WHEN u.name <> '' THEN u.name ELSE u.email END AS name, a.path
+		FROM users u JOIN memberships m ON m.user_id = u.id JOIN accounts a ON a.id = m.account_id WHERE u.id IN (%s)`,
+}
+
+// auditNames fills the events' ObjectName with one query for the whole
+// page (no query per event): the current name of each object within the
+// scope's reach, or for a deleted one the name its deletion recorded.
+func (s *Scope) auditNames(ctx context.Context, items []tenantry.AuditEvent) error {
+	ids := map[string][]any{}
+	seen := map[string]bool{}
+	for _, e := range items {
+		if _, ok := auditNameQueries[e.ObjectType]; !ok || e.ObjectID == "" || seen[e.ObjectType+"\x00"+e.ObjectID] {
+			continue
+		}
+		seen[e.ObjectType+"\x00"+e.ObjectID] = true
+		ids[e.ObjectType] = append(ids[e.ObjectType], e.ObjectID)
+	}
+	var parts []string
+	var args []any
+	for _, typ := range slices.Sorted(maps.Keys(ids)) {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids[typ])), ", ")
+		reach, reachArgs := s.reach("n.path")
+		parts = append(parts, `SELECT ? AS typ, n.id, n.name FROM (`+fmt.Sprintf(auditNameQueries[typ], marks)+`) n WHERE `+reach)
+		args = append(append(append(args, typ), ids[typ]...), reachArgs...)
+	}
+	names := map[string]string{}
+	if len(parts) > 0 {
+		rows, err := s.db.read.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var typ, id, name string
+			if err := rows.Scan(&typ, &id, &name); err != nil {
+				return err
+			}
+			names[typ+"\x00"+id] = name
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for i := range items {
+		e := &items[i]
+		if n, ok := names[e.ObjectType+"\x00"+e.ObjectID]; ok {
+			e.ObjectName = n
+		} else if strings.HasSuffix(e.Action, ".delete") {
+			e.ObjectName = recordedName(e.Summary)
+		}
+	}
+	return nil
+}
+
+// recordedName is the first quoted name in a summary (Billing, of
+// deleted role "Billing"): what a deletion recorded of an object that is gone.
+func recordedName(summary string) string {
+	i := strings.IndexByte(summary, '"')
+	if i < 0 {
+		return ""
+	}
+	name, err := strconv.QuotedPrefix(summary[i:])
+	if err != nil {
+		return ""
+	}
+	name, err = strconv.Unquote(name)
+	if err != nil {
+		return ""
+	}
+	return name
 }
 
 // VendorStaff stands in for an actor from above the tenant on a

@@ -61,7 +61,7 @@ func TestAudit(t *testing.T) {
 			func(*testing.T) string { return "panel.orbit.example" }, testIP},
 		{"SetResellersEnabled", func(t *testing.T) error {
 			return f.provider(t).SetResellersEnabled(ctx, false)
-		}, "settings.update", "admin@nimbus.example", "Nimbus Cloud", "resellers_enabled = false",
+		}, "settings.update", "admin@nimbus.example", "Nimbus Cloud", "Reseller programme turned off",
 			func(t *testing.T) string { return f.id(t, "Nimbus Cloud") }, testIP},
 		// the owner created without a password accepts the invitation as
 		// a new person, choosing the password

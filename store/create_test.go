@@ -486,7 +486,7 @@ func TestCreateAccount(t *testing.T) {
 			t.Errorf("a reseller after switching them back on: %v", err)
 		}
 		evs := auditEvents(t, f.db, "settings.update")
-		if n := len(evs); n < 2 || evs[n-1].Summary != "resellers_enabled = true" || evs[n-2].Summary != "resellers_enabled = false" {
+		if n := len(evs); n < 2 || evs[n-1].Summary != "Reseller programme turned on" || evs[n-2].Summary != "Reseller programme turned off" {
 			t.Errorf("settings.update events = %+v, want off then on", evs)
 		}
 	})

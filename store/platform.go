@@ -120,6 +120,10 @@ func (s *Scope) SetResellersEnabled(ctx context.Context, on bool) error {
 		if err := setSetting(ctx, tx, resellersEnabledKey, v); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, provider, "settings.update", "account", provider.ID, "resellers_enabled = "+v)
+		summary := "Reseller programme turned off"
+		if on {
+			summary = "Reseller programme turned on"
+		}
+		return s.audit(ctx, tx, provider, "settings.update", "account", provider.ID, summary)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/tenantry/tenantry/internal/money"
@@ -117,7 +118,12 @@ func (s *Scope) UpdateSettings(ctx context.Context, accountID string, in tenantr
 			}
 		}
 		out = st
-		return s.audit(ctx, tx, a, "settings.update", "account", a.ID, settingsDiff(&before, st, in.ResellersEnabled))
+		return s.audit(ctx, tx, a, "settings.update", "account", a.ID, settingsDiff(&before, st, in.ResellersEnabled, func(id string) string {
+			if p, err := planByID(ctx, tx, id); err == nil {
+				return p.Name
+			}
+			return id
+		}))
 	})
 	return out, err
 }
@@ -128,27 +134,67 @@ func setSetting(ctx context.Context, tx *tx, key, value string) error {
 	return err
 }
 
-// settingsDiff summarises a settings change for the audit log.
-func settingsDiff(a, b *tenantry.Settings, resellers *bool) string {
+// settingsDiff summarises a settings change for the audit log in words
+// ("Sign-up turned on; default plan set to Acme Retail"). planName names
+// a plan by id; the name is recorded here so that the log still reads
+// after the plan is gone.
+func settingsDiff(a, b *tenantry.Settings, resellers *bool, planName func(id string) string) string {
 	var ch []string
-	add := func(name string, x, y any) {
-		if fmt.Sprint(x) != fmt.Sprint(y) {
-			ch = append(ch, fmt.Sprintf("%s %v → %v", name, x, y))
+	onOff := func(on bool, what string) {
+		if on {
+			ch = append(ch, what+" turned on")
+		} else {
+			ch = append(ch, what+" turned off")
 		}
 	}
-	add("signup_enabled", a.SignupEnabled, b.SignupEnabled)
-	add("signup_requires_approval", a.SignupRequiresApproval, b.SignupRequiresApproval)
-	add("default_plan_id", a.DefaultPlanID, b.DefaultPlanID)
-	add("currency", a.Currency, b.Currency)
-	add("tax_rate_percent", a.TaxRatePercent, b.TaxRatePercent)
-	add("invoice_prefix", a.InvoicePrefix, b.InvoicePrefix)
-	add("support_email", a.SupportEmail, b.SupportEmail)
-	add("terms_url", a.TermsURL, b.TermsURL)
+	change := func(what, x, y string) {
+		switch {
+		case x == y:
+		case x == "":
+			ch = append(ch, fmt.Sprintf("%s set to %s", what, y))
+		case y == "":
+			ch = append(ch, fmt.Sprintf("%s cleared (was %s)", what, x))
+		default:
+			ch = append(ch, fmt.Sprintf("%s changed from %s to %s", what, x, y))
+		}
+	}
+	if a.SignupEnabled != b.SignupEnabled {
+		onOff(b.SignupEnabled, "sign-up")
+	}
+	if a.SignupRequiresApproval != b.SignupRequiresApproval {
+		if b.SignupRequiresApproval {
+			ch = append(ch, "sign-ups now need approval")
+		} else {
+			ch = append(ch, "sign-ups no longer need approval")
+		}
+	}
+	if a.DefaultPlanID != b.DefaultPlanID {
+		x, y := "", ""
+		if a.DefaultPlanID != "" {
+			x = planName(a.DefaultPlanID)
+		}
+		if b.DefaultPlanID != "" {
+			y = planName(b.DefaultPlanID)
+		}
+		change("default plan", x, y)
+	}
+	change("currency", a.Currency, b.Currency)
+	change("tax rate", a.TaxRatePercent.String()+"%", b.TaxRatePercent.String()+"%")
+	quote := func(v string) string {
+		if v == "" {
+			return ""
+		}
+		return strconv.Quote(v)
+	}
+	change("invoice prefix", quote(a.InvoicePrefix), quote(b.InvoicePrefix))
+	change("support email", a.SupportEmail, b.SupportEmail)
+	change("terms URL", a.TermsURL, b.TermsURL)
 	if resellers != nil {
-		ch = append(ch, fmt.Sprintf("resellers_enabled → %v", *resellers))
+		onOff(*resellers, "reseller programme")
 	}
 	if len(ch) == 0 {
-		return "saved settings unchanged"
+		return "Saved the settings unchanged"
 	}
-	return strings.Join(ch, "; ")
+	out := strings.Join(ch, "; ")
+	return strings.ToUpper(out[:1]) + out[1:]
 }

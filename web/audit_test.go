@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
+	"html"
 	"io"
 	"log/slog"
 	"maps"
@@ -427,6 +428,95 @@ func TestAPIAudit(t *testing.T) {
 	t.Run("Anonymous", func(t *testing.T) {
 		if r := b.api(http.MethodGet, path, "", nil); r.Code != http.StatusUnauthorized {
 			t.Errorf("status %d, want 401", r.Code)
+		}
+	})
+}
+
+// TestAuditLogReadable checks the log page reads as words: a settings
+// change is described, objects are named with their ids in a title, a
+// change by the vendor's masked staff is still described, and no other
+// tenant's (nor the provider's) names appear.
+func TestAuditLogReadable(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	acme := f.accountID("Acme Hosting")
+	as := f.scope("acme.localhost", "admin@acme.example")
+	plans, err := as.Plans(ctx, acme, store.PlanFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	retail := ""
+	for _, p := range plans {
+		if p.Name == "Acme Retail" {
+			retail = p.ID
+		}
+	}
+	off, on := false, true
+	for _, in := range []tenantry.SettingsUpdate{
+		{SignupEnabled: &off, DefaultPlanID: tenantry.OptionalString{Set: true}},
+		{SignupEnabled: &on, DefaultPlanID: tenantry.OptionalString{Set: true, Value: retail}},
+	} {
+		if _, err := as.UpdateSettings(ctx, acme, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"Acme Hosting", "Orbit IT"} {
+		contact := "billing@" + strings.Fields(strings.ToLower(name))[0] + ".example"
+		if _, err := f.scope("portal.localhost", "admin@nimbus.example").UpdateAccount(ctx, f.accountID(name),
+			tenantry.AccountUpdate{ContactEmail: &contact}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	r := b.get("/reseller/audit?action=settings.update")
+	if r.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", r.Code, excerpt(r.body))
+	}
+
+	t.Run("SettingsInWords", func(t *testing.T) {
+		if v, _ := byTestID(r.body, "audit-summary"); v != "Sign-up turned on; default plan set to Acme Retail" {
+			t.Errorf("summary = %q", v)
+		}
+		if v, _ := byTestID(r.body, "audit-action"); v != "Settings changed" {
+			t.Errorf("action = %q", v)
+		}
+	})
+
+	t.Run("NameReplacesID", func(t *testing.T) {
+		want := `data-testid="audit-object" title="` + acme + `">account Acme Hosting</td>`
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the object is not named with its id in a title: %s", excerpt(r.body))
+		}
+	})
+
+	t.Run("MaskedActorChangeDescribed", func(t *testing.T) {
+		r := b.get("/reseller/audit?action=account.update&actor=vendor")
+		if v, _ := byTestID(r.body, "audit-actor"); html.UnescapeString(v) != store.VendorStaff {
+			t.Errorf("actor = %q, want %q", v, store.VendorStaff)
+		}
+		if v, _ := byTestID(r.body, "audit-summary"); !strings.Contains(v, "billing@acme.example") {
+			t.Errorf("summary = %q: the vendor's change is not described", v)
+		}
+	})
+
+	t.Run("NoForeignNames", func(t *testing.T) {
+		all := b.get("/reseller/audit").body
+		for _, not := range []string{"Nimbus", "nimbus", "Orbit", "billing@orbit.example"} {
+			if strings.Contains(all, not) {
+				t.Errorf("Acme's log shows %q", not)
+			}
+		}
+		o := f.browser("orbit.localhost")
+		o.login("admin@orbit.example")
+		body := o.get("/reseller/audit").body
+		if !strings.Contains(body, "billing@orbit.example") {
+			t.Error("Orbit's log lacks its vendor's change")
+		}
+		for _, not := range []string{"Acme", acme, retail, "Nimbus", "nimbus"} {
+			if strings.Contains(body, not) {
+				t.Errorf("Orbit's log shows %q", not)
+			}
 		}
 	})
 }

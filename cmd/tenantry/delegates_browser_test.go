@@ -452,7 +452,7 @@ func TestBrowserMetalCloudReferral(t *testing.T) {
 		events := read(t, c1, "reading the audit log", chromedp.Evaluate[[]event](`
 			[...document.querySelectorAll('[data-testid^="audit-row-"]')].map(r => ({
 				Actor: r.querySelector('[data-testid="audit-actor"]').textContent.trim(),
-				Action: r.querySelector('[data-testid="audit-action"]').textContent.trim(),
+				Action: r.querySelector('[data-testid="audit-action"]').title,
 				Summary: r.querySelector('[data-testid="audit-summary"]').textContent.trim(),
 			}))`))
 		found := false

@@ -20,6 +20,10 @@ type AuditEvent struct {
 	Action      string
 	ObjectType  string
 	ObjectID    string
+	// ObjectName names the object for people: its current name when the
+	// viewer may see it, else the name the event recorded when it was
+	// deleted, else empty (show the id).
+	ObjectName string
 	// Summary describes the change, before and after, for people.
 	Summary string
 	IP      string
