@@ -58,6 +58,9 @@ func TestCompose(t *testing.T) {
 			return AccountActive(tn, "ann@example.test", "Ann", "Ann's <b>Bakery</b>")
 		},
 		KindEmailChangeTaken: func(tn Tenant) (Message, error) { return EmailChangeTaken(tn, "ann@example.test") },
+		KindSignupAwaitsApproval: func(tn Tenant) (Message, error) {
+			return SignupAwaitsApproval(tn, "ann@example.test", "Ann", "Bob's <b>Bikes</b>", "bob@example.test", "/reseller")
+		},
 	}
 	for kind, fn := range compose {
 		t.Run(kind, func(t *testing.T) {
