@@ -30,8 +30,12 @@ func (s *Server) providerDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	pending, err := s.pendingSignups(c, root, "/provider")
+	if err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, provider.Dashboard(provider.DashboardVM{
-		Resellers: st.Resellers, Customers: st.Customers, Users: st.Users, Tree: tree}))
+		Resellers: st.Resellers, Customers: st.Customers, Users: st.Users, Tree: tree, Pending: pending}))
 }
 
 func (s *Server) resellerDashboard(c echo.Context) error {
@@ -50,8 +54,12 @@ func (s *Server) resellerDashboard(c echo.Context) error {
 	if page.NextCursor != "" {
 		direct.NextURL = "/reseller/accounts"
 	}
+	pending, err := s.pendingSignups(c, root, "/reseller")
+	if err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, reseller.Dashboard(reseller.DashboardVM{
-		Resellers: st.Resellers, Customers: st.Customers, Users: st.Users, Direct: direct}))
+		Resellers: st.Resellers, Customers: st.Customers, Users: st.Users, Direct: direct, Pending: pending}))
 }
 
 func (s *Server) appDashboard(c echo.Context) error {

@@ -23,7 +23,8 @@ type DashboardVM struct {
 	Customers int
 	Users     int
 	// Customers and sub-resellers directly below the reseller.
-	Direct components.AccountListVM
+	Direct  components.AccountListVM
+	Pending components.PendingSignupsVM
 }
 
 // Dashboard shows the reseller's customers and sub-resellers.
@@ -60,7 +61,11 @@ func Dashboard(vm DashboardVM) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Dashboard</h1>")
+			templ_7745c5c3_Err = components.PendingSignups(vm.Pending).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, " <h1>Dashboard</h1>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
