@@ -273,6 +273,14 @@ var foreignCases = []foreignCase{
 	{method: "ApproveAccount", name: "Approve", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.ApproveAccount(ctx, v.ID, testLinks)
 	}},
+	// the vendor's to-do list and rejection (store/approvals.go);
+	// TestRejectSignup also rejects a pending sign-up that is out of reach
+	{method: "PendingSignups", name: "ByVendor", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.PendingSignups(ctx, v.ID)
+	}},
+	{method: "RejectSignup", name: "Reject", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.RejectSignup(ctx, v.ID)
+	}},
 	// infrastructures and cost centers (store/infra.go): the victim's own
 	// objects, found by victimInfraID and victimCostCenterID
 	{method: "Infrastructures", name: "ByAccount", kind: list, call: infrasCall(func(ctx context.Context, s *Scope, v *tenantry.Account) InfraFilter {

@@ -244,12 +244,76 @@ func (db *DB) VerifyEmail(ctx context.Context, t *tenantry.Tenant, token string,
 				out.Activated = append(out.Activated, *a)
 			}
 		}
-		return nil
+		return db.mailApprovers(ctx, tx, &t.Account, t.LinkHost(), links, out.AwaitingApproval)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// mailApprovers tells the vendor's Owners and Admins, on the vendor's own
+// brand and domain, of each of its sign-ups that now waits for their
+// approval (its owner has just confirmed their address). Sign-ups that
+// wait only for the confirmation are not announced: most spam stops there.
+func (db *DB) mailApprovers(ctx context.Context, tx *tx, vendor *tenantry.Account, host string, links mail.Links,
+	awaiting []tenantry.Account) error {
+	var mine []tenantry.Account
+	for _, a := range awaiting {
+		if a.ParentID == vendor.ID {
+			mine = append(mine, a)
+		}
+	}
+	if len(mine) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.account_id = ? AND m.role IN (?, ?) ORDER BY u.email`,
+		vendor.ID, string(tenantry.RoleOwner), string(tenantry.RoleAdmin))
+	if err != nil {
+		return err
+	}
+	var staff [][2]string
+	for rows.Next() {
+		var o [2]string
+		if err := rows.Scan(&o[0], &o[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		staff = append(staff, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(staff) == 0 {
+		return nil
+	}
+	from, err := db.mailTenant(ctx, tx, vendor, host, links)
+	if err != nil {
+		return err
+	}
+	panel := "/reseller"
+	if vendor.Kind == tenantry.KindProvider {
+		panel = "/provider"
+	}
+	for _, a := range mine {
+		var ownerEmail string
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
+			WHERE m.account_id = ? AND m.role = ? ORDER BY u.email LIMIT 1), '')`, a.ID, string(tenantry.RoleOwner)).Scan(&ownerEmail); err != nil {
+			return err
+		}
+		for _, o := range staff {
+			m, err := mail.SignupAwaitsApproval(from, o[0], o[1], a.Name, ownerEmail, panel)
+			if err != nil {
+				return err
+			}
+			if err := insertMail(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // spendToken marks a live one-time link of this purpose and tenant used

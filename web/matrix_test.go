@@ -399,6 +399,8 @@ func matrixRows() map[string]matrixRow {
 		"POST /reseller/accounts/:id/domains/remove": r(post("/reseller/accounts/{beta}/domains/remove", "fqdn", "beta.localhost"), resellerPage(P(tenantry.PermResellersManage, see))),
 		"POST /reseller/accounts/:id/depth":          r(post("/reseller/accounts/{beta}/depth", "max_reseller_depth", "0"), resellerPage(P(tenantry.PermResellersManage, see))),
 		"POST /reseller/accounts/:id/approve":        r(post("/reseller/accounts/{bakery}/approve"), resellerPage(P(tenantry.PermCustomersManage, see))),
+		// rejecting an active customer is refused with a message (303)
+		"POST /reseller/accounts/:id/reject":         r(post("/reseller/accounts/{bakery}/reject"), resellerPage(P(tenantry.PermCustomersManage, see))),
 		"GET /reseller/accounts/:id/infrastructures": r(get("/reseller/accounts/{bakery}/infrastructures"), resellerPage(P(tenantry.PermInfraView, ok))),
 		// reading plans is account.view; changing them plans.manage. The
 		// provider panel's Plans, Users and Roles pages are the provider's

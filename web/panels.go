@@ -30,7 +30,11 @@ func (s *Server) providerDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, provider.Dashboard(provider.DashboardVM{Stats: statsVM(st, false), Tree: tree}))
+	pending, err := s.pendingSignups(c, root, "/provider")
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, provider.Dashboard(provider.DashboardVM{Stats: statsVM(st, false), Tree: tree, Pending: pending}))
 }
 
 // statsVM labels a vendor's counts for its dashboard: direct and whole tree.
@@ -55,7 +59,11 @@ func (s *Server) resellerDashboard(c echo.Context) error {
 	if page.NextCursor != "" {
 		direct.NextURL = "/reseller/accounts"
 	}
-	return render(c, http.StatusOK, reseller.Dashboard(reseller.DashboardVM{Stats: statsVM(st, true), Direct: direct}))
+	pending, err := s.pendingSignups(c, root, "/reseller")
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, reseller.Dashboard(reseller.DashboardVM{Stats: statsVM(st, true), Direct: direct, Pending: pending}))
 }
 
 func (s *Server) appDashboard(c echo.Context) error {

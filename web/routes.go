@@ -191,6 +191,7 @@ func (s *Server) routes() {
 		g.POST("/accounts/:id/domains/remove", acc.removeAlias)
 		g.POST("/accounts/:id/depth", acc.setDepth)
 		g.POST("/accounts/:id/approve", func(c echo.Context) error { return s.approve(c, acc) })
+		g.POST("/accounts/:id/reject", func(c echo.Context) error { return s.reject(c, acc) })
 		g.GET("/accounts/:id/infrastructures", acc.infrastructures)
 		// plans and settings
 		pl := planPages{s: s, panel: panel, base: base}

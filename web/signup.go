@@ -213,5 +213,8 @@ func (s *Server) approve(c echo.Context, h vendorPages) error {
 	if err := flash(c, msg); err != nil {
 		return err
 	}
+	if c.FormValue("back") == "dashboard" { // the dashboard's to-do list
+		return c.Redirect(http.StatusSeeOther, h.base)
+	}
 	return c.Redirect(http.StatusSeeOther, h.base+"/accounts/"+a.ID)
 }

@@ -203,3 +203,19 @@ func AccountActive(t Tenant, to, name, company string) (Message, error) {
 		Action:   &action{Label: "Sign in", URL: t.URL(pathLogin)},
 	})
 }
+
+// SignupAwaitsApproval tells one of a vendor's Owners and Admins that a
+// sign-up has confirmed its address and now waits for their approval;
+// the button leads to the dashboard (panelPath) that lists it.
+func SignupAwaitsApproval(t Tenant, to, name, company, ownerEmail, panelPath string) (Message, error) {
+	return compose(t, KindSignupAwaitsApproval, to, content{
+		Subject:  "New sign-up at " + t.Name + " awaiting approval: " + company,
+		Title:    "A sign-up awaits your approval",
+		Greeting: hello(name),
+		Paras: []string{
+			fmt.Sprintf("%s (%s) signed up at %s and confirmed their email address.", company, ownerEmail, t.Name),
+			"It stays pending until you approve it; reject it if it is not genuine.",
+		},
+		Action: &action{Label: "Review sign-ups", URL: t.URL(panelPath)},
+	})
+}

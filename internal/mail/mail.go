@@ -25,6 +25,8 @@ const (
 	KindSignupExists  = "signup_exists"
 	KindResetPassword = "reset_password"
 	KindAccountActive = "account_active"
+	// KindSignupAwaitsApproval goes to a vendor's Owners and Admins.
+	KindSignupAwaitsApproval = "signup_awaits_approval"
 )
 
 // DefaultColor is a brand's primary colour when it has chosen none.

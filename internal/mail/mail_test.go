@@ -51,6 +51,9 @@ func TestCompose(t *testing.T) {
 			return VerifyEmail(tn, "ann@example.test", "Ann", "Ann's <b>Bakery</b>", "tok123", 48*time.Hour, true)
 		},
 		KindSignupExists: func(tn Tenant) (Message, error) { return SignupExists(tn, "ann@example.test") },
+		KindSignupAwaitsApproval: func(tn Tenant) (Message, error) {
+			return SignupAwaitsApproval(tn, "ann@example.test", "Ann", "Bob's <b>Bikes</b>", "bob@example.test", "/reseller")
+		},
 		KindResetPassword: func(tn Tenant) (Message, error) {
 			return ResetPassword(tn, "ann@example.test", "Ann", "tok123", time.Hour)
 		},
