@@ -63,7 +63,18 @@ func (s *Server) resellerDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, reseller.Dashboard(reseller.DashboardVM{Stats: statsVM(st, true), Direct: direct, Pending: pending}))
+	vm := reseller.DashboardVM{Stats: statsVM(st, true), Direct: direct, Pending: pending}
+	// staff who may not view the account's setup see the dashboard without it
+	switch o, err := s.onboardingOf(ctx, sc, root); {
+	case err == nil:
+		vm.Onboarding = o.checklist("", root.ID)
+		if o.PrimaryDomain != "" {
+			vm.PanelURL = s.linkOn(o.PrimaryDomain, "/login")
+		}
+	case tenantry.ErrorKind(err) != tenantry.EFORBIDDEN && tenantry.ErrorKind(err) != tenantry.ENOTFOUND:
+		return err
+	}
+	return render(c, http.StatusOK, reseller.Dashboard(vm))
 }
 
 func (s *Server) appDashboard(c echo.Context) error {

@@ -349,6 +349,13 @@ func (h vendorPages) detailVM(c echo.Context, a *tenantry.Account) (components.A
 		}
 		vm.Signup = &components.SignupVM{EmailConfirmed: st.EmailConfirmed, Approved: st.Approved, NeedsApproval: st.NeedsApproval}
 	}
+	if a.Kind == tenantry.KindReseller && vm.CanSuspend {
+		o, err := h.s.onboardingOf(ctx, sc, a)
+		if err != nil {
+			return vm, err
+		}
+		vm.Onboarding = o.checklist(h.base, a.ID)
+	}
 	if a.Kind == tenantry.KindCustomer {
 		section, err := h.planSection(c, a, "", "", nil)
 		if err != nil {
