@@ -129,7 +129,49 @@ func (s *Scope) OutboxMessages(ctx context.Context, f OutboxFilter) (*OutboxPage
 	if err := s.outboxReader(); err != nil {
 		return nil, err
 	}
-	conds, args := []string{"1"}, []any{}
+	return s.outboxPage(ctx, []string{"1"}, nil, f)
+}
+
+// tenantOutboxReader checks that the scope may read account's own
+// outbox: the account must be the scope's tenant (the domain the mail was
+// sent on; never a sub-reseller's, another reseller's or the provider's)
+// and the actor must manage its users, as for the provider's outbox.
+// Anyone else gets ENOTFOUND, or EFORBIDDEN for the tenant's staff whose
+// role may not manage users.
+func (s *Scope) tenantOutboxReader(accountID string) error {
+	if s.tenant == nil || s.tenant.IsPlatform() || accountID != s.tenant.Account.ID {
+		return tenantry.ErrNotFound
+	}
+	return tenantry.Authorize(s.actor, tenantry.PermUsersManage, &s.tenant.Account)
+}
+
+// TenantOutboxMessages lists the mail sent on a tenant's own domain
+// (outbox.tenant_id = accountID), newest first, to its staff who may
+// manage users. Errors: as tenantOutboxReader, EINVALID (a bad cursor).
+func (s *Scope) TenantOutboxMessages(ctx context.Context, accountID string, f OutboxFilter) (*OutboxPage, error) {
+	if err := s.tenantOutboxReader(accountID); err != nil {
+		return nil, err
+	}
+	return s.outboxPage(ctx, []string{"o.tenant_id = ?"}, []any{accountID}, f)
+}
+
+// TenantOutboxMessage returns one mail of a tenant's own outbox. Errors:
+// ENOTFOUND (absent, another tenant's, or anyone else), EFORBIDDEN (as
+// TenantOutboxMessages).
+func (s *Scope) TenantOutboxMessage(ctx context.Context, accountID, id string) (*OutboxMessage, error) {
+	if err := s.tenantOutboxReader(accountID); err != nil {
+		return nil, err
+	}
+	m, err := scanOutbox(s.db.read.QueryRowContext(ctx, `SELECT `+outboxColumns+`
+		FROM outbox o JOIN accounts a ON a.id = o.tenant_id WHERE o.id = ? AND o.tenant_id = ?`, id, accountID))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return m, nil
+}
+
+// outboxPage lists the outbox rows matching conds (with args) and f.
+func (s *Scope) outboxPage(ctx context.Context, conds []string, args []any, f OutboxFilter) (*OutboxPage, error) {
 	if q := strings.TrimSpace(f.Q); q != "" {
 		conds = append(conds, `instr(o.to_address, lower(?)) > 0`)
 		args = append(args, q)

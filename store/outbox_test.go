@@ -437,3 +437,66 @@ func TestOutboxRetention(t *testing.T) {
 		t.Errorf("after the retention the outbox holds %v, want only the still-queued mail", left)
 	}
 }
+
+// TestTenantOutboxScope: a reseller's staff who manage users read the mail
+// sent on their own domain, and none of another reseller's, a
+// sub-reseller's or the provider's; a foreign message is not found.
+func TestTenantOutboxScope(t *testing.T) {
+	f := newDemo(t)
+	ctx := context.Background()
+	f.signUp(t, "acme.localhost", "acme-new@example.test")
+	f.signUp(t, "orbit.localhost", "orbit-new@example.test")
+	f.signUp(t, "beta.localhost", "beta-new@example.test")
+	acmeMsg := f.lastMail(t, "acme-new@example.test")
+	orbitMsg := f.lastMail(t, "orbit-new@example.test")
+	betaMsg := f.lastMail(t, "beta-new@example.test")
+	acmeID, orbitID, betaID := f.id(t, "Acme Hosting"), f.id(t, "Orbit IT"), f.id(t, "Beta Resale")
+
+	acme := f.scope(t, "acme.localhost", "admin@acme.example")
+	page, err := acme.TenantOutboxMessages(ctx, acmeID, OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 1 || len(page.Items) != 1 || page.Items[0].ID != acmeMsg.ID {
+		t.Fatalf("Acme's outbox = %+v (total %d), want only %s", page.Items, page.Total, acmeMsg.ID)
+	}
+	if m, err := acme.TenantOutboxMessage(ctx, acmeID, acmeMsg.ID); err != nil || m.HTML == "" {
+		t.Fatalf("TenantOutboxMessage = %+v, %v", m, err)
+	}
+	for _, id := range []string{orbitMsg.ID, betaMsg.ID, "msg-none"} {
+		_, err := acme.TenantOutboxMessage(ctx, acmeID, id)
+		wantKind(t, err, tenantry.ENOTFOUND)
+	}
+	// Acme's staff reach Beta's account, but not the mail of Beta's domain
+	_, err = acme.TenantOutboxMessages(ctx, betaID, OutboxFilter{})
+	wantKind(t, err, tenantry.ENOTFOUND)
+	_, err = acme.TenantOutboxMessage(ctx, betaID, betaMsg.ID)
+	wantKind(t, err, tenantry.ENOTFOUND)
+
+	orbit := f.scope(t, "orbit.localhost", "admin@orbit.example")
+	_, err = orbit.TenantOutboxMessage(ctx, orbitID, acmeMsg.ID)
+	wantKind(t, err, tenantry.ENOTFOUND)
+	_, err = orbit.TenantOutboxMessages(ctx, acmeID, OutboxFilter{})
+	wantKind(t, err, tenantry.ENOTFOUND)
+
+	f.addMember(t, "Acme Hosting", "viewer@acme.example", tenantry.RoleViewer)
+	for _, v := range []struct {
+		host, email, account, kind string
+	}{
+		{"acme.localhost", "owner@bluebakery.example", acmeID, tenantry.ENOTFOUND},
+		{"acme.localhost", "viewer@acme.example", acmeID, tenantry.EFORBIDDEN},
+		{"portal.localhost", "admin@acme.example", acmeID, tenantry.ENOTFOUND},
+		{"portal.localhost", "admin@nimbus.example", f.id(t, "Nimbus Cloud"), tenantry.ENOTFOUND},
+	} {
+		t.Run(v.host+"/"+v.email, func(t *testing.T) {
+			s := f.scope(t, v.host, v.email)
+			page, err := s.TenantOutboxMessages(ctx, v.account, OutboxFilter{})
+			wantKind(t, err, v.kind)
+			if page != nil {
+				t.Errorf("list = %+v, want nil", page)
+			}
+			_, err = s.TenantOutboxMessage(ctx, v.account, acmeMsg.ID)
+			wantKind(t, err, v.kind)
+		})
+	}
+}

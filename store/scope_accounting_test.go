@@ -60,6 +60,18 @@ func createCall(kind tenantry.AccountKind, owner *tenantry.NewOwner) func(contex
 var foreignCases = []foreignCase{
 	// branding (store/branding.go): a foreign vendor's brand is neither
 	// readable through a scope nor writable, whatever the input
+	// a tenant's own outbox (store/outbox.go): only the scope's own
+	// tenant's mail, never a foreign account's
+	{method: "TenantOutboxMessages", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		p, err := s.TenantOutboxMessages(ctx, v.ID, OutboxFilter{})
+		if err != nil {
+			return nil, err
+		}
+		return p.Items, nil
+	}},
+	{method: "TenantOutboxMessage", name: "ByAccount", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.TenantOutboxMessage(ctx, v.ID, "msg-none")
+	}},
 	{method: "Branding", name: "ByAccount", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return s.Branding(ctx, v.ID)
 	}},

@@ -444,6 +444,12 @@ func matrixRows() map[string]matrixRow {
 		"POST /reseller/cost-centers/:id/delete": r(post("/reseller/cost-centers/{emptyCC}/delete", "account", "{bakery}"), resellerPage(P(tenantry.PermInfraManage, see))),
 		"GET /reseller/audit":                    r(get("/reseller/audit"), resellerList(P(tenantry.PermAuditView, ok), ok)),
 		"GET /reseller/audit/export":             r(get("/reseller/audit/export"), resellerList(P(tenantry.PermAuditView, ok), ok)),
+		// the mail sent on Acme's own domain: read by those who manage users
+		// (its links sign in as its recipients); the foreign user reads
+		// Orbit's own
+		"GET /reseller/outbox":          r(get("/reseller/outbox"), resellerList(P(tenantry.PermUsersManage, ok), ok)),
+		"GET /reseller/outbox/:id":      r(get("/reseller/outbox/no-such-mail"), resellerPage(P(tenantry.PermUsersManage, 404))),
+		"GET /reseller/outbox/:id/html": r(get("/reseller/outbox/no-such-mail/html"), resellerPage(P(tenantry.PermUsersManage, 404))),
 
 		// ---- the end-user panel, on Blue Bakery's objects
 		"GET /app": r(get("/app"), appPage(all6(ok))), // the Service user's lists what is assigned to it
@@ -701,6 +707,9 @@ var extraOverrides = map[string][nSubjects - nBase]int{
 	// Beta's domains and depth are its vendor's to set: Beta's own staff
 	// see Beta (403 on the API), and the reseller panel lists only the
 	// accounts below its own (404)
+	// the reseller panel's outbox is the mail of the domain's own tenant:
+	// Beta's staff, in Beta's panel on acme.localhost, read none of Acme's
+	"GET /reseller/outbox":                       {0, 404},
 	"POST /api/v1/accounts/:id/domains":          {0, 403},
 	"DELETE /api/v1/accounts/:id/domains/:fqdn":  {0, 403},
 	"GET /reseller/accounts/:id/service":         {0, 404},

@@ -23,7 +23,7 @@ var panelNav = map[string][][2]string{
 		{"dashboard", "/reseller"}, {"accounts", "/reseller/accounts"}, {"new-account", "/reseller/accounts/new"},
 		{"plans", "/reseller/plans"}, {"settings", "/reseller/settings"}, {"infrastructures", "/infrastructures"},
 		{"users", "/reseller/users"}, {"roles", "/reseller/roles"}, {"cost-centers", "/reseller/cost-centers"},
-		{"branding", "/reseller/branding"}, {"audit", "/reseller/audit"},
+		{"branding", "/reseller/branding"}, {"outbox", "/reseller/outbox"}, {"audit", "/reseller/audit"},
 	},
 	"app": {
 		{"dashboard", "/app"}, {"infrastructures", "/app/infrastructures"}, {"cost-centers", "/app/cost-centers"},
@@ -104,8 +104,8 @@ func TestNavigationFollowsRole(t *testing.T) {
 		page string
 		want []string
 	}{
-		{"Acme/Owner", "acme.localhost", "admin@acme.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "audit")},
-		{"Acme/Admin", "acme.localhost", "nav-admin@acme.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "audit")},
+		{"Acme/Owner", "acme.localhost", "admin@acme.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "outbox", "audit")},
+		{"Acme/Admin", "acme.localhost", "nav-admin@acme.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "outbox", "audit")},
 		{"Acme/Ops", "acme.localhost", "nav-ops@acme.example", "reseller", "/reseller", with(resellerAll, "cost-centers")},
 		{"Acme/Billing", "acme.localhost", "nav-billing@acme.example", "reseller", "/reseller", resellerAll},
 		{"Acme/Viewer", "acme.localhost", "nav-viewer@acme.example", "reseller", "/reseller", with(resellerAll, "cost-centers", "audit")},
@@ -129,7 +129,7 @@ func TestNavigationFollowsRole(t *testing.T) {
 		{"Nimbus/Billing", "portal.localhost", "nav-billing@nimbus.example", "provider", "/provider", providerAll},
 		{"Nimbus/Viewer", "portal.localhost", "nav-viewer@nimbus.example", "provider", "/provider", with(providerAll, "cost-centers", "audit")},
 		// the other tenant: Orbit's Owner sees its whole panel on its domain
-		{"Orbit/Owner", "orbit.localhost", "admin@orbit.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "audit")},
+		{"Orbit/Owner", "orbit.localhost", "admin@orbit.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "outbox", "audit")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

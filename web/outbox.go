@@ -10,19 +10,46 @@ import (
 
 	"github.com/tenantry/tenantry/internal/mail"
 	"github.com/tenantry/tenantry/store"
+	"github.com/tenantry/tenantry/views/layout"
 	"github.com/tenantry/tenantry/views/provider"
 )
 
 const timeFormat = "2006-01-02 15:04 MST"
 
-func (s *Server) outboxList(c echo.Context) error {
+// outboxPages are the read-only Outgoing mail pages of a panel: the
+// provider's lists every tenant's mail, a reseller's only the mail sent on
+// its own domain (store.Scope.TenantOutboxMessages).
+type outboxPages struct {
+	s     *Server
+	panel string
+}
+
+func (p outboxPages) base() string { return "/" + p.panel + "/outbox" }
+
+func (p outboxPages) messages(c echo.Context, f store.OutboxFilter) (*store.OutboxPage, error) {
+	sc := p.s.scope(c)
+	if p.panel == layout.PanelProvider {
+		return sc.OutboxMessages(c.Request().Context(), f)
+	}
+	return sc.TenantOutboxMessages(c.Request().Context(), panelAccount(c).ID, f)
+}
+
+func (p outboxPages) message(c echo.Context) (*store.OutboxMessage, error) {
+	sc := p.s.scope(c)
+	if p.panel == layout.PanelProvider {
+		return sc.OutboxMessage(c.Request().Context(), c.Param("id"))
+	}
+	return sc.TenantOutboxMessage(c.Request().Context(), panelAccount(c).ID, c.Param("id"))
+}
+
+func (p outboxPages) list(c echo.Context) error {
 	q := c.QueryParams()
 	f := store.OutboxFilter{Q: q.Get("q"), Status: q.Get("status"), Cursor: q.Get("cursor"), Limit: pageSize}
-	page, err := s.scope(c).OutboxMessages(c.Request().Context(), f)
+	page, err := p.messages(c, f)
 	if err != nil {
 		return err
 	}
-	vm := provider.OutboxVM{Total: page.Total, Q: f.Q, Status: f.Status}
+	vm := provider.OutboxVM{Panel: p.panel, Total: page.Total, Q: f.Q, Status: f.Status}
 	for _, m := range page.Items {
 		vm.Items = append(vm.Items, provider.OutboxRowVM{ID: m.ID, Brand: m.FromName, Account: m.TenantName,
 			Color: m.Color, To: m.To, Subject: m.Subject, Status: m.Status, Created: m.CreatedAt.Format(timeFormat)})
@@ -33,7 +60,7 @@ func (s *Server) outboxList(c echo.Context) error {
 			next[k] = v
 		}
 		next.Set("cursor", page.NextCursor)
-		vm.NextURL = "/provider/outbox?" + next.Encode()
+		vm.NextURL = p.base() + "?" + next.Encode()
 	}
 	if f.Cursor != "" {
 		first := url.Values{}
@@ -41,7 +68,7 @@ func (s *Server) outboxList(c echo.Context) error {
 			first[k] = v
 		}
 		first.Del("cursor")
-		vm.FirstURL = "/provider/outbox?" + first.Encode()
+		vm.FirstURL = p.base() + "?" + first.Encode()
 	}
 	return render(c, http.StatusOK, provider.Outbox(vm))
 }
@@ -49,8 +76,8 @@ func (s *Server) outboxList(c echo.Context) error {
 // linkPattern finds the absolute links of a mail's text part.
 var linkPattern = regexp.MustCompile(`https?://[^\s<>"]+`)
 
-func (s *Server) outboxMessage(c echo.Context) error {
-	m, err := s.scope(c).OutboxMessage(c.Request().Context(), c.Param("id"))
+func (p outboxPages) show(c echo.Context) error {
+	m, err := p.message(c)
 	if err != nil {
 		return err
 	}
@@ -58,10 +85,10 @@ func (s *Server) outboxMessage(c echo.Context) error {
 	if m.FromAddress != "" {
 		from += " <" + m.FromAddress + ">"
 	}
-	vm := provider.OutboxMessageVM{ID: m.ID, Brand: m.FromName, Account: m.TenantName, Color: m.Color,
+	vm := provider.OutboxMessageVM{Panel: p.panel, ID: m.ID, Brand: m.FromName, Account: m.TenantName, Color: m.Color,
 		OnColor: mail.OnColor(m.Color), Kind: m.Kind, To: m.To, From: from, ReplyTo: m.ReplyTo, Subject: m.Subject,
 		Status: m.Status, Attempts: m.Attempts, LastError: m.LastError, Created: m.CreatedAt.Format(timeFormat),
-		Text: m.Text, HTMLURL: "/provider/outbox/" + m.ID + "/html"}
+		Text: m.Text, HTMLURL: p.base() + "/" + m.ID + "/html"}
 	if !m.SentAt.IsZero() {
 		vm.Sent = m.SentAt.Format(timeFormat)
 	}
@@ -80,8 +107,8 @@ func (s *Server) outboxMessage(c echo.Context) error {
 // CSP sandboxes it (no script, no forms, an origin of its own) and lets
 // only the portal's own pages frame it; inline style is allowed because
 // mail is styled inline.
-func (s *Server) outboxHTML(c echo.Context) error {
-	m, err := s.scope(c).OutboxMessage(c.Request().Context(), c.Param("id"))
+func (p outboxPages) html(c echo.Context) error {
+	m, err := p.message(c)
 	if err != nil {
 		return err
 	}

@@ -160,13 +160,19 @@ func (s *Server) routes() {
 	provider.POST("/metrics", s.addMetric)
 	provider.POST("/metrics/:key", s.saveMetric)
 	provider.POST("/settings/resellers", settingsPages{s: s, panel: layout.PanelProvider, base: "/provider"}.resellers)
-	// the outbox: the store lets only provider staff read it
-	provider.GET("/outbox", s.outboxList)
-	provider.GET("/outbox/:id", s.outboxMessage)
-	provider.GET("/outbox/:id/html", s.outboxHTML)
-
+	// the outbox: the store lets provider staff read every tenant's mail
+	// and a reseller's staff only the mail sent on their own domain
 	reseller := pages.Group("/reseller", requireLogin, s.openPanel(layout.PanelReseller, tenantry.KindReseller), actingPanelOnly)
 	reseller.GET("", s.resellerDashboard)
+	for _, g := range []struct {
+		g     *echo.Group
+		panel string
+	}{{provider, layout.PanelProvider}, {reseller, layout.PanelReseller}} {
+		ob := outboxPages{s: s, panel: g.panel}
+		g.g.GET("/outbox", ob.list)
+		g.g.GET("/outbox/:id", ob.show)
+		g.g.GET("/outbox/:id/html", ob.html)
+	}
 
 	// the pages the provider and reseller panels share
 	for _, vendor := range []struct {

@@ -64,7 +64,7 @@ var (
 	// reseller below the panel's account (web.vendorPages.newForm)
 	create = []tenantry.Permission{tenantry.PermCustomersManage, tenantry.PermResellersManage}
 	// mail holds live one-time links: only those who may manage users
-	// read it (store.Scope.outboxReader)
+	// read it (store.Scope.outboxReader, store.Scope.tenantOutboxReader)
 	outbox = []tenantry.Permission{tenantry.PermUsersManage}
 )
 
@@ -102,6 +102,7 @@ func navigation(panel string) []NavItem {
 			{"roles", "Roles", "/reseller/roles", view, nil},
 			{"cost-centers", "Cost centers", "/reseller/cost-centers", vendorCostCenters, nil},
 			{"branding", "Branding", "/reseller/branding", view, nil},
+			{"outbox", "Outgoing mail", "/reseller/outbox", outbox, nil},
 			{"audit", "Audit log", "/reseller/audit", audit, nil},
 		}
 	case PanelDelegate:
