@@ -87,22 +87,19 @@ func (h auditPages) list(c echo.Context) error {
 		}
 	}
 	vm.ExportURL = h.base + "/audit/export"
-	vm.FirstURL = h.base + "/audit"
 	if len(filters) > 0 {
 		vm.ExportURL += "?" + filters.Encode()
-		vm.FirstURL += "?" + filters.Encode()
 	}
-	if f.Cursor == "" {
-		vm.FirstURL = ""
+	paged := url.Values{}
+	for k, v := range filters {
+		paged[k] = v
 	}
-	if page.NextCursor != "" {
-		next := url.Values{}
-		for k, v := range filters {
-			next[k] = v
+	for _, k := range []string{"cursor", "back"} {
+		if v := q.Get(k); v != "" {
+			paged.Set(k, v)
 		}
-		next.Set("cursor", page.NextCursor)
-		vm.NextURL = h.base + "/audit?" + next.Encode()
 	}
+	vm.NextURL, vm.PrevURL, vm.FirstURL = cursorPager(h.base+"/audit", paged, page.NextCursor)
 	return render(c, http.StatusOK, accounts.AuditLog(h.panel, vm))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -519,4 +521,59 @@ func TestAuditLogReadable(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The audit log pages by cursor (as the outbox does, through the same
+// cursorPager); Newer leads back one page,
+// not only to the newest (issue 10 item 18: Previous as well as Next).
+func TestAuditPagerNewer(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	acme := f.accountID("Acme Hosting")
+	as := f.scope("acme.localhost", "admin@acme.example")
+	for i := range 2*50 + 5 {
+		prefix := fmt.Sprintf("PG%02d", i)
+		if _, err := as.UpdateSettings(ctx, acme, tenantry.SettingsUpdate{InvoicePrefix: &prefix}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser("acme.localhost")
+	b.login("admin@acme.example")
+	rows := regexp.MustCompile(`data-testid="audit-row-([^"]+)"`)
+	ids := func(body string) []string {
+		var out []string
+		for _, m := range rows.FindAllStringSubmatch(body, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	href := func(body, id string) string {
+		m := regexp.MustCompile(`href="([^"]+)"[^>]*data-testid="` + id + `"`).FindStringSubmatch(body)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	}
+	first := b.get("/reseller/audit?action=settings")
+	if first.Code != http.StatusOK || href(first.body, "pager-prev") != "" || href(first.body, "pager-first") != "" {
+		t.Fatalf("first page = %d, or it offers Newer/Newest", first.Code)
+	}
+	second := b.get(href(first.body, "pager-next"))
+	third := b.get(href(second.body, "pager-next"))
+	if len(ids(third.body)) == 0 {
+		t.Fatalf("no third page: %s", excerpt(third.body))
+	}
+	newer := href(third.body, "pager-prev")
+	if !strings.Contains(newer, "action=settings") {
+		t.Fatalf("Newer on page 3 = %q, want page 2 with the filter kept", newer)
+	}
+	if got, want := ids(b.get(newer).body), ids(second.body); !slices.Equal(got, want) {
+		t.Errorf("Newer from page 3 shows %d events starting %v, want page 2", len(got), got[:min(1, len(got))])
+	}
+	// Orbit's log is short: no pager at all
+	o := f.browser("orbit.localhost")
+	o.login("admin@orbit.example")
+	if r := o.get("/reseller/audit"); href(r.body, "pager-prev") != "" || href(r.body, "pager-next") != "" {
+		t.Error("Orbit's short log offers paging")
+	}
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -54,22 +53,7 @@ func (p outboxPages) list(c echo.Context) error {
 		vm.Items = append(vm.Items, provider.OutboxRowVM{ID: m.ID, Brand: m.FromName, Account: m.TenantName,
 			Color: m.Color, To: m.To, Subject: m.Subject, Status: m.Status, Created: m.CreatedAt.Format(timeFormat)})
 	}
-	if page.NextCursor != "" {
-		next := url.Values{}
-		for k, v := range q {
-			next[k] = v
-		}
-		next.Set("cursor", page.NextCursor)
-		vm.NextURL = p.base() + "?" + next.Encode()
-	}
-	if f.Cursor != "" {
-		first := url.Values{}
-		for k, v := range q {
-			first[k] = v
-		}
-		first.Del("cursor")
-		vm.FirstURL = p.base() + "?" + first.Encode()
-	}
+	vm.NextURL, vm.PrevURL, vm.FirstURL = cursorPager(p.base(), q, page.NextCursor)
 	return render(c, http.StatusOK, provider.Outbox(vm))
 }
 
