@@ -97,6 +97,16 @@ func TestNewAccountFormPlan(t *testing.T) {
 		t.Errorf("the anchor got a plan (or no link to it): %v", m)
 	}
 
+	// a reseller posted with the customers' default the form preselected
+	// starts without a plan; picked on purpose, that plan is refused below
+	res := form("Papa Resale", "reseller", retail)
+	res.Set("plan_shown", retail)
+	if r := acme.submit("/reseller/accounts/new", "/reseller/accounts/new", res); r.Code != http.StatusCreated {
+		t.Errorf("reseller left on the preselected default = %d, want 201: %s", r.Code, excerpt(r.body))
+	} else if m := created.FindStringSubmatch(r.body); m == nil || f.currentPlan(m[1]) != "" {
+		t.Errorf("the reseller got the customers' plan (or no link to it): %v", m)
+	}
+
 	// refused: another vendor's plan, the wrong audience; the form keeps
 	// the input and says why on the field
 	for _, tc := range []struct{ name, kind, plan string }{

@@ -133,15 +133,20 @@ type accountForm struct {
 	// PlanID is the plan chosen, "" for none; a post without the field
 	// (not from the form) gets the vendor's default, as the API does.
 	PlanID string `form:"plan_id"`
+	// PlanShown is the plan the form showed selected: left as it was for
+	// an account it does not fit, it is no choice of the user's
+	PlanShown string `form:"plan_shown"`
 }
 
 func (f accountForm) newAccount(c echo.Context) tenantry.NewAccount {
 	in := tenantry.NewAccount{ParentID: f.ParentID, Kind: tenantry.AccountKind(f.Kind), Name: f.Name,
 		ContactEmail: f.ContactEmail, OrganizationID: f.OrganizationID, IsOrganization: f.IsOrganization == "true",
 		Owner: &tenantry.NewOwner{Name: f.OwnerName, Email: f.OwnerEmail, Password: f.OwnerPassword}}
-	// an organization anchor is never invoiced and so gets no plan: the
-	// form's preselected default is not a choice the user made for it
-	if form, err := c.FormParams(); err == nil && form.Has("plan_id") && !in.IsOrganization {
+	// an organization anchor is never invoiced and so gets no plan, and a
+	// reseller posted with the customers' default the form preselected
+	// did not choose it: neither is a choice the user made
+	untouched := f.PlanID != "" && f.PlanID == f.PlanShown && in.Kind != tenantry.KindCustomer
+	if form, err := c.FormParams(); err == nil && form.Has("plan_id") && !in.IsOrganization && !untouched {
 		in.PlanID = &f.PlanID
 	}
 	return in
