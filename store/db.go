@@ -32,6 +32,8 @@ type DB struct {
 	// Now is the store's clock; every row a transaction writes is stamped
 	// with one reading of it. Tests replace it.
 	Now func() time.Time
+	// usageIDs numbers usage records (usage.go).
+	usageIDs usageIDs
 }
 
 // dsn builds a modernc DSN. Pragmas go in _pragma parameters so that every

@@ -117,11 +117,11 @@ var DemoLogins = []DemoLogin{
 
 // demoMetrics is a realistic catalogue for a small cloud.
 var demoMetrics = []tenantry.Metric{
-	{Key: "instance.small", Name: "Instance small (2 vCPU, 4 GB)", Unit: "hour"},
-	{Key: "instance.medium", Name: "Instance medium (4 vCPU, 8 GB)", Unit: "hour"},
-	{Key: "instance.large", Name: "Instance large (8 vCPU, 32 GB)", Unit: "hour"},
-	{Key: "storage.block", Name: "Block storage", Unit: "GB-hour"},
-	{Key: "ip.public_v4", Name: "Public IPv4 address", Unit: "hour"},
+	{Key: "instance.small", Name: "Instance small (2 vCPU, 4 GB)", Unit: "hour", ResourceType: tenantry.ResourceServer},
+	{Key: "instance.medium", Name: "Instance medium (4 vCPU, 8 GB)", Unit: "hour", ResourceType: tenantry.ResourceServer},
+	{Key: "instance.large", Name: "Instance large (8 vCPU, 32 GB)", Unit: "hour", ResourceType: tenantry.ResourceServer},
+	{Key: "storage.block", Name: "Block storage", Unit: "GB-hour", ResourceType: tenantry.ResourceVolume},
+	{Key: "ip.public_v4", Name: "Public IPv4 address", Unit: "hour", ResourceType: tenantry.ResourceIP},
 	{Key: "network.egress", Name: "Egress traffic", Unit: "GB"},
 	{Key: "backup.storage", Name: "Backup storage", Unit: "GB-month"},
 }

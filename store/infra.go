@@ -379,16 +379,17 @@ func (s *Scope) UpdateInfrastructure(ctx context.Context, id string, u tenantry.
 }
 
 // hasResources reports whether an infrastructure still holds resources,
-// which must be deleted before it is (API.md: DELETE → 409). Resources do
-// not exist yet, so it is always false; the resources issue fills it in.
+// which must be deleted before it is (API.md: DELETE → 409).
 func hasResources(ctx context.Context, q querier, infraID string) (bool, error) {
-	return false, nil
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM resources WHERE infrastructure_id = ? AND state <> 'deleted')`, infraID).Scan(&n)
+	return n == 1, err
 }
 
 // DeleteInfrastructure deletes an infrastructure: it is kept for the
 // usage and invoices that will refer to it, but every reader gets
 // ENOTFOUND from now on and its name is free again. Errors: ENOTFOUND,
-// EFORBIDDEN, ECONFLICT (it still has resources, once they exist).
+// EFORBIDDEN, ECONFLICT (it still has resources).
 func (s *Scope) DeleteInfrastructure(ctx context.Context, id string) error {
 	return s.db.inTx(ctx, func(tx *tx) error {
 		in, a, err := s.infra(ctx, tx, id)

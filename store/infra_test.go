@@ -31,6 +31,18 @@ func victimInfraID(ctx context.Context, s *Scope, v *tenantry.Account) string {
 		ORDER BY a.id = v.id DESC, i.id LIMIT 1`, append(append([]any{v.ID}, args...), s.actor.User.ID)...)
 }
 
+// victimResourceID returns a live resource in one of the victim's
+// infrastructures that the scope does not reach, or an id that does not
+// exist when there is none.
+func victimResourceID(ctx context.Context, s *Scope, v *tenantry.Account) string {
+	reach, args := s.reach("a.path")
+	return victimObject(ctx, s, v, "resource", "res_doesnotexist234567abcdef",
+		`SELECT r.id FROM resources r JOIN accounts a ON a.id = r.account_id JOIN accounts v ON v.id = ?
+		WHERE r.state <> 'deleted' AND substr(a.path, 1, length(v.path)) = v.path AND NOT (`+reach+`)
+			AND NOT EXISTS (SELECT 1 FROM infrastructure_grants g WHERE g.infrastructure_id = r.infrastructure_id AND g.user_id = ?)
+		ORDER BY a.id = v.id DESC, r.id LIMIT 1`, append(append([]any{v.ID}, args...), s.actor.User.ID)...)
+}
+
 // victimCostCenterID returns a cost center of the victim (a reseller's: one
 // in its subtree) that the viewer does not reach, or an id that does not
 // exist when there is none.

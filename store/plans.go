@@ -18,7 +18,7 @@ func (db *DB) Metrics(ctx context.Context) ([]tenantry.Metric, error) {
 }
 
 func metrics(ctx context.Context, q querier) ([]tenantry.Metric, error) {
-	rows, err := q.QueryContext(ctx, `SELECT key, name, unit FROM metrics ORDER BY key`)
+	rows, err := q.QueryContext(ctx, `SELECT key, name, unit, COALESCE(resource_type, '') FROM metrics ORDER BY key`)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +26,7 @@ func metrics(ctx context.Context, q querier) ([]tenantry.Metric, error) {
 	var out []tenantry.Metric
 	for rows.Next() {
 		var m tenantry.Metric
-		if err := rows.Scan(&m.Key, &m.Name, &m.Unit); err != nil {
+		if err := rows.Scan(&m.Key, &m.Name, &m.Unit, &m.ResourceType); err != nil {
 			return nil, err
 		}
 		out = append(out, m)
@@ -61,8 +61,8 @@ func (s *Scope) SaveMetric(ctx context.Context, m tenantry.Metric, create bool) 
 	}
 	return s.db.inTx(ctx, func(tx *tx) error {
 		if create {
-			_, err := tx.ExecContext(ctx, `INSERT INTO metrics (key, name, unit, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-				m.Key, m.Name, m.Unit, ms(tx.now), ms(tx.now))
+			_, err := tx.ExecContext(ctx, `INSERT INTO metrics (key, name, unit, resource_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				m.Key, m.Name, m.Unit, nullString(m.ResourceType), ms(tx.now), ms(tx.now))
 			if isUniqueViolation(err) {
 				return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "metric_exists", Message: "A metric with this key exists.",
 					Fields: map[string]string{"key": "A metric with this key exists."}}
@@ -70,17 +70,39 @@ func (s *Scope) SaveMetric(ctx context.Context, m tenantry.Metric, create bool) 
 			if err != nil {
 				return err
 			}
-			return s.audit(ctx, tx, p, "metric.create", "metric", m.Key, fmt.Sprintf("added metric %s (%s, per %s)", m.Key, m.Name, m.Unit))
+			return s.audit(ctx, tx, p, "metric.create", "metric", m.Key, fmt.Sprintf("added metric %s (%s, per %s%s)", m.Key, m.Name, m.Unit, meters(m)))
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE metrics SET name = ?, unit = ?, updated_at = ? WHERE key = ?`, m.Name, m.Unit, ms(tx.now), m.Key)
+		// live resources metered by it keep their type: it may not change
+		// under them
+		var inUse int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM resources r JOIN metrics m ON m.key = r.metric_key
+			WHERE r.metric_key = ? AND r.state <> 'deleted' AND (COALESCE(m.resource_type, '') <> ? OR m.unit <> ?)`,
+			m.Key, m.ResourceType, m.Unit).Scan(&inUse); err != nil {
+			return err
+		}
+		if inUse > 0 {
+			msg := fmt.Sprintf("%d resources are metered by this metric: its unit and resource type stay while they exist.", inUse)
+			return &tenantry.Error{Kind: tenantry.ECONFLICT, Code: "metric_in_use", Message: msg,
+				Fields: map[string]string{"resource_type": msg}}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE metrics SET name = ?, unit = ?, resource_type = ?, updated_at = ? WHERE key = ?`,
+			m.Name, m.Unit, nullString(m.ResourceType), ms(tx.now), m.Key)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return tenantry.ErrNotFound
 		}
-		return s.audit(ctx, tx, p, "metric.update", "metric", m.Key, fmt.Sprintf("metric %s is now %s, per %s", m.Key, m.Name, m.Unit))
+		return s.audit(ctx, tx, p, "metric.update", "metric", m.Key, fmt.Sprintf("metric %s is now %s, per %s%s", m.Key, m.Name, m.Unit, meters(m)))
 	})
+}
+
+// meters says, for the audit, which resources a metric meters.
+func meters(m tenantry.Metric) string {
+	if m.ResourceType == "" {
+		return ""
+	}
+	return ", metering " + strings.ToLower(tenantry.ResourceTypeLabel(m.ResourceType)) + "s"
 }
 
 const planColumns = `p.id, p.owner_id, p.name, p.currency, p.audience, p.markup_micro, p.status, p.created_at, p.updated_at`
@@ -762,4 +784,12 @@ func (s *Scope) PlanUsage(ctx context.Context, ownerID string) (map[string]int, 
 		out[id] = n
 	}
 	return out, rows.Err()
+}
+
+// nullString stores "" as NULL.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

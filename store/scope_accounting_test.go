@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/internal/usage"
 )
 
 // foreignCase calls one Scope method with an account that lies outside the
@@ -327,6 +328,55 @@ var foreignCases = []foreignCase{
 		in, _, err := s.InfrastructureAndOwner(ctx, victimInfraID(ctx, s, v))
 		return in, err
 	}},
+	// resources and usage (store/resources.go, store/usage.go): the
+	// victim's running server, found by victimResourceID
+	{method: "Resources", name: "ByInfra", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Resources(ctx, victimInfraID(ctx, s, v))
+	}},
+	{method: "Resource", name: "ByID", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.Resource(ctx, victimResourceID(ctx, s, v))
+	}},
+	{method: "CreateResource", name: "Server", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.CreateResource(ctx, victimInfraID(ctx, s, v), tenantry.NewResource{Type: "server", Name: "intruder",
+			Metric: "instance.small", Start: true})
+	}},
+	{method: "StartResource", name: "Start", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.StartResource(ctx, victimResourceID(ctx, s, v))
+	}},
+	{method: "StopResource", name: "Stop", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.StopResource(ctx, victimResourceID(ctx, s, v))
+	}},
+	{method: "ResizeResource", name: "Flavor", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.ResizeResource(ctx, victimResourceID(ctx, s, v), tenantry.ResourceResize{Metric: ptr("instance.large")})
+	}},
+	{method: "DeleteResource", name: "Delete", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return nil, s.DeleteResource(ctx, victimResourceID(ctx, s, v))
+	}},
+	{method: "InfraUsage", name: "ByInfra", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		p, err := s.InfraUsage(ctx, victimInfraID(ctx, s, v), UsageFilter{})
+		if err != nil {
+			return nil, err
+		}
+		return p.Items, nil
+	}},
+	{method: "UsageTotals", name: "ByInfra", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		now := s.db.Now()
+		return s.UsageTotals(ctx, []string{victimInfraID(ctx, s, v)}, now.AddDate(0, -1, 0), now.AddDate(0, 0, 1))
+	}},
+	// a record for a foreign infrastructure is refused as not_found, and
+	// is the only one here: the case reads that as ENOTFOUND
+	{method: "IngestUsage", name: "ForeignInfra", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		now := s.db.Now().Truncate(time.Hour)
+		res, err := s.IngestUsage(ctx, usage.SourceAPI, []usage.Input{{InfrastructureID: victimInfraID(ctx, s, v),
+			Metric: "network.egress", Quantity: 5_000_000, Start: now.Add(-time.Hour), End: now, Key: "intruder-1"}})
+		if err != nil {
+			return nil, err
+		}
+		if res.Accepted == 0 && res.Duplicates == 0 && len(res.Rejected) == 1 && res.Rejected[0].Code == usage.CodeNotFound {
+			return nil, tenantry.ErrNotFound
+		}
+		return res, nil
+	}},
 	// the all-in-one list takes no account: none of the victim's may be in it
 	{method: "ReachedInfrastructures", name: "VictimsOnly", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		p, err := s.ReachedInfrastructures(ctx, InfraFilter{Limit: 500})
@@ -512,6 +562,16 @@ func seedVictims(t *testing.T, f *fixture) {
 				if err := f.db.read.QueryRow(`SELECT id FROM infrastructures WHERE account_id = ? AND status = 'active' ORDER BY id LIMIT 1`,
 					a.ID).Scan(&infra); err != nil {
 					t.Fatal(err)
+				}
+				var resources int
+				if err := f.db.read.QueryRow(`SELECT COUNT(*) FROM resources WHERE infrastructure_id = ?`, infra).Scan(&resources); err != nil {
+					t.Fatal(err)
+				}
+				if resources == 0 {
+					if _, err := p.CreateResource(ctx, infra, tenantry.NewResource{Type: "server", Name: "web-" + slug,
+						Metric: "instance.small", Start: true}); err != nil {
+						t.Fatalf("resource for %s: %v", name, err)
+					}
 				}
 				if _, err := p.AddInfraDelegate(ctx, infra, "delegate@"+slug+".example", testLinks); err != nil {
 					t.Fatalf("infrastructure invitation to %s: %v", name, err)

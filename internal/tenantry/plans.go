@@ -20,6 +20,10 @@ type Metric struct {
 	Key  string `json:"key"`
 	Name string `json:"name"`
 	Unit string `json:"unit"`
+	// ResourceType is the type of resource whose lifecycle the metric
+	// meters (server, volume, ip), or "" for a metric reported only by
+	// the API and imports (traffic, backups).
+	ResourceType string `json:"resource_type"`
 }
 
 var metricKey = regexp.MustCompile(`^[a-z][a-z0-9_.-]{1,62}$`)
@@ -42,6 +46,17 @@ func (m *Metric) Validate() error {
 	}
 	if !ok {
 		fields["unit"] = "Choose one of: " + strings.Join(Units, ", ") + "."
+	}
+	m.ResourceType = strings.TrimSpace(m.ResourceType)
+	switch m.ResourceType {
+	case "":
+	case ResourceServer, ResourceVolume, ResourceIP:
+		if ok && m.Unit != UnitFor(m.ResourceType) {
+			fields["resource_type"] = "A metric of " + strings.ToLower(ResourceTypeLabel(m.ResourceType)) +
+				"s is counted per " + UnitFor(m.ResourceType) + "."
+		}
+	default:
+		fields["resource_type"] = "Choose server, volume, ip, or none."
 	}
 	if len(fields) > 0 {
 		return Invalid(fields)
