@@ -3,11 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tenantry/tenantry/internal/money"
 	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/internal/usage"
 )
 
 // bigTree adds resellers × customers accounts below the demo provider,
@@ -187,5 +191,52 @@ func BenchmarkDelegateSignedIn(b *testing.B) {
 		if err != nil || page.Total < 500 {
 			b.Fatalf("page = %+v, %v", page, err)
 		}
+	}
+}
+
+// BenchmarkIngestUsage posts 1,000-record batches of fresh keys for one
+// infrastructure, as an integration does: the store's share of POST
+// /api/v1/usage (make bench measures the whole request).
+func BenchmarkIngestUsage(b *testing.B) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "ingest.db")
+	copyFileB(b, demoTemplate, path)
+	db, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	sys := db.System("bench")
+	var infra string
+	if err := db.read.QueryRow(`SELECT id FROM infrastructures WHERE status = 'active' ORDER BY id LIMIT 1`).Scan(&infra); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
+	if usage.MonthStart(start) != usage.MonthStart(start.Add(time.Minute)) {
+		start = start.Add(-2 * time.Minute)
+	}
+	batch := make([]usage.Input, 1000)
+	b.ResetTimer()
+	for i := range b.N {
+		for j := range batch {
+			batch[j] = usage.Input{InfrastructureID: infra, Metric: "network.egress", Quantity: money.Micro(j * 1000),
+				Start: start, End: start.Add(time.Minute), Key: fmt.Sprintf("bench-%d-%d", i, j)}
+		}
+		r, err := sys.IngestUsage(ctx, usage.SourceAPI, batch)
+		if err != nil || r.Accepted != len(batch) {
+			b.Fatalf("%v %v", r, err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "records/s")
+}
+
+func copyFileB(b *testing.B, from, to string) {
+	b.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o600); err != nil {
+		b.Fatal(err)
 	}
 }

@@ -257,10 +257,8 @@ func (s *Scope) closeInterval(ctx context.Context, tx *tx, r *tenantry.Resource,
 		return err
 	}
 	defer w.close()
-	for i := range recs {
-		if _, err := w.insert(ctx, &recs[i]); err != nil {
-			return err
-		}
+	if _, err := w.insert(ctx, recs); err != nil {
+		return err
 	}
 	return w.flush(ctx)
 }

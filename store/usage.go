@@ -66,37 +66,55 @@ type dailyValue struct {
 	qty     money.Micro
 }
 
-// usageWriter inserts records in one transaction with prepared
-// statements, and adds them up by day to write the rollup once per
-// infrastructure, metric and day at flush.
+// usageWriter inserts records in one transaction, many rows to a
+// statement (one statement per row costs more than the b-tree work), and
+// adds them up by day to write the rollup once per infrastructure, metric
+// and day at flush.
 type usageWriter struct {
 	db     *DB
 	tx     *tx
 	sentBy string
-	ins    *sql.Stmt
-	hash   *sql.Stmt
-	daily  map[dailyKey]dailyValue
+	// stmts holds the prepared multi-row INSERT for each row count used
+	stmts map[int]*sql.Stmt
+	hash  *sql.Stmt
+	daily map[dailyKey]dailyValue
 }
 
+// usageChunk is how many rows one INSERT carries: 13 parameters a row
+// stays far below SQLite's limit of 32,766.
+const usageChunk = 250
+
 func (db *DB) newUsageWriter(ctx context.Context, tx *tx, sentBy string) (*usageWriter, error) {
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO usage_records (id, account_id, infrastructure_id, resource_id, metric_key,
-		quantity_micro, start_ms, end_ms, source, idempotency_key, content_hash, received_at, sent_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`)
-	if err != nil {
-		return nil, err
-	}
 	hash, err := tx.PrepareContext(ctx, `SELECT content_hash FROM usage_records WHERE account_id = ? AND idempotency_key = ?`)
 	if err != nil {
-		ins.Close()
 		return nil, err
 	}
-	return &usageWriter{db: db, tx: tx, sentBy: sentBy, ins: ins, hash: hash, daily: map[dailyKey]dailyValue{}}, nil
+	return &usageWriter{db: db, tx: tx, sentBy: sentBy, stmts: map[int]*sql.Stmt{}, hash: hash, daily: map[dailyKey]dailyValue{}}, nil
 }
 
 func (w *usageWriter) close() {
-	w.ins.Close()
+	for _, st := range w.stmts {
+		st.Close()
+	}
 	w.hash.Close()
+}
+
+func (w *usageWriter) stmt(ctx context.Context, n int) (*sql.Stmt, error) {
+	if st, ok := w.stmts[n]; ok {
+		return st, nil
+	}
+	// a key seen before for the account inserts nothing, and RETURNING
+	// names only the rows that went in
+	st, err := w.tx.PrepareContext(ctx, `INSERT INTO usage_records (id, account_id, infrastructure_id, resource_id, metric_key,
+		quantity_micro, start_ms, end_ms, source, idempotency_key, content_hash, received_at, sent_by)
+		VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")+`
+		ON CONFLICT (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+		RETURNING id`)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[n] = st
+	return st, nil
 }
 
 // Outcomes of usageWriter.insert.
@@ -106,39 +124,73 @@ const (
 	conflict
 )
 
-// insert writes one record unless its key was seen before for the same
-// account: then it is a duplicate when the content is the same, and a
-// conflict when it is not.
-func (w *usageWriter) insert(ctx context.Context, r *usageRow) (int, error) {
-	var key, hash, resource any
-	if r.Key != "" {
-		key, hash = r.Key, r.Hash
-	}
-	if r.ResourceID != "" {
-		resource = r.ResourceID
-	}
-	res, err := w.ins.ExecContext(ctx, w.db.usageIDs.next(w.tx.now), r.AccountID, r.InfrastructureID, resource, r.Metric,
-		int64(r.Quantity), ms(r.Start), ms(r.End), r.Source, key, hash, ms(w.tx.now), w.sentBy)
-	if err != nil {
-		return 0, fmt.Errorf("insert usage: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		var seen []byte
-		if err := w.hash.QueryRowContext(ctx, r.AccountID, r.Key).Scan(&seen); err != nil {
-			return 0, fmt.Errorf("usage key: %w", err)
+// insert writes the records, in order, and returns each one's fate: a
+// record whose key was seen before for the same account is a duplicate
+// when its content is the same, and a conflict when it is not (a key
+// repeated within rows counts its first row as seen before).
+func (w *usageWriter) insert(ctx context.Context, rows []usageRow) ([]int, error) {
+	fates := make([]int, len(rows))
+	ids := make([]int64, len(rows))
+	args := make([]any, 0, 13*min(len(rows), usageChunk))
+	for lo := 0; lo < len(rows); lo += usageChunk {
+		chunk := rows[lo:min(lo+usageChunk, len(rows))]
+		args = args[:0]
+		for i := range chunk {
+			r := &chunk[i]
+			var key, hash, resource any
+			if r.Key != "" {
+				key, hash = r.Key, r.Hash
+			}
+			if r.ResourceID != "" {
+				resource = r.ResourceID
+			}
+			ids[lo+i] = w.db.usageIDs.next(w.tx.now)
+			args = append(args, ids[lo+i], r.AccountID, r.InfrastructureID, resource, r.Metric, int64(r.Quantity),
+				ms(r.Start), ms(r.End), r.Source, key, hash, ms(w.tx.now), w.sentBy)
 		}
-		if bytes.Equal(seen, r.Hash) {
-			return duplicate, nil
+		st, err := w.stmt(ctx, len(chunk))
+		if err != nil {
+			return nil, err
 		}
-		return conflict, nil
+		res, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("insert usage: %w", err)
+		}
+		in := make(map[int64]bool, len(chunk))
+		for res.Next() {
+			var id int64
+			if err := res.Scan(&id); err != nil {
+				res.Close()
+				return nil, err
+			}
+			in[id] = true
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return nil, fmt.Errorf("insert usage: %w", err)
+		}
+		for i := range chunk {
+			r := &chunk[i]
+			if !in[ids[lo+i]] {
+				var seen []byte
+				if err := w.hash.QueryRowContext(ctx, r.AccountID, r.Key).Scan(&seen); err != nil {
+					return nil, fmt.Errorf("usage key: %w", err)
+				}
+				fates[lo+i] = conflict
+				if bytes.Equal(seen, r.Hash) {
+					fates[lo+i] = duplicate
+				}
+				continue
+			}
+			for _, part := range usage.SpreadDaily(r.Start, r.End, r.Quantity) {
+				k := dailyKey{infra: r.InfrastructureID, metric: r.Metric, day: part.Day}
+				v := w.daily[k]
+				v.account, v.qty = r.AccountID, v.qty+part.Quantity
+				w.daily[k] = v
+			}
+		}
 	}
-	for _, part := range usage.SpreadDaily(r.Start, r.End, r.Quantity) {
-		k := dailyKey{infra: r.InfrastructureID, metric: r.Metric, day: part.Day}
-		v := w.daily[k]
-		v.account, v.qty = r.AccountID, v.qty+part.Quantity
-		w.daily[k] = v
-	}
-	return inserted, nil
+	return fates, nil
 }
 
 // flush writes the rollup of what was inserted.
@@ -221,6 +273,8 @@ func (s *Scope) ingest(ctx context.Context, source string, recs []usage.Input,
 	err = s.db.inTx(ctx, func(tx *tx) error {
 		*res = usage.Result{Rejected: []usage.Rejection{}}
 		owners := map[string]string{}
+		var rows []usageRow
+		var index []int // of each row in recs
 		w, err := s.db.newUsageWriter(ctx, tx, s.sentBy())
 		if err != nil {
 			return err
@@ -247,20 +301,26 @@ func (s *Scope) ingest(ctx context.Context, source string, recs []usage.Input,
 				res.Reject(i, usage.CodeNotFound, "There is no infrastructure "+strconv.Quote(short(in.InfrastructureID))+" that you manage.")
 				continue
 			}
-			row := usageRow{AccountID: acct, InfrastructureID: in.InfrastructureID, Metric: in.Metric, Quantity: in.Quantity,
-				Start: in.Start, End: in.End, Source: source, Key: in.Key,
-				Hash: usage.Hash(in.InfrastructureID, in.Metric, in.Quantity, in.Start, in.End)}
-			switch fate, err := w.insert(ctx, &row); {
-			case err != nil:
-				return err
-			case fate == duplicate:
+			rows = append(rows, usageRow{AccountID: acct, InfrastructureID: in.InfrastructureID, Metric: in.Metric,
+				Quantity: in.Quantity, Start: in.Start, End: in.End, Source: source, Key: in.Key,
+				Hash: usage.Hash(in.InfrastructureID, in.Metric, in.Quantity, in.Start, in.End)})
+			index = append(index, i)
+		}
+		fates, err := w.insert(ctx, rows)
+		if err != nil {
+			return err
+		}
+		for j, fate := range fates {
+			switch fate {
+			case duplicate:
 				res.Duplicates++
-			case fate == conflict:
-				res.Reject(i, usage.CodeConflict, "This idempotency_key was used before for a record with other content.")
+			case conflict:
+				res.Reject(index[j], usage.CodeConflict, "This idempotency_key was used before for a record with other content.")
 			default:
 				res.Accepted++
 			}
 		}
+		slices.SortFunc(res.Rejected, func(a, b usage.Rejection) int { return a.Index - b.Index })
 		return w.flush(ctx)
 	})
 	if err != nil {
