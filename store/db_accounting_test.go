@@ -24,6 +24,8 @@ var dbMethods = map[string]string{
 	"Migrate": "schema: applies the embedded migrations at start",
 	"Close":   "lifecycle: closes the pools",
 	"Backup":  "operations: a consistent copy of the whole file for the backup command",
+	"RawUsageInserts": "make bench's floor under ingestion: synthetic rows into a scratch database, " +
+		"no tenant data read (TestRawUsageInserts)",
 
 	// finding the scope of a request
 	"TenantByHost":     "resolves a request's tenant from its Host: how a scope is found",

@@ -363,6 +363,10 @@ var foreignCases = []foreignCase{
 		now := s.db.Now()
 		return s.UsageTotals(ctx, []string{victimInfraID(ctx, s, v)}, now.AddDate(0, -1, 0), now.AddDate(0, 0, 1))
 	}},
+	{method: "AccountUsage", name: "Subtree", kind: one, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		now := s.db.Now()
+		return s.AccountUsage(ctx, v.ID, now.AddDate(0, -1, 0), now.AddDate(0, 0, 1))
+	}},
 	// a record for a foreign infrastructure is refused as not_found, and
 	// is the only one here: the case reads that as ENOTFOUND
 	{method: "IngestUsage", name: "ForeignInfra", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {

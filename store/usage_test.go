@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -195,4 +196,82 @@ func TestIngestUsage(t *testing.T) {
 		_, err := m.s.InfraUsage(ctx, m.infra.ID, UsageFilter{Cursor: "garbage"})
 		wantKind(t, err, tenantry.EINVALID)
 	})
+}
+
+func TestRawUsageInserts(t *testing.T) {
+	f := newDemo(t)
+	ctx := context.Background()
+	if _, err := f.provider(t).CreateInfrastructure(ctx, f.id(t, "Blue Bakery"), tenantry.NewInfrastructure{Name: "scratch"}); err != nil {
+		t.Fatal(err)
+	}
+	before := count(t, f.db, "usage_records")
+	n, err := f.db.RawUsageInserts(ctx, 50*time.Millisecond, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 1000 || n%1000 != 0 || count(t, f.db, "usage_records") != before+n {
+		t.Fatalf("wrote %d records; the table grew by %d", n, count(t, f.db, "usage_records")-before)
+	}
+}
+
+func TestAccountUsage(t *testing.T) {
+	ctx := context.Background()
+	m, c := newMeterFixture(t, "2026-11-10T10:00:00Z")
+	m.create(t, tenantry.NewResource{Type: "server", Name: "web-1", Metric: "instance.small", Start: true})
+	if r, err := m.s.IngestUsage(ctx, usage.SourceAPI, []usage.Input{egress(m.infra.ID, "a", at(t, "2026-11-09T10:00:00Z"), 4_000_000),
+		egress(m.infra.ID, "old", at(t, "2026-10-09T10:00:00Z"), 9_000_000)}); err != nil || r.Accepted != 2 {
+		t.Fatal(r, err)
+	}
+	c.set(t, "2026-11-10T13:00:00Z")
+	from, to := at(t, "2026-11-01T00:00:00Z"), at(t, "2026-12-01T00:00:00Z")
+	want := "[{instance.small 3.00} {network.egress 4.00}]"
+	// the customer, its vendor and the provider see the same subtree total
+	for _, v := range []struct {
+		s       *Scope
+		account string
+		want    string
+	}{
+		{m.s, "Blue Bakery", want},
+		{m.acme(t), "Blue Bakery", want},
+		{m.acme(t), "Acme Hosting", want},
+		{m.provider(t), "Nimbus Cloud", want},
+		{m.provider(t), "Orbit IT", "[]"},
+	} {
+		got, err := v.s.AccountUsage(ctx, m.id(t, v.account), from, to)
+		if err != nil || fmt.Sprint(got) != v.want && !(v.want == "[]" && len(got) == 0) {
+			t.Errorf("%s: %v %v, want %s", v.account, got, err, v.want)
+		}
+	}
+	// another reseller does not see it at all
+	_, err := m.scope(t, "orbit.localhost", "admin@orbit.example").AccountUsage(ctx, m.id(t, "Blue Bakery"), from, to)
+	wantKind(t, err, tenantry.ENOTFOUND)
+}
+
+// TestSubtreeUsagePlan checks that a subtree's total reads the path index
+// and the covering rollup index, never usage_records.
+func TestSubtreeUsagePlan(t *testing.T) {
+	f := newDemo(t)
+	rows, err := f.db.read.Query(`EXPLAIN QUERY PLAN `+subtreeUsageSQL, 0, 1, "/", "0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	got := fmt.Sprint(plan)
+	for _, want := range []string{"USING COVERING INDEX usage_daily_account (account_id=? AND day>? AND day<?)", "accounts"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("plan %s lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "usage_records") || strings.Contains(got, "SCAN d") {
+		t.Errorf("plan %s scans", got)
+	}
 }
