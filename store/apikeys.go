@@ -32,6 +32,17 @@ func parseScopes(col string) []string {
 	return strings.Split(col, ",")
 }
 
+// actorUserID is the scope's actor's user id for a column that names a
+// user (created_by, granted_by), or nil (SQL NULL) for an actor that is
+// no user: an API key (tenantry.Actor.APIKey) or a system scope. Writing
+// "" there would break the column's foreign key.
+func (s *Scope) actorUserID() any {
+	if s.actor.User.ID == "" || s.system != "" {
+		return nil
+	}
+	return s.actor.User.ID
+}
+
 // CreateAPIKey makes an API key for the account, working on the scope's
 // tenant domain only, and returns it with its secret: the only time the
 // secret is seen. Errors: ENOTFOUND (account out of reach), EFORBIDDEN
@@ -48,15 +59,11 @@ func (s *Scope) CreateAPIKey(ctx context.Context, accountID string, in tenantry.
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		var createdBy any
-		if s.actor.User.ID != "" {
-			createdBy = s.actor.User.ID
-		}
 		out = &tenantry.APIKey{ID: tenantry.NewID("key"), AccountID: a.ID, Name: in.Name, Scopes: in.Scopes,
 			CreatedBy: s.actor.User.Email, CreatedAt: tx.now}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, account_id, tenant_id, name, scopes, key_hash, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, out.ID, a.ID, s.tenant.Account.ID, out.Name, scopesColumn(out.Scopes),
-			hashToken(secret), createdBy, ms(tx.now)); err != nil {
+			hashToken(secret), s.actorUserID(), ms(tx.now)); err != nil {
 			return fmt.Errorf("insert api key: %w", err)
 		}
 		return s.audit(ctx, tx, a, "api_key.create", "api_key", out.ID,

@@ -83,6 +83,15 @@ func TestAPIKeysAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("CSV", func(t *testing.T) {
+		r := acme.api(http.MethodGet, "/api/v1/accounts/"+acmeID+"/api-keys?format=csv", owner, nil)
+		lines := strings.Split(strings.TrimSpace(r.body), "\n")
+		if r.Code != http.StatusOK || !strings.HasPrefix(r.Header().Get("Content-Type"), "text/csv") || len(lines) != 3 ||
+			!strings.HasPrefix(lines[0], "id,name,scopes,status") || strings.Contains(r.body, reader.Key) {
+			t.Errorf("CSV = %d %q: %s", r.Code, r.Header().Get("Content-Type"), r.body)
+		}
+	})
+
 	t.Run("ReadKeyReadsItsSubtree", func(t *testing.T) {
 		r := acme.api(http.MethodGet, "/api/v1/accounts/"+bakery+"/infrastructures", reader.Key, nil)
 		if r.Code != http.StatusOK || !strings.Contains(r.body, `"web-prod"`) {
