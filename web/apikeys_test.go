@@ -293,6 +293,13 @@ func TestAPIKeysPage(t *testing.T) {
 		}
 	})
 
+	t.Run("Audited", func(t *testing.T) {
+		log := b.get("/app/audit")
+		if !strings.Contains(log.body, ">API key created<") || !strings.Contains(log.body, "API key metering agent") {
+			t.Errorf("the audit log does not show the key's creation in words: %s", excerpt(log.body))
+		}
+	})
+
 	t.Run("RefusedKeepsInput", func(t *testing.T) {
 		if !strings.Contains(b.get(page).body, `name="_page" value="`+page+`"`) {
 			t.Fatalf("the form names no page to come back to")
