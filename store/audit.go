@@ -288,6 +288,7 @@ var auditNameQueries = map[string]string{
 	"plan":           `SELECT p.id, p.name, a.path FROM plans p JOIN accounts a ON a.id = p.owner_id WHERE p.id IN (%s)`,
 	"role":           `SELECT r.id, r.name, a.path FROM roles r JOIN accounts a ON a.id = r.account_id WHERE r.id IN (%s)`,
 	"cost_center":    `SELECT c.id, c.name, a.path FROM cost_centers c JOIN accounts a ON a.id = c.account_id WHERE c.id IN (%s)`,
+	"api_key":        `SELECT k.id, k.name, a.path FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.id IN (%s)`,
 	"infrastructure": `SELECT i.id, i.name, a.path FROM infrastructures i JOIN accounts a ON a.id = i.account_id WHERE i.id IN (%s)`,
 	// a user is named where one of their memberships is within reach
 	"user": `SELECT u.id, CASE WHEN u.name <> '' THEN u.name ELSE u.email END AS name, a.path

@@ -43,6 +43,8 @@ var dbMethods = map[string]string{
 	"SecretOrCreate":   "process secrets (the session key) read at start",
 	"PendingReason":    "sign-in: why a signed-up user's account is not active yet, for that account only",
 	"TouchAPIToken":    "bearer sign-in on the tenant: records a token's last use, ENOTFOUND-silent elsewhere",
+	"APIKeyActor":      "bearer sign-in on the tenant with an account API key: a key made on another tenant is ENOTFOUND (TestAPIKeys)",
+	"TouchAPIKey":      "bearer sign-in: records the last use of a key APIKeyActor just accepted on the tenant",
 	"IsEmpty":          "first start: whether the platform exists yet, before any tenant does",
 	"InitPlatform":     "first start: creates the provider, its domain and admin, before any tenant exists",
 	"ResellersEnabled": "platform-wide switch every tenant's pages read; writing it is Scope.SetResellersEnabled",

@@ -427,6 +427,22 @@ var foreignCases = []foreignCase{
 	{method: "DeleteCostCenter", name: "Delete", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		return nil, s.DeleteCostCenter(ctx, victimCostCenterID(ctx, s, v))
 	}},
+	// account API keys, made by the provider for every victim (seedVictims)
+	{method: "APIKeys", name: "ByAccount", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		victimAPIKeyID(ctx, s, v) // there is one to leak
+		return s.APIKeys(ctx, v.ID)
+	}},
+	{method: "CreateAPIKey", name: "Fresh", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		k, _, err := s.CreateAPIKey(ctx, v.ID, tenantry.APIKeyInput{Name: "intruder", Scopes: []string{tenantry.ScopeRead}})
+		return k, err
+	}},
+	{method: "CreateAPIKey", name: "Invalid", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		k, _, err := s.CreateAPIKey(ctx, v.ID, tenantry.APIKeyInput{Name: "", Scopes: []string{"admin"}})
+		return k, err
+	}},
+	{method: "RevokeAPIKey", name: "Revoke", kind: write, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
+		return s.RevokeAPIKey(ctx, victimAPIKeyID(ctx, s, v))
+	}},
 	{method: "AuditEvents", name: "Subtree", kind: list, call: func(ctx context.Context, s *Scope, v *tenantry.Account) (any, error) {
 		p, err := s.AuditEvents(ctx, v.ID, AuditFilter{})
 		if err != nil {
@@ -448,6 +464,12 @@ func victimPlanID(ctx context.Context, s *Scope, v *tenantry.Account) string {
 		WHERE id NOT IN (SELECT pa.plan_id FROM plan_assignments pa JOIN memberships m ON m.account_id = pa.account_id
 			WHERE m.user_id = ?)
 		ORDER BY rank LIMIT 1`, v.ID, v.ID, s.actor.User.ID)
+}
+
+// victimAPIKeyID returns a live API key of the victim, or an absent id.
+func victimAPIKeyID(ctx context.Context, s *Scope, v *tenantry.Account) string {
+	return victimObject(ctx, s, v, "API key", "key_doesnotexist234567abcdef",
+		`SELECT id FROM api_keys WHERE account_id = ? AND revoked_at IS NULL ORDER BY id LIMIT 1`, v.ID)
 }
 
 // victimRoleID returns a custom role of the victim, or an absent id.
@@ -594,6 +616,9 @@ func seedVictims(t *testing.T, f *fixture) {
 				if _, err := p.CreateRole(ctx, a.ID, tenantry.RoleInput{Name: "Victim role", Permissions: []string{"account.view"}}); err != nil {
 					t.Fatalf("role for %s: %v", name, err)
 				}
+			}
+			if _, _, err := p.CreateAPIKey(ctx, a.ID, tenantry.APIKeyInput{Name: "Victim key", Scopes: []string{tenantry.ScopeRead}}); err != nil {
+				t.Fatalf("API key for %s: %v", name, err)
 			}
 			if _, err := p.Invite(ctx, a.ID, "invitee@"+slug+".example", tenantry.RoleViewer, testLinks); err != nil {
 				t.Fatalf("invitation to %s: %v", name, err)

@@ -107,8 +107,9 @@ func jsonType(kind string) string {
 }
 
 // apiAuth signs the request in from its bearer token, which is valid only
-// on the tenant that issued it. No header means anonymous; a bad token is
-// 401.
+// on the tenant that issued it: a personal token, or an account's API key
+// (apiKeySignIn), told apart by their prefixes. No header means
+// anonymous; a bad token is 401.
 func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
@@ -118,6 +119,9 @@ func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || token == "" {
 			return errBadToken
+		}
+		if secret := strings.TrimSpace(token); tenantry.IsAPIKeySecret(secret) {
+			return s.apiKeySignIn(c, secret, next)
 		}
 		ctx := c.Request().Context()
 		t := tenantry.TenantFromContext(ctx)
@@ -205,6 +209,19 @@ func (s *Server) apiMe(c echo.Context) error {
 	for _, g := range actor.Grants {
 		accounts = append(accounts, meAccount{ID: g.Account.ID, Name: g.Account.Name, Kind: string(g.Account.Kind),
 			Role: string(g.Role), Via: g.Via})
+	}
+	if k := actor.APIKey; k != nil {
+		// a key is no person: it says which key it is and the one account
+		// it acts for
+		for i, g := range actor.Grants {
+			accounts[i].Role = g.Name()
+		}
+		return c.JSON(http.StatusOK, map[string]any{
+			"user":     nil,
+			"api_key":  map[string]any{"id": k.ID, "name": k.Name, "scopes": k.Scopes},
+			"tenant":   map[string]string{"account_id": t.Account.ID, "name": t.Account.Name, "kind": string(t.Account.Kind)},
+			"accounts": accounts,
+		})
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"user":     map[string]string{"id": actor.User.ID, "email": actor.User.Email, "name": actor.User.Name},

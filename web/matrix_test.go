@@ -442,8 +442,14 @@ func matrixRows() map[string]matrixRow {
 		"POST /reseller/cost-centers":            r(post("/reseller/cost-centers", "account", "{bakery}", "name", "Matrix CC"), resellerPage(P(tenantry.PermInfraManage, see))),
 		"POST /reseller/cost-centers/:id":        r(post("/reseller/cost-centers/{stagingCC}", "account", "{bakery}", "name", "Staging 2"), resellerPage(P(tenantry.PermInfraManage, see))),
 		"POST /reseller/cost-centers/:id/delete": r(post("/reseller/cost-centers/{emptyCC}/delete", "account", "{bakery}"), resellerPage(P(tenantry.PermInfraManage, see))),
-		"GET /reseller/audit":                    r(get("/reseller/audit"), resellerList(P(tenantry.PermAuditView, ok), ok)),
-		"GET /reseller/audit/export":             r(get("/reseller/audit/export"), resellerList(P(tenantry.PermAuditView, ok), ok)),
+		// the panel account's own API keys (account.manage); creating one
+		// answers 200 with its secret, shown once. The provider panel's are
+		// the provider's own: Acme's key is not found there (twin 404)
+		"GET /reseller/api-keys":             r(get("/reseller/api-keys"), resellerList(P(tenantry.PermAccountManage, ok), ok)),
+		"POST /reseller/api-keys":            r(post("/reseller/api-keys", "name", "Matrix key", "scopes", "read"), resellerList(P(tenantry.PermAccountManage, ok), ok)),
+		"POST /reseller/api-keys/:id/revoke": rt(post("/reseller/api-keys/{acmeKey}/revoke"), resellerPage(P(tenantry.PermAccountManage, see)), 404),
+		"GET /reseller/audit":                r(get("/reseller/audit"), resellerList(P(tenantry.PermAuditView, ok), ok)),
+		"GET /reseller/audit/export":         r(get("/reseller/audit/export"), resellerList(P(tenantry.PermAuditView, ok), ok)),
 		// the mail sent on Acme's own domain: read by those who manage users
 		// (its links sign in as its recipients); the foreign user reads
 		// Orbit's own
@@ -482,6 +488,9 @@ func matrixRows() map[string]matrixRow {
 		"POST /app/cost-centers":                            r(post("/app/cost-centers", "name", "Matrix CC"), appPage(bakery(tenantry.PermInfraManage, see))),
 		"POST /app/cost-centers/:id":                        r(post("/app/cost-centers/{stagingCC}", "name", "Staging 2"), appPage(bakery(tenantry.PermInfraManage, see))),
 		"POST /app/cost-centers/:id/delete":                 r(post("/app/cost-centers/{emptyCC}/delete"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"GET /app/api-keys":                                 r(get("/app/api-keys"), appPage(bakery(tenantry.PermAccountManage, ok))),
+		"POST /app/api-keys":                                r(post("/app/api-keys", "name", "Matrix key", "scopes", "read"), appPage(bakery(tenantry.PermAccountManage, ok))),
+		"POST /app/api-keys/:id/revoke":                     r(post("/app/api-keys/{bakeryKey}/revoke"), appPage(bakery(tenantry.PermAccountManage, see))),
 		"GET /app/audit":                                    r(get("/app/audit"), appPage(bakery(tenantry.PermAuditView, ok))),
 		"GET /app/audit/export":                             r(get("/app/audit/export"), appPage(bakery(tenantry.PermAuditView, ok))),
 		// the people of Blue Bakery: reading them is account.view
@@ -582,6 +591,12 @@ func matrixRows() map[string]matrixRow {
 		"POST /api/v1/accounts/:id/cost-centers":                r(apiCall(http.MethodPost, "/accounts/{bakery}/cost-centers", map[string]string{"name": "Matrix CC"}), apiRow(P(tenantry.PermInfraManage, created), bakery(tenantry.PermInfraManage, created), 404)),
 		"PATCH /api/v1/cost-centers/:id":                        r(apiCall(http.MethodPatch, "/cost-centers/{stagingCC}", map[string]string{"name": "Staging 2"}), apiRow(P(tenantry.PermInfraManage, ok), bakery(tenantry.PermInfraManage, ok), 404)),
 		"DELETE /api/v1/cost-centers/:id":                       r(apiCall(http.MethodDelete, "/cost-centers/{emptyCC}", nil), apiRow(P(tenantry.PermInfraManage, noContent), bakery(tenantry.PermInfraManage, noContent), 404)),
+		// account API keys: made, listed and revoked with account.manage on
+		// the key's account (its Owner and Admin, or its vendor's from above)
+		"GET /api/v1/accounts/:id/api-keys": r(apiCall(http.MethodGet, "/accounts/{bakery}/api-keys", nil), apiRow(P(tenantry.PermAccountManage, ok), bakery(tenantry.PermAccountManage, ok), 404)),
+		"POST /api/v1/accounts/:id/api-keys": r(apiCall(http.MethodPost, "/accounts/{bakery}/api-keys", map[string]any{"name": "Matrix key", "scopes": []string{"read"}}),
+			apiRow(P(tenantry.PermAccountManage, created), bakery(tenantry.PermAccountManage, created), 404)),
+		"DELETE /api/v1/api-keys/:id": r(apiCall(http.MethodDelete, "/api-keys/{bakeryKey}", nil), apiRow(P(tenantry.PermAccountManage, noContent), bakery(tenantry.PermAccountManage, noContent), 404)),
 	}
 	// The provider panel shares the vendor pages with the reseller panel:
 	// each /reseller row has a /provider twin, which only the provider's
@@ -625,8 +640,8 @@ func matrixRows() map[string]matrixRow {
 // The objects the matrix's paths and forms name, by whose they are.
 var (
 	bakeryObjects = []string{"{bakery}", "{webProd}", "{sandbox}", "{prodCC}", "{stagingCC}", "{emptyCC}",
-		"{bakeryTarget}", "{bakeryInvite}", "{bakeryRole}", "{infraInvite}"}
-	acmeObjects = []string{"{acme}", "{retailPlan}", "{target}", "{acmeInvite}", "{supportRole}"}
+		"{bakeryTarget}", "{bakeryInvite}", "{bakeryRole}", "{infraInvite}", "{bakeryKey}"}
+	acmeObjects = []string{"{acme}", "{retailPlan}", "{target}", "{acmeInvite}", "{supportRole}", "{acmeKey}"}
 )
 
 // names reports whether the call names one of the objects.
@@ -858,6 +873,17 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 		t.Fatal(err)
 	}
 	id["emptyCC"] = cc.ID
+	// an API key of each, for the revoke rows
+	bk, _, err := bakeryOwner.CreateAPIKey(ctx, id["bakery"], tenantry.APIKeyInput{Name: "Bakery key", Scopes: []string{tenantry.ScopeRead}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id["bakeryKey"] = bk.ID
+	ak, _, err := acmeAdmin.CreateAPIKey(ctx, id["acme"], tenantry.APIKeyInput{Name: "Acme key", Scopes: []string{tenantry.ScopeUsageWrite}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id["acmeKey"] = ak.ID
 	// Beta's admin (who signs in on acme.localhost) is a delegate of
 	// web-prod; someone new is invited to it
 	if _, err := bakeryOwner.AddInfraDelegate(ctx, id["webProd"], "admin@beta.example", links); err != nil {

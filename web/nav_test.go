@@ -24,17 +24,18 @@ var panelNav = map[string][][2]string{
 		{"plans", "/reseller/plans"}, {"settings", "/reseller/settings"}, {"infrastructures", "/infrastructures"},
 		{"users", "/reseller/users"}, {"roles", "/reseller/roles"}, {"cost-centers", "/reseller/cost-centers"},
 		{"branding", "/reseller/branding"}, {"outbox", "/reseller/outbox"}, {"audit", "/reseller/audit"},
+		{"api-keys", "/reseller/api-keys"},
 	},
 	"app": {
 		{"dashboard", "/app"}, {"infrastructures", "/app/infrastructures"}, {"cost-centers", "/app/cost-centers"},
-		{"audit", "/app/audit"}, {"users", "/app/users"}, {"roles", "/app/roles"},
+		{"audit", "/app/audit"}, {"users", "/app/users"}, {"roles", "/app/roles"}, {"api-keys", "/app/api-keys"},
 	},
 	"provider": {
 		{"dashboard", "/provider"}, {"accounts", "/provider/accounts"}, {"new-account", "/provider/accounts/new"},
 		{"plans", "/provider/plans"}, {"metrics", "/provider/metrics"}, {"settings", "/provider/settings"},
 		{"infrastructures", "/infrastructures"}, {"users", "/provider/users"}, {"roles", "/provider/roles"},
 		{"cost-centers", "/provider/cost-centers"}, {"branding", "/provider/branding"},
-		{"outbox", "/provider/outbox"}, {"audit", "/provider/audit"},
+		{"outbox", "/provider/outbox"}, {"audit", "/provider/audit"}, {"api-keys", "/provider/api-keys"},
 	},
 }
 
@@ -104,8 +105,8 @@ func TestNavigationFollowsRole(t *testing.T) {
 		page string
 		want []string
 	}{
-		{"Acme/Owner", "acme.localhost", "admin@acme.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "outbox", "audit")},
-		{"Acme/Admin", "acme.localhost", "nav-admin@acme.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "outbox", "audit")},
+		{"Acme/Owner", "acme.localhost", "admin@acme.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "outbox", "audit", "api-keys")},
+		{"Acme/Admin", "acme.localhost", "nav-admin@acme.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "outbox", "audit", "api-keys")},
 		{"Acme/Ops", "acme.localhost", "nav-ops@acme.example", "reseller", "/reseller", with(resellerAll, "cost-centers")},
 		{"Acme/Billing", "acme.localhost", "nav-billing@acme.example", "reseller", "/reseller", resellerAll},
 		{"Acme/Viewer", "acme.localhost", "nav-viewer@acme.example", "reseller", "/reseller", with(resellerAll, "cost-centers", "audit")},
@@ -114,8 +115,8 @@ func TestNavigationFollowsRole(t *testing.T) {
 		{"Acme/Auditor", "acme.localhost", "nav-auditor@acme.example", "reseller", "/infrastructures", []string{"infrastructures"}},
 		{"Acme/Sales", "acme.localhost", "nav-sales@acme.example", "reseller", "/reseller", with(resellerAll, "new-account")},
 		{"Acme/InfraOnly", "acme.localhost", "nav-infra@acme.example", "reseller", "/infrastructures", []string{"infrastructures"}},
-		{"BlueBakery/Owner", "acme.localhost", "owner@bluebakery.example", "app", "/app", with(appAll, "infrastructures", "cost-centers", "audit")},
-		{"BlueBakery/Admin", "acme.localhost", "nav-admin@bluebakery.example", "app", "/app", with(appAll, "infrastructures", "cost-centers", "audit")},
+		{"BlueBakery/Owner", "acme.localhost", "owner@bluebakery.example", "app", "/app", with(appAll, "infrastructures", "cost-centers", "audit", "api-keys")},
+		{"BlueBakery/Admin", "acme.localhost", "nav-admin@bluebakery.example", "app", "/app", with(appAll, "infrastructures", "cost-centers", "audit", "api-keys")},
 		{"BlueBakery/Ops", "acme.localhost", "nav-ops@bluebakery.example", "app", "/app", with(appAll, "infrastructures", "cost-centers")},
 		{"BlueBakery/Billing", "acme.localhost", "nav-billing@bluebakery.example", "app", "/app", appAll},
 		{"BlueBakery/Viewer", "acme.localhost", "nav-viewer@bluebakery.example", "app", "/app", with(appAll, "infrastructures", "cost-centers", "audit")},
@@ -124,12 +125,12 @@ func TestNavigationFollowsRole(t *testing.T) {
 		// rest of the panel is the staff's
 		{"BlueBakery/ServiceUser", "acme.localhost", "nav-service@bluebakery.example", "app", "/app", []string{"dashboard"}},
 		{"Nimbus/Owner", "portal.localhost", "admin@nimbus.example", "provider", "/provider",
-			with(providerAll, "new-account", "cost-centers", "outbox", "audit")},
+			with(providerAll, "new-account", "cost-centers", "outbox", "audit", "api-keys")},
 		{"Nimbus/Ops", "portal.localhost", "nav-ops@nimbus.example", "provider", "/provider", with(providerAll, "cost-centers")},
 		{"Nimbus/Billing", "portal.localhost", "nav-billing@nimbus.example", "provider", "/provider", providerAll},
 		{"Nimbus/Viewer", "portal.localhost", "nav-viewer@nimbus.example", "provider", "/provider", with(providerAll, "cost-centers", "audit")},
 		// the other tenant: Orbit's Owner sees its whole panel on its domain
-		{"Orbit/Owner", "orbit.localhost", "admin@orbit.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "outbox", "audit")},
+		{"Orbit/Owner", "orbit.localhost", "admin@orbit.example", "reseller", "/reseller", with(resellerAll, "new-account", "cost-centers", "outbox", "audit", "api-keys")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

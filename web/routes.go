@@ -90,6 +90,9 @@ func (s *Server) routes() {
 	authed.POST("/accounts/:id/cost-centers", s.apiCreateCostCenter)
 	authed.PATCH("/cost-centers/:id", s.apiRenameCostCenter)
 	authed.DELETE("/cost-centers/:id", s.apiDeleteCostCenter)
+	authed.GET("/accounts/:id/api-keys", s.apiListAPIKeys)
+	authed.POST("/accounts/:id/api-keys", s.apiCreateAPIKey)
+	authed.DELETE("/api-keys/:id", s.apiRevokeAPIKey)
 	// an unknown API path is 404 with or without a token: the catch-all,
 	// and for /api/v1 itself a fallback that replaces the authenticated
 	// group's own (which would answer 401)
@@ -232,7 +235,8 @@ func (s *Server) routes() {
 	app.POST("/infrastructures/:id/delete", in.delete)
 
 	// every panel: its people, cost centers (a vendor panel's own or,
-	// through the My Org / Customer switch, one customer's) and audit log
+	// through the My Org / Customer switch, one customer's), audit log and
+	// API keys
 	for _, panel := range []struct {
 		g    *echo.Group
 		name string
@@ -257,6 +261,11 @@ func (s *Server) routes() {
 		au := auditPages{s: s, panel: panel.name, base: base}
 		g.GET("/audit", au.list)
 		g.GET("/audit/export", au.export)
+		// the panel's own account's API keys
+		ak := apiKeyPages{s: s, panel: panel.name, base: base}
+		g.GET("/api-keys", ak.list)
+		g.POST("/api-keys", ak.create)
+		g.POST("/api-keys/:id/revoke", ak.revoke)
 	}
 }
 

@@ -126,9 +126,9 @@ func TestBrowserLayoutPhoneAndDesktop(t *testing.T) {
 		{"Provider", "portal.localhost", "admin@nimbus.example", "/provider",
 			[]string{"/provider/accounts/", "/provider/plans/", "/provider/audit", "/provider/outbox/"}},
 		{"Reseller", "acme.localhost", "admin@acme.example", "/reseller",
-			[]string{"/reseller/accounts/", "/reseller/plans/", "/reseller/audit", "/reseller/branding"}},
+			[]string{"/reseller/accounts/", "/reseller/plans/", "/reseller/audit", "/reseller/branding", "/reseller/api-keys"}},
 		{"Customer", "acme.localhost", "owner@bluebakery.example", "/app",
-			[]string{"/app/infrastructures", "/app/audit", "/app/users"}},
+			[]string{"/app/infrastructures", "/app/audit", "/app/users", "/app/api-keys"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// a browser per panel: each has its own time bound

@@ -161,6 +161,10 @@ type Actor struct {
 	// Within, when set, confines the actor to that account's subtree
 	// (NarrowedTo): nothing outside it is seen, whatever the grants.
 	Within *Account
+	// APIKey, when set, says the actor is an account's API key, not a
+	// person: User is then a label with no id, and the key's scopes bound
+	// what it may call.
+	APIKey *APIKeyRef
 }
 
 // NarrowedTo returns a copy of the actor confined to target's subtree: the
@@ -170,7 +174,7 @@ type Actor struct {
 // already narrowed actor keeps the narrower bound; a target outside the
 // current bound leaves the actor seeing nothing.
 func (a *Actor) NarrowedTo(target *Account) *Actor {
-	out := &Actor{User: a.User, Grants: a.Grants}
+	out := &Actor{User: a.User, Grants: a.Grants, APIKey: a.APIKey}
 	bound := *target
 	if a.Within != nil && !a.Within.Contains(&bound) {
 		if !bound.Contains(a.Within) {
@@ -206,7 +210,7 @@ func (a *Actor) InfraGrant(infraID string) *InfraGrant {
 // active accounts: a suspended account's users reach nothing, and a
 // delegate reaches nothing of a suspended account's infrastructures.
 func (a *Actor) ActiveOnly() *Actor {
-	out := &Actor{User: a.User, Within: a.Within}
+	out := &Actor{User: a.User, Within: a.Within, APIKey: a.APIKey}
 	for _, g := range a.Grants {
 		if g.Account.Status == StatusActive {
 			out.Grants = append(out.Grants, g)

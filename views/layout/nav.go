@@ -66,6 +66,9 @@ var (
 	// mail holds live one-time links: only those who may manage users
 	// read it (store.Scope.outboxReader, store.Scope.tenantOutboxReader)
 	outbox = []tenantry.Permission{tenantry.PermUsersManage}
+	// API keys are made, listed and revoked by those who manage the
+	// account (store.Scope.APIKeys)
+	apiKeys = []tenantry.Permission{tenantry.PermAccountManage}
 )
 
 // navigation lists each panel's menu. Every page a user can reach is here
@@ -89,6 +92,7 @@ func navigation(panel string) []NavItem {
 			{"branding", "Branding", "/provider/branding", view, nil},
 			{"outbox", "Outgoing mail", "/provider/outbox", outbox, nil},
 			{"audit", "Audit log", "/provider/audit", audit, nil},
+			{"api-keys", "API keys", "/provider/api-keys", apiKeys, nil},
 		}
 	case PanelReseller:
 		return []NavItem{
@@ -104,6 +108,7 @@ func navigation(panel string) []NavItem {
 			{"branding", "Branding", "/reseller/branding", view, nil},
 			{"outbox", "Outgoing mail", "/reseller/outbox", outbox, nil},
 			{"audit", "Audit log", "/reseller/audit", audit, nil},
+			{"api-keys", "API keys", "/reseller/api-keys", apiKeys, nil},
 		}
 	case PanelDelegate:
 		return []NavItem{
@@ -119,6 +124,7 @@ func navigation(panel string) []NavItem {
 			{"audit", "Audit log", "/app/audit", audit, nil},
 			{"users", "Users", "/app/users", view, nil},
 			{"roles", "Roles", "/app/roles", view, nil},
+			{"api-keys", "API keys", "/app/api-keys", apiKeys, nil},
 		}
 	}
 }
