@@ -217,8 +217,11 @@ func (w *usageWriter) flush(ctx context.Context) error {
 // sentBy names who sends the records the scope writes: the system job, an
 // API key, or the user.
 func (s *Scope) sentBy() string {
-	if s.system != "" {
+	switch {
+	case s.system != "":
 		return systemActor(s.system)
+	case s.actor.APIKey != nil:
+		return s.actor.APIKey.ID
 	}
 	return s.actor.User.ID
 }
