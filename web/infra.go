@@ -432,6 +432,11 @@ type infraPageInput struct {
 	Errors     map[string]string
 	Email      string
 	EmailError map[string]string
+	// Resource and ResourceErrors are a refused add-resource form;
+	// Resize a refused resize of one row.
+	Resource       *resourceForm
+	ResourceErrors map[string]string
+	Resize         app.ResizeInput
 }
 
 // infraPage renders an infrastructure's page at action (its own address,
@@ -484,6 +489,10 @@ func (s *Server) infraPage(c echo.Context, status int, action string, in *tenant
 			return err
 		}
 		vm.Access = access
+	}
+	var err error
+	if vm.Resources, err = s.resourcesVM(c, in, action, vm.CanManage, input); err != nil {
+		return err
 	}
 	return render(c, status, app.Infrastructure(vm))
 }
