@@ -509,7 +509,7 @@ func matrixRows() map[string]matrixRow {
 		// pages it shares with the reseller panel are added below
 		"GET /provider/metrics":             r(get("/provider/metrics"), providerPage(ok)),
 		"POST /provider/metrics":            r(post("/provider/metrics", "key", "matrix.metric", "name", "M", "unit", "hour"), providerPage(see)),
-		"POST /provider/metrics/:key":       r(post("/provider/metrics/instance.small", "name", "M", "unit", "hour"), providerPage(see)),
+		"POST /provider/metrics/:key":       r(post("/provider/metrics/instance.small", "name", "M", "unit", "hour", "resource_type", "server"), providerPage(see)),
 		"POST /provider/settings/resellers": r(post("/provider/settings/resellers", "resellers_enabled", "false"), providerPage(see)),
 		"GET /provider/outbox":              r(get("/provider/outbox"), providerPage(ok)),
 		"GET /provider/outbox/:id":          r(get("/provider/outbox/no-such-mail"), providerPage(404)),
