@@ -38,6 +38,13 @@ func (s *Server) infraList(c echo.Context, a *tenantry.Account, path, itemBase s
 	if vm.CostCenters, err = s.costCenterOptions(c, a); err != nil {
 		return vm, err
 	}
+	ids := make([]string, len(page.Items))
+	for i, in := range page.Items {
+		ids[i] = in.ID
+	}
+	if vm.Month, err = s.monthFigures(c, ids); err != nil {
+		return vm, err
+	}
 	vm.NextURL, vm.PrevURL, vm.FirstURL = cursorPager(path, q, page.NextCursor)
 	return vm, nil
 }

@@ -107,6 +107,34 @@ func (s *Server) resourcesVM(c echo.Context, in *tenantry.Infrastructure, action
 	return vm, nil
 }
 
+// monthFigures reads the usage this month of the infrastructures of a
+// list page, in one UsageTotals call, named from the catalogue, by
+// infrastructure.
+func (s *Server) monthFigures(c echo.Context, ids []string) (map[string][]components.Figure, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ctx := c.Request().Context()
+	from, to := s.monthToDate()
+	totals, err := s.scope(c).UsageTotals(ctx, ids, from, to)
+	if err != nil {
+		return nil, err
+	}
+	catalogue, err := s.db.Metrics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	by := map[string][]tenantry.MetricQuantity{}
+	for _, q := range totals {
+		by[q.InfrastructureID] = append(by[q.InfrastructureID], tenantry.MetricQuantity{Metric: q.Metric, Quantity: q.Quantity})
+	}
+	out := make(map[string][]components.Figure, len(by))
+	for id, list := range by {
+		out[id] = components.Figures(catalogue, list)
+	}
+	return out, nil
+}
+
 // quantities turns one infrastructure's totals into metric quantities.
 func quantities(list []store.InfraQuantity) []tenantry.MetricQuantity {
 	out := make([]tenantry.MetricQuantity, 0, len(list))

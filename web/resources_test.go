@@ -363,3 +363,59 @@ func TestResourcesOfDelegatesAndServiceUsers(t *testing.T) {
 		}
 	})
 }
+
+// TestInfraListsThisMonth: the lists of infrastructures (the end-user
+// panel's, the all-in-one list, and a vendor's view of a customer's) say
+// what each used this month, running resources up to now included.
+func TestInfraListsThisMonth(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	clk := f.setClock(time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC))
+	id := f.newInfra(t, acmeHost, bakeryOwner, "Blue Bakery", "shop")
+	idle := f.newInfra(t, acmeHost, bakeryOwner, "Blue Bakery", "shop-idle")
+	size := int64(100)
+	owner := f.scope(acmeHost, bakeryOwner)
+	for _, in := range []tenantry.NewResource{{Type: "server", Name: "web-1", Metric: "instance.small", Start: true},
+		{Type: "volume", Name: "data", Metric: "storage.block", SizeGB: &size, Start: true}} {
+		if _, err := owner.CreateResource(ctx, id, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.now = clk.now.Add(2 * time.Hour)
+	bakery := f.browser(acmeHost)
+	bakery.login(bakeryOwner)
+	acme := f.browser(acmeHost)
+	acme.login("admin@acme.example")
+	for _, c := range []struct {
+		b    *browser
+		path string
+		row  string
+	}{
+		{bakery, "/app/infrastructures", "infra-row-"},
+		{bakery, "/infrastructures?q=shop", "reached-row-"},
+		{acme, "/infrastructures?q=shop", "reached-row-"},
+		{acme, "/reseller/accounts/" + f.accountID("Blue Bakery") + "/infrastructures?q=shop", "infra-row-"},
+	} {
+		r := c.b.get(c.path)
+		if r.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d", c.path, r.Code)
+		}
+		i := strings.Index(r.body, `data-testid="`+c.row+id+`"`)
+		j := strings.Index(r.body, `data-testid="`+c.row+idle+`"`)
+		if i < 0 || j < 0 {
+			t.Fatalf("%s does not list both infrastructures", c.path)
+		}
+		row := r.body[i:]
+		row = row[:strings.Index(row, "</tr>")]
+		for metric, want := range map[string]string{"instance.small": "2 hours", "storage.block": "200 GB-hours"} {
+			if v, _ := byTestID(row, "infra-month-"+metric); v != want {
+				t.Errorf("%s: %s this month = %q, want %q", c.path, metric, v, want)
+			}
+		}
+		idleRow := r.body[j:]
+		idleRow = idleRow[:strings.Index(idleRow, "</tr>")]
+		if _, ok := byTestID(idleRow, "infra-month-none"); !ok {
+			t.Errorf("%s: the idle infrastructure does not say it used nothing", c.path)
+		}
+	}
+}

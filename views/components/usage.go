@@ -71,3 +71,7 @@ func Figures(catalogue []tenantry.Metric, list []tenantry.MetricQuantity) []Figu
 	}
 	return out
 }
+
+// MonthFor returns an infrastructure's figures of this month in a list's
+// map, nil for none.
+func MonthFor(m map[string][]Figure, infraID string) []Figure { return m[infraID] }
