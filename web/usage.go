@@ -105,7 +105,7 @@ func (h reachedPages) usage(c echo.Context) error {
 	units := map[string]string{}
 	for _, m := range catalogue {
 		units[m.Key] = m.Unit
-		vm.Metrics = append(vm.Metrics, components.Option{Value: m.Key, Label: m.Key + " · " + m.Name})
+		vm.Metrics = append(vm.Metrics, components.Option{Value: m.Key, Label: m.Key})
 	}
 	status := http.StatusOK
 	if len(uq.Errors) > 0 {
