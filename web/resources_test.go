@@ -419,3 +419,40 @@ func TestInfraListsThisMonth(t *testing.T) {
 		}
 	}
 }
+
+// TestResourcesCatalogueGaps: when the catalogue has no metric for a
+// resource type, the add form says so; with none for any type, it says
+// why there is no form.
+func TestResourcesCatalogueGaps(t *testing.T) {
+	f := newFixture(t)
+	id := f.newInfra(t, acmeHost, bakeryOwner, "Blue Bakery", "gaps")
+	provider := f.scope("portal.localhost", "admin@nimbus.example")
+	unmeter := func(key string) {
+		t.Helper()
+		m := f.metricOf(t, key)
+		m.ResourceType = ""
+		if err := provider.SaveMetric(context.Background(), *m, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unmeter("ip.public_v4")
+	b := f.browser(acmeHost)
+	b.login(bakeryOwner)
+	body := b.get("/infrastructures/" + id).body
+	if msg, _ := byTestID(body, "resources-missing"); !strings.HasPrefix(msg, "Public IP: the catalogue has no metric") {
+		t.Errorf("missing note = %q", msg)
+	}
+	if strings.Contains(body, `<optgroup label="Public IPs">`) {
+		t.Error("the flavor select offers public IPs with no metric")
+	}
+	for _, key := range []string{"instance.small", "instance.medium", "instance.large", "storage.block"} {
+		unmeter(key)
+	}
+	body = b.get("/infrastructures/" + id).body
+	if _, ok := byTestID(body, "resources-no-catalogue"); !ok {
+		t.Error("with no metered metric at all, the page does not say why it has no form")
+	}
+	if _, ok := byTestID(body, "resource-form"); ok {
+		t.Error("the form is offered with nothing to choose")
+	}
+}
