@@ -38,6 +38,13 @@ func (s *Server) infraList(c echo.Context, a *tenantry.Account, path, itemBase s
 	if vm.CostCenters, err = s.costCenterOptions(c, a); err != nil {
 		return vm, err
 	}
+	ids := make([]string, len(page.Items))
+	for i, in := range page.Items {
+		ids[i] = in.ID
+	}
+	if vm.Month, err = s.monthFigures(c, ids); err != nil {
+		return vm, err
+	}
 	vm.NextURL, vm.PrevURL, vm.FirstURL = cursorPager(path, q, page.NextCursor)
 	return vm, nil
 }
@@ -432,6 +439,11 @@ type infraPageInput struct {
 	Errors     map[string]string
 	Email      string
 	EmailError map[string]string
+	// Resource and ResourceErrors are a refused add-resource form;
+	// Resize a refused resize of one row.
+	Resource       *resourceForm
+	ResourceErrors map[string]string
+	Resize         app.ResizeInput
 }
 
 // infraPage renders an infrastructure's page at action (its own address,
@@ -484,6 +496,10 @@ func (s *Server) infraPage(c echo.Context, status int, action string, in *tenant
 			return err
 		}
 		vm.Access = access
+	}
+	var err error
+	if vm.Resources, err = s.resourcesVM(c, in, action, vm.CanManage, input); err != nil {
+		return err
 	}
 	return render(c, status, app.Infrastructure(vm))
 }

@@ -479,20 +479,29 @@ func matrixRows() map[string]matrixRow {
 		"POST /infrastructures/:id/delegates/:user/remove":  r(post("/infrastructures/{webProd}/delegates/{delegate}/remove"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
 		"POST /infrastructures/:id/invitations/:inv/resend": r(post("/infrastructures/{webProd}/invitations/{infraInvite}/resend"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
 		"POST /infrastructures/:id/invitations/:inv/revoke": r(post("/infrastructures/{webProd}/invitations/{infraInvite}/revoke"), row(P(tenantry.PermInfraManage, see), bakery(tenantry.PermInfraManage, see), see, 404, see)),
-		"GET /app/infrastructures":                          r(get("/app/infrastructures"), appPage(bakery(tenantry.PermInfraView, ok))),
-		"POST /app/infrastructures":                         r(post("/app/infrastructures", "name", "matrix-infra"), appPage(bakery(tenantry.PermInfraManage, see))),
-		"GET /app/infrastructures/:id":                      r(get("/app/infrastructures/{webProd}"), appPage(assigned(tenantry.PermInfraView, ok))),
-		"POST /app/infrastructures/:id":                     r(post("/app/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), appPage(assigned(tenantry.PermInfraManage, see))),
-		"POST /app/infrastructures/:id/delete":              r(post("/app/infrastructures/{sandbox}/delete"), appPage(unassigned(tenantry.PermInfraManage, see))),
-		"GET /app/cost-centers":                             r(get("/app/cost-centers"), appPage(bakery(tenantry.PermInfraView, ok))),
-		"POST /app/cost-centers":                            r(post("/app/cost-centers", "name", "Matrix CC"), appPage(bakery(tenantry.PermInfraManage, see))),
-		"POST /app/cost-centers/:id":                        r(post("/app/cost-centers/{stagingCC}", "name", "Staging 2"), appPage(bakery(tenantry.PermInfraManage, see))),
-		"POST /app/cost-centers/:id/delete":                 r(post("/app/cost-centers/{emptyCC}/delete"), appPage(bakery(tenantry.PermInfraManage, see))),
-		"GET /app/api-keys":                                 r(get("/app/api-keys"), appPage(bakery(tenantry.PermAccountManage, ok))),
-		"POST /app/api-keys":                                r(post("/app/api-keys", "name", "Matrix key", "scopes", "read"), appPage(bakery(tenantry.PermAccountManage, ok))),
-		"POST /app/api-keys/:id/revoke":                     r(post("/app/api-keys/{bakeryKey}/revoke"), appPage(bakery(tenantry.PermAccountManage, see))),
-		"GET /app/audit":                                    r(get("/app/audit"), appPage(bakery(tenantry.PermAuditView, ok))),
-		"GET /app/audit/export":                             r(get("/app/audit/export"), appPage(bakery(tenantry.PermAuditView, ok))),
+		// resources and usage: seen with infra.view, changed with
+		// infra.manage on the infrastructure (the service user and the
+		// delegate of web-prod included)
+		"POST /infrastructures/:id/resources":             r(post("/infrastructures/{webProd}/resources", "type", "server", "name", "matrix-new", "metric", "instance.medium"), row(P(tenantry.PermInfraManage, see), assigned(tenantry.PermInfraManage, see), see, 404, see)),
+		"POST /infrastructures/:id/resources/:rid/start":  r(post("/infrastructures/{webProd}/resources/{webServer}/start"), row(P(tenantry.PermInfraManage, see), assigned(tenantry.PermInfraManage, see), see, 404, see)),
+		"POST /infrastructures/:id/resources/:rid/stop":   r(post("/infrastructures/{webProd}/resources/{webRunning}/stop"), row(P(tenantry.PermInfraManage, see), assigned(tenantry.PermInfraManage, see), see, 404, see)),
+		"POST /infrastructures/:id/resources/:rid/resize": r(post("/infrastructures/{webProd}/resources/{webServer}/resize", "metric", "instance.large"), row(P(tenantry.PermInfraManage, see), assigned(tenantry.PermInfraManage, see), see, 404, see)),
+		"POST /infrastructures/:id/resources/:rid/delete": r(post("/infrastructures/{webProd}/resources/{webServer}/delete"), row(P(tenantry.PermInfraManage, see), assigned(tenantry.PermInfraManage, see), see, 404, see)),
+		"GET /infrastructures/:id/usage":                  r(get("/infrastructures/{webProd}/usage"), row(P(tenantry.PermInfraView, ok), assigned(tenantry.PermInfraView, ok), see, 404, ok)),
+		"GET /app/infrastructures":                        r(get("/app/infrastructures"), appPage(bakery(tenantry.PermInfraView, ok))),
+		"POST /app/infrastructures":                       r(post("/app/infrastructures", "name", "matrix-infra"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"GET /app/infrastructures/:id":                    r(get("/app/infrastructures/{webProd}"), appPage(assigned(tenantry.PermInfraView, ok))),
+		"POST /app/infrastructures/:id":                   r(post("/app/infrastructures/{webProd}", "name", "web-prod-2", "cost_center_id", "{prodCC}"), appPage(assigned(tenantry.PermInfraManage, see))),
+		"POST /app/infrastructures/:id/delete":            r(post("/app/infrastructures/{sandbox}/delete"), appPage(unassigned(tenantry.PermInfraManage, see))),
+		"GET /app/cost-centers":                           r(get("/app/cost-centers"), appPage(bakery(tenantry.PermInfraView, ok))),
+		"POST /app/cost-centers":                          r(post("/app/cost-centers", "name", "Matrix CC"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"POST /app/cost-centers/:id":                      r(post("/app/cost-centers/{stagingCC}", "name", "Staging 2"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"POST /app/cost-centers/:id/delete":               r(post("/app/cost-centers/{emptyCC}/delete"), appPage(bakery(tenantry.PermInfraManage, see))),
+		"GET /app/api-keys":                               r(get("/app/api-keys"), appPage(bakery(tenantry.PermAccountManage, ok))),
+		"POST /app/api-keys":                              r(post("/app/api-keys", "name", "Matrix key", "scopes", "read"), appPage(bakery(tenantry.PermAccountManage, ok))),
+		"POST /app/api-keys/:id/revoke":                   r(post("/app/api-keys/{bakeryKey}/revoke"), appPage(bakery(tenantry.PermAccountManage, see))),
+		"GET /app/audit":                                  r(get("/app/audit"), appPage(bakery(tenantry.PermAuditView, ok))),
+		"GET /app/audit/export":                           r(get("/app/audit/export"), appPage(bakery(tenantry.PermAuditView, ok))),
 		// the people of Blue Bakery: reading them is account.view
 		"GET /app/users":                   r(get("/app/users"), appPage(bakery(tenantry.PermAccountView, ok))),
 		"POST /app/users/invite":           r(post("/app/users/invite", "email", "hire@matrix.example", "role", "Viewer"), appPage(bakery(tenantry.PermUsersManage, see))),
@@ -509,7 +518,7 @@ func matrixRows() map[string]matrixRow {
 		// pages it shares with the reseller panel are added below
 		"GET /provider/metrics":             r(get("/provider/metrics"), providerPage(ok)),
 		"POST /provider/metrics":            r(post("/provider/metrics", "key", "matrix.metric", "name", "M", "unit", "hour"), providerPage(see)),
-		"POST /provider/metrics/:key":       r(post("/provider/metrics/instance.small", "name", "M", "unit", "hour"), providerPage(see)),
+		"POST /provider/metrics/:key":       r(post("/provider/metrics/instance.small", "name", "M", "unit", "hour", "resource_type", "server"), providerPage(see)),
 		"POST /provider/settings/resellers": r(post("/provider/settings/resellers", "resellers_enabled", "false"), providerPage(see)),
 		"GET /provider/outbox":              r(get("/provider/outbox"), providerPage(ok)),
 		"GET /provider/outbox/:id":          r(get("/provider/outbox/no-such-mail"), providerPage(404)),
@@ -640,7 +649,7 @@ func matrixRows() map[string]matrixRow {
 // The objects the matrix's paths and forms name, by whose they are.
 var (
 	bakeryObjects = []string{"{bakery}", "{webProd}", "{sandbox}", "{prodCC}", "{stagingCC}", "{emptyCC}",
-		"{bakeryTarget}", "{bakeryInvite}", "{bakeryRole}", "{infraInvite}", "{bakeryKey}"}
+		"{bakeryTarget}", "{bakeryInvite}", "{bakeryRole}", "{infraInvite}", "{bakeryKey}", "{webServer}", "{webRunning}"}
 	acmeObjects = []string{"{acme}", "{retailPlan}", "{target}", "{acmeInvite}", "{supportRole}", "{acmeKey}"}
 )
 
@@ -898,6 +907,18 @@ func newMatrixEnv(t *testing.T) *matrixEnv {
 	// web-prod, and nothing else, is assigned to the service user
 	if res, err := bakeryOwner.AddInfraDelegate(ctx, id["webProd"], "mx-service@bluebakery.example", links); err != nil || res.Granted == nil {
 		t.Fatalf("assign web-prod to the service user: %+v %v", res, err)
+	}
+	// web-prod holds a stopped server and a running one (of a metric
+	// the catalogue rows do not change)
+	for k, in := range map[string]tenantry.NewResource{
+		"webServer":  {Type: tenantry.ResourceServer, Name: "mx-web", Metric: "instance.medium"},
+		"webRunning": {Type: tenantry.ResourceServer, Name: "mx-running", Metric: "instance.medium", Start: true},
+	} {
+		res, err := bakeryOwner.CreateResource(ctx, id["webProd"], in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id[k] = res.ID
 	}
 	// someone from outside, with no account here, accepts an invitation
 	// to web-prod: its delegate

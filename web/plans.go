@@ -347,7 +347,7 @@ func (s *Server) metrics(c echo.Context) error {
 }
 
 func (s *Server) addMetric(c echo.Context) error {
-	m := tenantry.Metric{Key: c.FormValue("key"), Name: c.FormValue("name"), Unit: c.FormValue("unit")}
+	m := tenantry.Metric{Key: c.FormValue("key"), Name: c.FormValue("name"), Unit: c.FormValue("unit"), ResourceType: c.FormValue("resource_type")}
 	err := s.scope(c).SaveMetric(c.Request().Context(), m, true)
 	if errs := formErrors(err); errs != nil {
 		return s.metricsPage(c, formStatus(err), provider.MetricsVM{New: m, Errors: errs})
@@ -362,10 +362,10 @@ func (s *Server) addMetric(c echo.Context) error {
 }
 
 func (s *Server) saveMetric(c echo.Context) error {
-	m := tenantry.Metric{Key: c.Param("key"), Name: c.FormValue("name"), Unit: c.FormValue("unit")}
+	m := tenantry.Metric{Key: c.Param("key"), Name: c.FormValue("name"), Unit: c.FormValue("unit"), ResourceType: c.FormValue("resource_type")}
 	err := s.scope(c).SaveMetric(c.Request().Context(), m, false)
 	if errs := formErrors(err); errs != nil {
-		return s.metricsPage(c, formStatus(err), provider.MetricsVM{EditKey: m.Key, EditErrors: errs})
+		return s.metricsPage(c, formStatus(err), provider.MetricsVM{EditKey: m.Key, Edit: m, EditErrors: errs})
 	}
 	if err != nil {
 		return err

@@ -40,8 +40,16 @@ func (h reachedPages) listPage(c echo.Context, status int, f reachedForm, errs m
 		return err
 	}
 	vm := app.ReachedVM{Panel: profilePanel(c), Total: page.Total, Q: filter.Q, AccountID: f.AccountID, Name: f.Name, Errors: errs}
+	ids := make([]string, len(page.Items))
+	for i, r := range page.Items {
+		ids[i] = r.Infrastructure.ID
+	}
+	month, err := h.s.monthFigures(c, ids)
+	if err != nil {
+		return err
+	}
 	for _, r := range page.Items {
-		vm.Items = append(vm.Items, app.ReachedRow{Infra: r.Infrastructure, Account: r.AccountName, Via: r.Via})
+		vm.Items = append(vm.Items, app.ReachedRow{Infra: r.Infrastructure, Account: r.AccountName, Via: r.Via, Month: month[r.Infrastructure.ID]})
 	}
 	vm.NextURL, vm.PrevURL, vm.FirstURL = cursorPager("/infrastructures", q, page.NextCursor)
 	if vm.Accounts, err = h.creatable(c); err != nil {

@@ -155,6 +155,13 @@ func (s *Server) routes() {
 	infras.POST("/:id/delegates/:user/remove", reached.removeDelegate)
 	infras.POST("/:id/invitations/:inv/resend", reached.resendInvitation)
 	infras.POST("/:id/invitations/:inv/revoke", reached.revokeInvitation)
+	// its resources and their usage
+	infras.POST("/:id/resources", reached.createResource)
+	infras.POST("/:id/resources/:rid/start", reached.lifecycle(true))
+	infras.POST("/:id/resources/:rid/stop", reached.lifecycle(false))
+	infras.POST("/:id/resources/:rid/resize", reached.resizeResource)
+	infras.POST("/:id/resources/:rid/delete", reached.deleteResource)
+	infras.GET("/:id/usage", reached.usage)
 	pages.POST("/act-as/exit", s.exitActing, requireLogin)
 
 	provider := pages.Group("/provider", requireLogin, s.openPanel(layout.PanelProvider, tenantry.KindProvider), actingPanelOnly)

@@ -171,6 +171,9 @@ func TestBrowserLayoutPhoneAndDesktop(t *testing.T) {
 			do(t, tab, "opening the menu", chromedp.Click(testid("nav-toggle")), chromedp.WaitVisible(testid("nav")))
 
 			pages := panelPages(t, tab, origin)
+			if tc.name == "Customer" {
+				pages = append(pages, withResources(t, tab, origin, pages)...)
+			}
 			for _, w := range tc.want {
 				if !slicesContainsPrefix(pages, w) {
 					t.Errorf("the pages visited %v include none under %s", pages, w)
@@ -185,6 +188,26 @@ func TestBrowserLayoutPhoneAndDesktop(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withResources gives the first infrastructure among pages a running
+// server and a volume through its page's form, so that the Resources
+// table with its buttons is checked, and returns that infrastructure's
+// usage page, which no navigation links to.
+func withResources(t *testing.T, tab context.Context, origin string, pages []string) []string {
+	t.Helper()
+	for _, p := range pages {
+		id, ok := strings.CutPrefix(p, "/app/infrastructures/")
+		if !ok || id == "" || strings.Contains(id, "/") {
+			continue
+		}
+		do(t, tab, "opening "+p, chromedp.Navigate(origin+p), chromedp.WaitReady(testid("resource-form")))
+		resAdd(t, tab, "server", "layout-web", "instance.small", "", true)
+		resAdd(t, tab, "volume", "layout-data", "storage.block", "50", true)
+		return []string{"/infrastructures/" + id + "/usage"}
+	}
+	t.Fatalf("the pages visited %v include no infrastructure", pages)
+	return nil
 }
 
 func slicesContainsPrefix(list []string, prefix string) bool {
