@@ -124,6 +124,8 @@ func TestUsageImport(t *testing.T) {
 		fmt.Sprintf("network.egress,%s,1,%s,%s", web, start, end),                             // 9 five fields
 		fmt.Sprintf("network.egress,%s,1,yesterday,%s,t-6", web, end),                         // 10 bad time
 		fmt.Sprintf("disk.magic,%s,1,%s,%s,t-7", web, start, end),                             // 11 unknown metric
+		fmt.Sprintf("network.egress,%s,1,%s,%s,t-\"8", web, start, end),                       // 12 not CSV
+		fmt.Sprintf("network.egress,%s,2,%s,%s,t-9", web, start, end),                         // 13 accepted
 	}, "\n")+"\n")
 	dailyBefore, _ := rollup(t, path, web, "network.egress")
 
@@ -139,7 +141,8 @@ func TestUsageImport(t *testing.T) {
 		"line 9: invalid: 5 fields, where the header names 6 columns.",
 		`line 10: invalid: start "yesterday" is not an RFC 3339 time`,
 		"line 11: unknown_metric: ",
-		"accepted 2, duplicates 1, rejected 7",
+		`line 12: invalid: not CSV: bare " in non-quoted-field.`,
+		"accepted 3, duplicates 1, rejected 8",
 	}
 	got := strings.Split(strings.TrimSpace(stdout), "\n")
 	if len(got) != len(wantLines) {
@@ -151,15 +154,15 @@ func TestUsageImport(t *testing.T) {
 		}
 	}
 	daily, raw := rollup(t, path, web, "network.egress")
-	if daily-dailyBefore != 12_500_000 {
-		t.Errorf("web-prod's egress rollup grew by %d µGB, want 12500000 (line 2 only)", daily-dailyBefore)
+	if daily-dailyBefore != 14_500_000 {
+		t.Errorf("web-prod's egress rollup grew by %d µGB, want 14500000 (lines 2 and 13)", daily-dailyBefore)
 	}
 	if daily != raw {
 		t.Errorf("web-prod's egress: rollup %d, raw records %d", daily, raw)
 	}
 	var n int
-	if err := openRO(t, path).QueryRow(`SELECT COUNT(*) FROM usage_records WHERE source = 'import' AND idempotency_key LIKE 't-%'`).Scan(&n); err != nil || n != 2 {
-		t.Errorf("import records stored = %d (%v), want 2", n, err)
+	if err := openRO(t, path).QueryRow(`SELECT COUNT(*) FROM usage_records WHERE source = 'import' AND idempotency_key LIKE 't-%'`).Scan(&n); err != nil || n != 3 {
+		t.Errorf("import records stored = %d (%v), want 3", n, err)
 	}
 
 	t.Run("Again", func(t *testing.T) {
@@ -167,7 +170,7 @@ func TestUsageImport(t *testing.T) {
 		if err == nil {
 			t.Error("the conflicting line is still rejected: want a non-zero exit")
 		}
-		if !strings.Contains(stdout, "accepted 0, duplicates 3, rejected 7\n") {
+		if !strings.Contains(stdout, "accepted 0, duplicates 4, rejected 8\n") {
 			t.Errorf("a second run is not all duplicates:\n%s", stdout)
 		}
 		if d, _ := rollup(t, path, web, "network.egress"); d != daily {
