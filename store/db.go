@@ -135,6 +135,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	t := &tx{Tx: sqlTx, now: db.Now()}
+	if at, ok := ctx.Value(replayKey{}).(time.Time); ok {
+		t.now = at
+	}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -143,6 +146,19 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// replayKey carries the time at which the transactions of a replayed
+// past event happen (replayAt).
+type replayKey struct{}
+
+// replayAt returns a context in which every write transaction is stamped
+// at instead of the store's clock: the demo replays resources' lifecycle
+// months back through the very code that meters them live. The key is
+// unexported, so no caller outside the store can date a write; the clock
+// itself is left alone, so nothing else running meanwhile sees it move.
+func replayAt(ctx context.Context, at time.Time) context.Context {
+	return context.WithValue(ctx, replayKey{}, at)
 }
 
 // ms converts a time to the Unix milliseconds stored in the database.

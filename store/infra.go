@@ -560,8 +560,9 @@ func (s *Scope) DeleteCostCenter(ctx context.Context, id string) error {
 }
 
 // loadDemoInfrastructure gives Blue Bakery two cost centers and three
-// infrastructures, and Delta Freight one infrastructure. s is a scope
-// that reaches both (the provider's); byName maps account names to ids.
+// infrastructures, and Delta Freight one infrastructure, with resources
+// and three months of usage (loadDemoUsage). s is a scope that reaches
+// both (the provider's); byName maps account names to ids.
 func loadDemoInfrastructure(ctx context.Context, s *Scope, byName map[string]string) error {
 	ccs := map[string]string{}
 	for _, name := range []string{"Production", "Staging"} {
@@ -571,16 +572,19 @@ func loadDemoInfrastructure(ctx context.Context, s *Scope, byName map[string]str
 		}
 		ccs[name] = cc.ID
 	}
+	infras := map[string]string{}
 	for _, d := range []struct{ account, name, costCenter string }{
 		{"Blue Bakery", "web-prod", "Production"},
 		{"Blue Bakery", "db-prod", "Production"},
 		{"Blue Bakery", "sandbox", "Staging"},
 		{"Delta Freight", "fleet-tracker", ""},
 	} {
-		if _, err := s.CreateInfrastructure(ctx, byName[d.account],
-			tenantry.NewInfrastructure{Name: d.name, CostCenterID: ccs[d.costCenter]}); err != nil {
+		in, err := s.CreateInfrastructure(ctx, byName[d.account],
+			tenantry.NewInfrastructure{Name: d.name, CostCenterID: ccs[d.costCenter]})
+		if err != nil {
 			return fmt.Errorf("demo infrastructure %s: %w", d.name, err)
 		}
+		infras[d.name] = in.ID
 	}
-	return nil
+	return loadDemoUsage(ctx, s, infras)
 }

@@ -712,7 +712,10 @@ func TestScopeForeignTenant(t *testing.T) {
 				victim := f.acc(t, victimName)
 				for _, c := range foreignCases {
 					t.Run(strings.ReplaceAll(victimName, " ", "")+"/"+c.method+"/"+c.name, func(t *testing.T) {
-						before := f.snapshot(t)
+						var before string
+						if c.kind == write { // only a write's case compares: reads skip the dump
+							before = f.snapshot(t)
+						}
 						seen, err := owner.Account(ctx, victim.ID)
 						if err != nil {
 							t.Fatalf("owner cannot read %s: %v", victimName, err)

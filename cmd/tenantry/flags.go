@@ -36,15 +36,36 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 // parse parses args, then fills every flag not given on the command line
 // from its TENANTRY_* environment variable.
 func parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errUsage
+	rest, err := parseArgs(fs, args, getenv)
+	if err == nil && len(rest) > 0 {
+		err = fmt.Errorf("%w: unexpected argument %q", errUsage, rest[0])
+	}
+	return err
+}
+
+// parseArgs is parse for a command that takes arguments besides flags:
+// it returns them, and flags may come before or after them
+// ("usage import FILE --db x").
+func parseArgs(fs *flag.FlagSet, args []string, getenv func(string) string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errUsage
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		if fs.NArg() == 0 {
+			break
+		}
+		rest, args = append(rest, fs.Arg(0)), fs.Args()[1:]
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
+	return rest, fillFromEnv(fs, getenv)
+}
+
+// fillFromEnv sets every flag not given on the command line from its
+// TENANTRY_* environment variable.
+func fillFromEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error

@@ -4,6 +4,7 @@
 //	tenantry init    [--db] --platform-domain D --provider-name N --admin-email E
 //	tenantry migrate [--db]
 //	tenantry backup  [--db] --to FILE
+//	tenantry usage import [--db] FILE.csv
 //	tenantry version
 //
 // Every flag can also be set through an environment variable named
@@ -24,7 +25,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "tenantry:", err)
 		if errors.Is(err, errUsage) {
 			os.Exit(2)
@@ -43,6 +44,7 @@ Usage:
                    [--admin-name NAME] [--admin-password-file F]   (or TENANTRY_ADMIN_PASSWORD)
   tenantry migrate [--db tenantry.db]
   tenantry backup  [--db tenantry.db] --to FILE
+  tenantry usage import [--db tenantry.db] FILE.csv   (- for standard input)
   tenantry version
 
 Every flag also reads TENANTRY_<FLAG> from the environment, e.g. TENANTRY_DB.
@@ -51,7 +53,7 @@ Run "tenantry COMMAND --help" for a command's flags.
 
 // run is the whole program, so that a test can start it like main does,
 // with its own arguments, environment and output.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsage
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, rest, getenv, stdout, stderr)
+	case "usage":
+		return runUsage(ctx, rest, getenv, stdin, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "tenantry", versionString())
 		return nil

@@ -95,7 +95,7 @@ func startTestServer(t *testing.T, extraArgs ...string) *testServer {
 	}()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, args, env(), pw, s.stderr)
+		err := run(ctx, args, env(), strings.NewReader(""), pw, s.stderr)
 		pw.Close()
 		done <- err
 	}()
@@ -224,7 +224,7 @@ func runCmd(t *testing.T, getenv func(string) string, args ...string) (stdout, s
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	err = run(ctx, args, getenv, &out, &errOut)
+	err = run(ctx, args, getenv, strings.NewReader(""), &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 

@@ -2,6 +2,7 @@ package dbtest
 
 import (
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -48,5 +49,14 @@ func TestRows(t *testing.T) {
 	}
 	if got := Rows(t, db, volatile, "accounts"); !slices.Equal(got, []string{"sessions [s1 -]"}) {
 		t.Errorf("Rows without accounts = %q", got)
+	}
+}
+
+// TestAppendRow: a row reads as fmt's %v of its values would, whatever
+// type SQLite returned.
+func TestAppendRow(t *testing.T) {
+	vals := []any{nil, int64(-42), "a b", 0.25, 1e21, []byte{1, 2}, true}
+	if got, want := string(appendRow([]byte("t"), vals)), fmt.Sprintf("%s %v", "t", vals); got != want {
+		t.Errorf("appendRow = %q, want %q", got, want)
 	}
 }
