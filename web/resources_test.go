@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tenantry/tenantry/internal/tenantry"
+	"github.com/tenantry/tenantry/store"
 )
 
 // clock is a store clock a test moves by hand.
@@ -429,6 +430,26 @@ func TestResourcesCatalogueGaps(t *testing.T) {
 	provider := f.scope("portal.localhost", "admin@nimbus.example")
 	unmeter := func(key string) {
 		t.Helper()
+		// the demo's resources metered by it go first: a metric's type
+		// stays while live resources use it
+		ctx := context.Background()
+		page, err := provider.ReachedInfrastructures(ctx, store.InfraFilter{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range page.Items {
+			list, err := provider.Resources(ctx, in.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range list {
+				if r.Metric == key {
+					if err := provider.DeleteResource(ctx, r.ID); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
 		m := f.metricOf(t, key)
 		m.ResourceType = ""
 		if err := provider.SaveMetric(context.Background(), *m, false); err != nil {
