@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -332,25 +334,22 @@ func (s *Server) apiInfraUsage(c echo.Context) error {
 // 1 MiB.
 const usageBatchLimit = "16M"
 
-// usageBatch is the body of POST /usage. Each record is read on its own
-// (usageRecordIn), so that a record malformed in itself is rejected at its
-// index while the others are kept.
-type usageBatch struct {
-	Records *[]usageRecordIn `json:"records"`
-}
-
 // apiIngestUsage takes a batch of usage records (API.md "POST /usage").
 // The answer is 200 whenever the batch itself is well-formed: each
 // record's fate is in it.
 func (s *Server) apiIngestUsage(c echo.Context) error {
-	var batch usageBatch
-	if err := decodeJSON(c, &batch); err != nil {
+	req := c.Request()
+	buf := bytes.NewBuffer(make([]byte, 0, max(0, min(req.ContentLength, 16<<20))+bytes.MinRead))
+	if _, err := buf.ReadFrom(req.Body); err != nil {
+		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		return errMalformed("The body could not be read.")
+	}
+	recs, err := readUsageBatch(buf.Bytes())
+	if err != nil {
 		return err
 	}
-	if batch.Records == nil {
-		return tenantry.Invalid(map[string]string{"records": "Give the records as a list: {\"records\": [...]}."})
-	}
-	recs := *batch.Records
 	if len(recs) > usage.MaxBatch {
 		return writeAPIError(c, http.StatusRequestEntityTooLarge, &tenantry.Error{Kind: "too_large", Code: "too_many_records",
 			Message: fmt.Sprintf("A batch holds at most %d records; this one has %d: send it in smaller batches. Nothing was stored.",

@@ -5,19 +5,22 @@ import (
 	"errors"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tenantry/tenantry/internal/money"
+	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/internal/usage"
 )
 
-// Reading the records of POST /usage. The endpoint must take tens of
-// thousands of records a second, so a record is not decoded through
-// reflection: encoding/json checks the whole body and hands each record's
-// bytes, already known to be valid JSON, to usageRecordIn.UnmarshalJSON,
-// which reads the flat object by hand. A record that cannot be read (not
-// an object, an unknown field, a wrong type, a bad time or quantity) is
-// rejected at its index; the batch goes on.
+// Reading the body of POST /usage. The endpoint must take tens of
+// thousands of records a second, and encoding/json spends more time than
+// the rest of the handler on a batch (one scan to check the body, another
+// to hand each record over, reflection to fill it): the body is read here
+// in one pass that checks the JSON as it goes (json.Valid's grammar,
+// FuzzReadUsageBatch holds it to that) and fills each record from its
+// flat object. A record that cannot be read (not an object, an unknown
+// field, a wrong type, a bad time or quantity) is rejected at its index;
+// the batch goes on. A body that is not JSON is 400, and one that is not
+// {"records": [...]} is 422, as decodeJSON answers elsewhere.
 
 // usageRecordIn is one record of a batch as read: the input, or why it
 // cannot be read.
@@ -26,74 +29,147 @@ type usageRecordIn struct {
 	msg string
 }
 
-// UnmarshalJSON reads one record; it never fails, so that one bad record
-// does not fail the batch: the reason is kept in msg.
-func (r *usageRecordIn) UnmarshalJSON(b []byte) error {
-	r.in, r.msg = usage.Input{}, ""
-	r.msg = readUsageRecord(b, &r.in)
-	return nil
+// maxJSONDepth is how deep values may nest, as in encoding/json.
+const maxJSONDepth = 10000
+
+var errSyntax = errors.New("invalid JSON")
+
+// readUsageBatch reads a POST /usage body into its records.
+func readUsageBatch(body []byte) ([]usageRecordIn, error) {
+	p := jsonScan{b: body}
+	p.ws()
+	var recs []usageRecordIn
+	var haveRecords bool
+	fields := map[string]string{}
+	if p.peek() != '{' {
+		if _, err := p.value(); err != nil {
+			return nil, errMalformed("The body is not valid JSON.")
+		}
+		if p.ws(); p.i != len(p.b) {
+			return nil, errMalformed("The body is not valid JSON.")
+		}
+		return nil, errMalformed("The body must be a JSON object.")
+	}
+	p.i++
+	intern := map[string]string{}
+	err := p.members(func(key []byte) error {
+		if string(key) != "records" {
+			fields[string(key)] = "Unknown field."
+			_, err := p.value()
+			return err
+		}
+		switch p.peek() {
+		case 'n':
+			haveRecords, recs = false, nil
+			_, err := p.value()
+			return err
+		case '[':
+			// a record takes some 150 bytes: room for them all at once
+			haveRecords, recs = true, make([]usageRecordIn, 0, min(len(p.b)/128, usage.MaxBatch+1))
+			return p.elements(func() error {
+				var r usageRecordIn
+				var err error
+				r.msg, err = p.record(&r.in, intern)
+				recs = append(recs, r)
+				return err
+			})
+		}
+		fields["records"] = "Expected a list."
+		_, err := p.value()
+		return err
+	})
+	if p.ws(); err != nil || p.i != len(p.b) {
+		return nil, errMalformed("The body is not valid JSON.")
+	}
+	if len(fields) > 0 {
+		return nil, tenantry.Invalid(fields)
+	}
+	if !haveRecords {
+		return nil, tenantry.Invalid(map[string]string{"records": "Give the records as a list: {\"records\": [...]}."})
+	}
+	return recs, nil
 }
 
 const msgNotObject = "A record must be a JSON object."
 
-// readUsageRecord reads a record object into in, and returns "" or why
-// the record cannot be read. b is valid JSON (the decoder checked it).
-func readUsageRecord(b []byte, in *usage.Input) string {
-	p := jsonScan{b: b}
-	p.ws()
-	if !p.eat('{') {
-		return msgNotObject
+// record reads one record into in; it returns why the record cannot be
+// used ("" when it can), and an error only when the JSON is not valid.
+// Infrastructure ids and metrics repeat from record to record: intern
+// keeps one copy of each.
+func (p *jsonScan) record(in *usage.Input, intern map[string]string) (string, error) {
+	if p.peek() != '{' {
+		_, err := p.value()
+		return msgNotObject, err
 	}
+	p.i++
+	if p.depth++; p.depth > maxJSONDepth {
+		return "", errSyntax
+	}
+	defer func() { p.depth-- }()
+	var msg string
 	var quantity money.Micro
 	var haveQuantity bool
-	for p.ws(); !p.eat('}'); {
-		key, ok := p.str()
-		if !ok {
-			return msgNotObject
-		}
-		p.ws()
-		if !p.eat(':') {
-			return msgNotObject
-		}
-		p.ws()
-		kind, raw := p.value()
-		if kind == jsonBad {
-			return msgNotObject
-		}
-		var msg string
-		switch key {
-		case "infrastructure_id":
-			in.InfrastructureID, msg = textValue(key, kind, raw)
-		case "metric":
-			in.Metric, msg = textValue(key, kind, raw)
-		case "idempotency_key":
-			in.Key, msg = textValue(key, kind, raw)
-		case "start":
-			in.Start, msg = timeValue(key, kind, raw)
-		case "end":
-			in.End, msg = timeValue(key, kind, raw)
-		case "quantity":
-			quantity, haveQuantity, msg = quantityValue(kind, raw)
-		default:
-			return "Unknown field " + strconv.Quote(shortText(key)) + "."
-		}
-		if msg != "" {
-			return msg
-		}
-		p.ws()
-		if p.eat(',') {
-			p.ws()
-			continue
-		}
-		if p.peek() != '}' {
-			return msgNotObject
-		}
+	p.ws()
+	if p.peek() == '}' {
+		p.i++
+		return "quantity is required, as a decimal string or a number.", nil
 	}
-	if !haveQuantity {
-		return "quantity is required, as a decimal string or a number."
+	for {
+		p.ws()
+		key, err := p.key()
+		if err != nil {
+			return "", err
+		}
+		p.ws()
+		if p.peek() != ':' {
+			return "", errSyntax
+		}
+		p.i++
+		p.ws()
+		kind, err := p.value()
+		if err != nil {
+			return "", err
+		}
+		// the first reason is enough; the rest is only checked
+		if msg == "" {
+			raw, esc := p.b[p.last:p.i], p.esc
+			switch string(key) {
+			case "infrastructure_id":
+				in.InfrastructureID, msg = internValue(intern, "infrastructure_id", kind, raw, esc)
+			case "metric":
+				in.Metric, msg = internValue(intern, "metric", kind, raw, esc)
+			case "idempotency_key":
+				in.Key, msg = textValue("idempotency_key", kind, raw, esc)
+			case "start":
+				in.Start, msg = timeValue("start", kind, raw, esc)
+			case "end":
+				in.End, msg = timeValue("end", kind, raw, esc)
+			case "quantity":
+				quantity, haveQuantity, msg = quantityValue(kind, raw, esc)
+			default:
+				msg = "Unknown field " + strconv.Quote(shortText(string(key))) + "."
+			}
+		}
+		p.ws()
+		switch p.peek() {
+		case ',':
+			p.i++
+			continue
+		case '}':
+			p.i++
+		default:
+			return "", errSyntax
+		}
+		break
+	}
+	switch {
+	case msg != "":
+		return msg, nil
+	case !haveQuantity:
+		return "quantity is required, as a decimal string or a number.", nil
 	}
 	in.Quantity = quantity
-	return ""
+	return "", nil
 }
 
 func shortText(s string) string {
@@ -104,23 +180,37 @@ func shortText(s string) string {
 }
 
 // textValue reads a string field; null is the same as leaving it out.
-func textValue(field string, kind jsonKind, raw []byte) (string, string) {
+func textValue(field string, kind jsonKind, raw []byte, esc bool) (string, string) {
 	switch kind {
 	case jsonNull:
 		return "", ""
 	case jsonString:
-		s, ok := jsonText(raw)
-		if !ok {
-			return "", field + " must be a string."
-		}
-		return s, ""
+		return jsonText(raw, esc), ""
 	}
 	return "", field + " must be a string."
 }
 
+// internValue is textValue keeping one copy of each plain value.
+func internValue(intern map[string]string, field string, kind jsonKind, raw []byte, esc bool) (string, string) {
+	if kind != jsonString || esc {
+		return textValue(field, kind, raw, esc)
+	}
+	if s, ok := intern[string(raw[1:len(raw)-1])]; ok {
+		return s, ""
+	}
+	s := string(raw[1 : len(raw)-1])
+	intern[s] = s
+	return s, ""
+}
+
 // timeValue reads an RFC 3339 time, to the millisecond the log keeps.
-func timeValue(field string, kind jsonKind, raw []byte) (time.Time, string) {
-	s, msg := textValue(field, kind, raw)
+func timeValue(field string, kind jsonKind, raw []byte, esc bool) (time.Time, string) {
+	if kind == jsonString && !esc {
+		if t, ok := parseUTCSecond(raw[1 : len(raw)-1]); ok {
+			return t, ""
+		}
+	}
+	s, msg := textValue(field, kind, raw, esc)
 	if msg != "" || s == "" {
 		return time.Time{}, msg
 	}
@@ -132,9 +222,9 @@ func timeValue(field string, kind jsonKind, raw []byte) (time.Time, string) {
 }
 
 // quantityValue reads a quantity given as a decimal string or a JSON
-// number, from its text: never through a float, so "0.1" is exactly a
+// number, from its text: never through a float, so 0.1 is exactly a
 // tenth, and an exponent is refused as in a string.
-func quantityValue(kind jsonKind, raw []byte) (money.Micro, bool, string) {
+func quantityValue(kind jsonKind, raw []byte, esc bool) (money.Micro, bool, string) {
 	var text string
 	switch kind {
 	case jsonNull:
@@ -142,11 +232,7 @@ func quantityValue(kind jsonKind, raw []byte) (money.Micro, bool, string) {
 	case jsonNumber:
 		text = string(raw)
 	case jsonString:
-		s, ok := jsonText(raw)
-		if !ok {
-			return 0, false, "quantity must be a decimal string or a number."
-		}
-		text = s
+		text = jsonText(raw, esc)
 	default:
 		return 0, false, "quantity must be a decimal string or a number."
 	}
@@ -196,38 +282,64 @@ func parseQuantity(s string) (money.Micro, error) {
 	return money.Micro(whole*1_000_000 + frac), nil
 }
 
-// jsonText decodes a JSON string literal: directly when it has no escapes
-// and is valid UTF-8, through encoding/json otherwise.
-func jsonText(raw []byte) (string, bool) {
-	body := raw[1 : len(raw)-1]
-	plain := utf8.Valid(body)
-	for _, c := range body {
-		if c == '\\' {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return string(body), true
+// jsonText decodes a valid JSON string literal: directly when it is
+// plain ASCII without escapes (esc false), through encoding/json
+// otherwise, which puts U+FFFD for invalid UTF-8 as every other field of
+// the API gets.
+func jsonText(raw []byte, esc bool) string {
+	if !esc {
+		return string(raw[1 : len(raw)-1])
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", false
+		return string(raw[1 : len(raw)-1]) // cannot happen: the literal was checked
 	}
-	return s, true
+	return s
 }
 
-// jsonScan walks valid JSON bytes.
+// parseUTCSecond reads the common form of an RFC 3339 time,
+// YYYY-MM-DDTHH:MM:SSZ, without time.Parse; anything else is not ok, for
+// time.Parse to read.
+func parseUTCSecond(b []byte) (time.Time, bool) {
+	if len(b) != 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, s := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, false // the 31st of a shorter month
+	}
+	return t, true
+}
+
+// jsonScan walks JSON bytes, checking them as it goes. last is where the
+// value read last starts; esc says whether the string read last has
+// escapes or bytes beyond ASCII, and needs decoding.
 type jsonScan struct {
-	b []byte
-	i int
+	b     []byte
+	i     int
+	last  int
+	depth int
+	esc   bool
 }
 
 type jsonKind int
 
 const (
-	jsonBad jsonKind = iota
-	jsonString
+	jsonString jsonKind = iota + 1
 	jsonNumber
 	jsonNull
 	jsonOther // true, false, an object or a list
@@ -251,94 +363,198 @@ func (p *jsonScan) peek() byte {
 	return 0
 }
 
-func (p *jsonScan) eat(c byte) bool {
-	if p.peek() == c {
+// members reads an object's members after its '{', calling fn for each
+// key (valid until the next call) with the scanner at the value, which fn
+// must read; it reads the closing '}'.
+func (p *jsonScan) members(fn func(key []byte) error) error {
+	if p.depth++; p.depth > maxJSONDepth {
+		return errSyntax
+	}
+	defer func() { p.depth-- }()
+	p.ws()
+	if p.peek() == '}' {
 		p.i++
-		return true
+		return nil
 	}
-	return false
-}
-
-// stringEnd returns the index just past the string literal starting at
-// p.i, or -1.
-func (p *jsonScan) stringEnd() int {
-	if p.peek() != '"' {
-		return -1
-	}
-	for j := p.i + 1; j < len(p.b); j++ {
-		switch p.b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
+	for {
+		p.ws()
+		key, err := p.key()
+		if err != nil {
+			return err
+		}
+		p.ws()
+		if p.peek() != ':' {
+			return errSyntax
+		}
+		p.i++
+		p.ws()
+		if err := fn(key); err != nil {
+			return err
+		}
+		p.ws()
+		switch p.peek() {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return nil
+		default:
+			return errSyntax
 		}
 	}
-	return -1
 }
 
-// str reads an object key.
-func (p *jsonScan) str() (string, bool) {
-	end := p.stringEnd()
-	if end < 0 {
-		return "", false
+// elements reads a list's elements, from its '[', calling fn with the
+// scanner at each, which fn must read; it reads the closing ']'.
+func (p *jsonScan) elements(fn func() error) error {
+	if p.depth++; p.depth > maxJSONDepth {
+		return errSyntax
 	}
-	s, ok := jsonText(p.b[p.i:end])
-	p.i = end
-	return s, ok
+	defer func() { p.depth-- }()
+	p.i++ // '['
+	p.ws()
+	if p.peek() == ']' {
+		p.i++
+		return nil
+	}
+	for {
+		p.ws()
+		if err := fn(); err != nil {
+			return err
+		}
+		p.ws()
+		switch p.peek() {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
 }
 
-// value reads one value and returns its kind and its bytes.
-func (p *jsonScan) value() (jsonKind, []byte) {
+// value reads one value, whatever it is, and returns its kind; its bytes
+// are p.b[p.last:p.i].
+func (p *jsonScan) value() (jsonKind, error) {
 	start := p.i
+	defer func() { p.last = start }()
 	switch c := p.peek(); {
 	case c == '"':
-		end := p.stringEnd()
-		if end < 0 {
-			return jsonBad, nil
-		}
-		p.i = end
-		return jsonString, p.b[start:end]
+		return jsonString, p.str()
 	case c == '-' || (c >= '0' && c <= '9'):
-		for p.i < len(p.b) && isNumberByte(p.b[p.i]) {
-			p.i++
-		}
-		return jsonNumber, p.b[start:p.i]
-	case c == 'n':
-		if len(p.b)-p.i < 4 || string(p.b[p.i:p.i+4]) != "null" {
-			return jsonBad, nil
-		}
-		p.i += 4
-		return jsonNull, p.b[start:p.i]
-	case c == 't' || c == 'f':
-		for p.i < len(p.b) && p.b[p.i] >= 'a' && p.b[p.i] <= 'z' {
-			p.i++
-		}
-		return jsonOther, p.b[start:p.i]
-	case c == '{' || c == '[':
-		depth := 0
-		for p.i < len(p.b) {
-			switch p.b[p.i] {
-			case '"':
-				end := p.stringEnd()
-				if end < 0 {
-					return jsonBad, nil
-				}
-				p.i = end
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
+		return jsonNumber, p.number()
+	case c == '{':
+		p.i++
+		return jsonOther, p.members(func([]byte) error { _, err := p.value(); return err })
+	case c == '[':
+		return jsonOther, p.elements(func() error { _, err := p.value(); return err })
+	}
+	for _, lit := range []string{"null", "true", "false"} {
+		if len(p.b)-p.i >= len(lit) && string(p.b[p.i:p.i+len(lit)]) == lit {
+			p.i += len(lit)
+			if lit == "null" {
+				return jsonNull, nil
 			}
+			return jsonOther, nil
+		}
+	}
+	return 0, errSyntax
+}
+
+// key reads an object's key: its bytes, decoded if need be.
+func (p *jsonScan) key() ([]byte, error) {
+	start := p.i
+	if err := p.str(); err != nil {
+		return nil, err
+	}
+	if p.esc {
+		return []byte(jsonText(p.b[start:p.i], true)), nil
+	}
+	return p.b[start+1 : p.i-1], nil
+}
+
+// str reads a string literal.
+func (p *jsonScan) str() error {
+	if p.peek() != '"' {
+		return errSyntax
+	}
+	p.esc = false
+	for p.i++; p.i < len(p.b); p.i++ {
+		switch c := p.b[p.i]; {
+		case c == '"':
 			p.i++
-			if depth == 0 {
-				return jsonOther, p.b[start:p.i]
+			return nil
+		case c < 0x20:
+			return errSyntax
+		case c >= 0x80:
+			p.esc = true
+		case c == '\\':
+			p.esc = true
+			p.i++
+			if p.i >= len(p.b) {
+				return errSyntax
+			}
+			switch p.b[p.i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if len(p.b)-p.i < 5 {
+					return errSyntax
+				}
+				for _, h := range p.b[p.i+1 : p.i+5] {
+					if !isHex(h) {
+						return errSyntax
+					}
+				}
+				p.i += 4
+			default:
+				return errSyntax
 			}
 		}
 	}
-	return jsonBad, nil
+	return errSyntax
 }
 
-func isNumberByte(c byte) bool {
-	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+// number reads a number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (p *jsonScan) number() error {
+	digits := func() int {
+		n := 0
+		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if p.peek() == '-' {
+		p.i++
+	}
+	switch c := p.peek(); {
+	case c == '0':
+		p.i++
+	case c >= '1' && c <= '9':
+		digits()
+	default:
+		return errSyntax
+	}
+	if p.peek() == '.' {
+		p.i++
+		if digits() == 0 {
+			return errSyntax
+		}
+	}
+	if c := p.peek(); c == 'e' || c == 'E' {
+		p.i++
+		if c := p.peek(); c == '+' || c == '-' {
+			p.i++
+		}
+		if digits() == 0 {
+			return errSyntax
+		}
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tenantry/tenantry/internal/money"
+	"github.com/tenantry/tenantry/internal/tenantry"
 	"github.com/tenantry/tenantry/internal/usage"
 )
 
@@ -45,8 +46,11 @@ func TestReadUsageRecord(t *testing.T) {
 		{"NumberTime", `{"quantity":1,"start":1700000000}`, usage.Input{}, "start must be a string"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var got usage.Input
-			msg := readUsageRecord([]byte(c.rec), &got)
+			recs, err := readUsageBatch([]byte(`{"records":[` + c.rec + `]}`))
+			if err != nil || len(recs) != 1 {
+				t.Fatalf("batch of one = %+v, %v", recs, err)
+			}
+			got, msg := recs[0].in, recs[0].msg
 			if c.msg == "" {
 				if msg != "" || got != c.want {
 					t.Errorf("= %+v %q, want %+v", got, msg, c.want)
@@ -76,40 +80,116 @@ func FuzzParseQuantity(f *testing.F) {
 	})
 }
 
-// FuzzReadUsageRecord: any valid JSON is read without panicking, and a
-// record read agrees with encoding/json on every field.
-func FuzzReadUsageRecord(f *testing.F) {
-	for _, s := range []string{`{"metric":"a","quantity":"1"}`, `{"idempotency_key":"\ud83d\ude00","quantity":2}`,
-		`{"metric":[1,{"a":"]"}],"quantity":1}`, `[]`, `{"quantity":1,"infrastructure_id":"x\u0000"}`, `{"metric":"\xff","quantity":1}`} {
+func TestReadUsageBatch(t *testing.T) {
+	for _, c := range []struct {
+		name, body string
+		n          int    // records, when read
+		kind       string // the error's kind otherwise
+		field      string
+	}{
+		{"Empty", `{"records":[]}`, 0, "", ""},
+		{"Two", ` {"records" : [ {"quantity":1} , 7 ] } `, 2, "", ""},
+		{"LastWins", `{"records":[{},{}],"records":[{}]}`, 1, "", ""},
+		{"NoRecords", `{}`, 0, tenantry.EINVALID, "records"},
+		{"NullRecords", `{"records":null}`, 0, tenantry.EINVALID, "records"},
+		{"NotAList", `{"records":{"a":1}}`, 0, tenantry.EINVALID, "records"},
+		{"Unknown", `{"records":[],"batch":{"id":[1]}}`, 0, tenantry.EINVALID, "batch"},
+		{"List", `[{"records":[]}]`, 0, tenantry.EMALFORMED, ""},
+		{"Nothing", ``, 0, tenantry.EMALFORMED, ""},
+		{"Truncated", `{"records":[{"quantity":1}`, 0, tenantry.EMALFORMED, ""},
+		{"BadInRecord", `{"records":[{"quantity":01}]}`, 0, tenantry.EMALFORMED, ""},
+		{"BadAfterReason", `{"records":[{"unit":1,"quantity":tru}]}`, 0, tenantry.EMALFORMED, ""},
+		{"Trailing", `{"records":[]} {}`, 0, tenantry.EMALFORMED, ""},
+		{"BadEscape", `{"records":[{"metric":"\x"}]}`, 0, tenantry.EMALFORMED, ""},
+		{"ControlChar", "{\"records\":[{\"metric\":\"a\tb\"}]}", 0, tenantry.EMALFORMED, ""},
+		{"Deep", `{"records":[{"metric":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}]}`, 0, tenantry.EMALFORMED, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			recs, err := readUsageBatch([]byte(c.body))
+			e := tenantry.AsError(err)
+			switch {
+			case c.kind == "" && (err != nil || len(recs) != c.n):
+				t.Errorf("= %d records, %v; want %d", len(recs), err, c.n)
+			case c.kind != "" && (e == nil || e.Kind != c.kind || (c.field != "" && e.Fields[c.field] == "")):
+				t.Errorf("= %v, want %s on %q", err, c.kind, c.field)
+			}
+		})
+	}
+}
+
+// FuzzReadUsageBatch: the reader calls JSON malformed exactly when
+// json.Valid does, reads a batch only when encoding/json reads it too (as
+// {"records": [...]} with no other field), and agrees with it on every
+// text field of a record it reads.
+func FuzzReadUsageBatch(f *testing.F) {
+	for _, s := range []string{`{"records":[{"metric":"a","quantity":"1"}]}`, `{"records":[{"idempotency_key":"\ud83d\ude00","quantity":2}]}`,
+		`{"records":[{"metric":[1,{"a":"]"}],"quantity":1}]}`, `[]`, `{"records":[{"quantity":1,"infrastructure_id":"x\u0000"}]}`,
+		"{\"records\":[{\"metric\":\"\xff\",\"quantity\":1}]}", `{"records":[1,"a",null,true,{"a":-0.5e+3}]}`, ` {"records":[]} `,
+		`{"records":[{"start":"2026-11-19T10:00:00Z","quantity":1.25}]}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if !json.Valid([]byte(s)) {
-			return
+		recs, err := readUsageBatch([]byte(s))
+		e := tenantry.AsError(err)
+		malformed := e != nil && e.Kind == tenantry.EMALFORMED && strings.Contains(e.Message, "not valid JSON")
+		if malformed == json.Valid([]byte(s)) {
+			t.Fatalf("%q: malformed %t, json.Valid %t (%v)", s, malformed, !malformed, err)
 		}
-		var in usage.Input
-		if readUsageRecord([]byte(s), &in) != "" {
+		if err != nil {
 			return
 		}
 		var ref struct {
-			InfrastructureID *string `json:"infrastructure_id"`
-			Metric           *string `json:"metric"`
-			Key              *string `json:"idempotency_key"`
+			Records *[]json.RawMessage `json:"records"`
 		}
-		if err := json.Unmarshal([]byte(s), &ref); err != nil {
-			t.Fatalf("read %q, which encoding/json refuses: %v", s, err)
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&ref); err != nil || ref.Records == nil || len(*ref.Records) != len(recs) {
+			t.Fatalf("%q: read %d records; encoding/json: %v", s, len(recs), err)
 		}
-		for _, p := range []struct {
-			got string
-			ref *string
-		}{{in.InfrastructureID, ref.InfrastructureID}, {in.Metric, ref.Metric}, {in.Key, ref.Key}} {
-			want := ""
-			if p.ref != nil {
-				want = *p.ref
+		for i, raw := range *ref.Records {
+			if recs[i].msg != "" {
+				continue
 			}
-			if p.got != want {
-				t.Errorf("%q: read %q, encoding/json %q", s, p.got, want)
+			var rec struct {
+				InfrastructureID *string `json:"infrastructure_id"`
+				Metric           *string `json:"metric"`
+				Key              *string `json:"idempotency_key"`
 			}
+			if err := json.Unmarshal(raw, &rec); err != nil {
+				t.Fatalf("%q: read record %d, which encoding/json refuses: %v", s, i, err)
+			}
+			in := recs[i].in
+			for _, p := range []struct {
+				got string
+				ref *string
+			}{{in.InfrastructureID, rec.InfrastructureID}, {in.Metric, rec.Metric}, {in.Key, rec.Key}} {
+				want := ""
+				if p.ref != nil {
+					want = *p.ref
+				}
+				if p.got != want {
+					t.Errorf("%q: read %q, encoding/json %q", s, p.got, want)
+				}
+			}
+		}
+	})
+}
+
+// FuzzParseUTCSecond: the fast path for times reads what time.Parse
+// reads, and leaves the rest to it.
+func FuzzParseUTCSecond(f *testing.F) {
+	for _, s := range []string{"2026-11-19T10:00:00Z", "2026-11-31T10:00:00Z", "2024-02-29T23:59:59Z", "2026-13-01T00:00:00Z",
+		"2026-11-19T24:00:00Z", "2026-11-19T10:60:00Z", "2026-11-19T10:00:60Z", "2026-11-19t10:00:00Z", "0000-01-01T00:00:00Z", "+026-11-19T10:00:00Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseUTCSecond([]byte(s))
+		if !ok {
+			return
+		}
+		want, err := time.Parse(time.RFC3339, s)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("parseUTCSecond(%q) = %v; time.Parse = %v, %v", s, got, want, err)
 		}
 	})
 }
