@@ -41,6 +41,8 @@ func (s *Server) apiUpdateMetric(c echo.Context) error {
 		Key  *string `json:"key"`
 		Name string  `json:"name"`
 		Unit string  `json:"unit"`
+		// ResourceType left out keeps the metric's; "" or null clears it
+		ResourceType tenantry.OptionalString `json:"resource_type"`
 	}
 	if err := decodeJSON(c, &in); err != nil {
 		return err
@@ -48,11 +50,31 @@ func (s *Server) apiUpdateMetric(c echo.Context) error {
 	if in.Key != nil && *in.Key != c.Param("key") {
 		return tenantry.Invalid(map[string]string{"key": "The key cannot change."})
 	}
-	m := tenantry.Metric{Key: c.Param("key"), Name: in.Name, Unit: in.Unit}
+	m := tenantry.Metric{Key: c.Param("key"), Name: in.Name, Unit: in.Unit, ResourceType: in.ResourceType.Value}
+	if !in.ResourceType.Set {
+		if err := s.keepResourceType(c, &m); err != nil {
+			return err
+		}
+	}
 	if err := s.scope(c).SaveMetric(c.Request().Context(), m, false); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, m)
+}
+
+// keepResourceType sets m's resource type to the one its metric has in
+// the catalogue, for an update that does not say.
+func (s *Server) keepResourceType(c echo.Context, m *tenantry.Metric) error {
+	list, err := s.db.Metrics(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	for _, cur := range list {
+		if cur.Key == m.Key {
+			m.ResourceType = cur.ResourceType
+		}
+	}
+	return nil
 }
 
 type priceJSON struct {

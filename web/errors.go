@@ -63,7 +63,7 @@ func asDomainError(err error) (*tenantry.Error, int) {
 			msg = tenantry.ErrNotFound.Message
 		}
 		if he.Code == http.StatusRequestEntityTooLarge {
-			msg = "The request is too large: API bodies may be 1 MiB, forms 2 MiB, logos 512 KiB."
+			msg = "The request is too large: API bodies may be 1 MiB (a usage batch 16 MiB), forms 2 MiB, logos 512 KiB."
 		}
 		return &tenantry.Error{Kind: code, Code: code, Message: msg}, he.Code
 	}

@@ -606,6 +606,24 @@ func matrixRows() map[string]matrixRow {
 		"POST /api/v1/accounts/:id/api-keys": r(apiCall(http.MethodPost, "/accounts/{bakery}/api-keys", map[string]any{"name": "Matrix key", "scopes": []string{"read"}}),
 			apiRow(P(tenantry.PermAccountManage, created), bakery(tenantry.PermAccountManage, created), 404)),
 		"DELETE /api/v1/api-keys/:id": r(apiCall(http.MethodDelete, "/api-keys/{bakeryKey}", nil), apiRow(P(tenantry.PermAccountManage, noContent), bakery(tenantry.PermAccountManage, noContent), 404)),
+		// resources of web-prod (its servers webServer and webRunning) and its
+		// usage: infra.view to read, infra.manage to change, and the
+		// Service user's and the delegate's grant on web-prod allows both
+		"GET /api/v1/infrastructures/:id/resources": r(apiCall(http.MethodGet, "/infrastructures/{webProd}/resources", nil), apiRow(P(tenantry.PermInfraView, ok), assigned(tenantry.PermInfraView, ok), 404)),
+		"POST /api/v1/infrastructures/:id/resources": r(apiCall(http.MethodPost, "/infrastructures/{webProd}/resources", map[string]string{"type": "server", "name": "mx-new", "metric": "instance.medium"}),
+			apiRow(P(tenantry.PermInfraManage, created), assigned(tenantry.PermInfraManage, created), 404)),
+		"GET /api/v1/resources/:id":             r(apiCall(http.MethodGet, "/resources/{webServer}", nil), apiRow(P(tenantry.PermInfraView, ok), assigned(tenantry.PermInfraView, ok), 404)),
+		"POST /api/v1/resources/:id/start":      r(apiCall(http.MethodPost, "/resources/{webServer}/start", nil), apiRow(P(tenantry.PermInfraManage, ok), assigned(tenantry.PermInfraManage, ok), 404)),
+		"POST /api/v1/resources/:id/stop":       r(apiCall(http.MethodPost, "/resources/{webServer}/stop", nil), apiRow(P(tenantry.PermInfraManage, ok), assigned(tenantry.PermInfraManage, ok), 404)),
+		"POST /api/v1/resources/:id/resize":     r(apiCall(http.MethodPost, "/resources/{webServer}/resize", map[string]string{"metric": "instance.medium"}), apiRow(P(tenantry.PermInfraManage, ok), assigned(tenantry.PermInfraManage, ok), 404)),
+		"DELETE /api/v1/resources/:id":          r(apiCall(http.MethodDelete, "/resources/{webServer}", nil), apiRow(P(tenantry.PermInfraManage, noContent), assigned(tenantry.PermInfraManage, noContent), 404)),
+		"GET /api/v1/infrastructures/:id/usage": r(apiCall(http.MethodGet, "/infrastructures/{webProd}/usage", nil), apiRow(P(tenantry.PermInfraView, ok), assigned(tenantry.PermInfraView, ok), 404)),
+		// a well-formed batch is 200 for any caller: a record for an
+		// infrastructure the caller may not manage is rejected on its own
+		// (not_found), as TestUsageIngestAPI checks
+		"POST /api/v1/usage": r(apiCall(http.MethodPost, "/usage", map[string]any{"records": []map[string]string{{"infrastructure_id": "{webProd}",
+			"metric": "network.egress", "quantity": "1.5", "start": "2024-01-01T00:00:00Z", "end": "2024-01-01T01:00:00Z", "idempotency_key": "matrix"}}}),
+			apiRow(all(ok), all6(ok), ok)),
 	}
 	// The provider panel shares the vendor pages with the reseller panel:
 	// each /reseller row has a /provider twin, which only the provider's
@@ -650,7 +668,9 @@ func matrixRows() map[string]matrixRow {
 var (
 	bakeryObjects = []string{"{bakery}", "{webProd}", "{sandbox}", "{prodCC}", "{stagingCC}", "{emptyCC}",
 		"{bakeryTarget}", "{bakeryInvite}", "{bakeryRole}", "{infraInvite}", "{bakeryKey}", "{webServer}", "{webRunning}"}
-	acmeObjects = []string{"{acme}", "{retailPlan}", "{target}", "{acmeInvite}", "{supportRole}", "{acmeKey}"}
+	// webProdObjects are web-prod and what is inside it
+	webProdObjects = []string{"{webProd}", "{webServer}", "{webRunning}"}
+	acmeObjects    = []string{"{acme}", "{retailPlan}", "{target}", "{acmeInvite}", "{supportRole}", "{acmeKey}"}
 )
 
 // names reports whether the call names one of the objects.
@@ -696,7 +716,7 @@ func extraStatus(subj int, c call, want st) int {
 		}
 		return want[sAdmin]
 	case sDelegate:
-		if c.names("{webProd}") && !under(c.path, panels...) {
+		if c.names(webProdObjects...) && !under(c.path, panels...) {
 			return want[sCService]
 		}
 		if c.names(append(append(bakeryObjects, acmeObjects...), "{beta}")...) || (!isAPI && under(c.path, panels...)) {
@@ -741,6 +761,9 @@ var extraOverrides = map[string][nSubjects - nBase]int{
 	"POST /reseller/accounts/:id/domains":        {0, 404},
 	"POST /reseller/accounts/:id/domains/remove": {0, 404},
 	"POST /reseller/accounts/:id/depth":          {0, 404},
+	// a usage batch is well-formed whoever posts it: its record for
+	// web-prod is rejected on its own (200), not the batch
+	"POST /api/v1/usage": {200, 200},
 	// the delegate has no account to choose: the one it names is not its own
 	"POST /choose": {0, 0, 404},
 }

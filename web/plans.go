@@ -363,6 +363,13 @@ func (s *Server) addMetric(c echo.Context) error {
 
 func (s *Server) saveMetric(c echo.Context) error {
 	m := tenantry.Metric{Key: c.Param("key"), Name: c.FormValue("name"), Unit: c.FormValue("unit"), ResourceType: c.FormValue("resource_type")}
+	// a form without the field keeps what the metric meters: saving a
+	// name must not unhook the resources it meters
+	if _, ok := c.Request().PostForm["resource_type"]; !ok {
+		if err := s.keepResourceType(c, &m); err != nil {
+			return err
+		}
+	}
 	err := s.scope(c).SaveMetric(c.Request().Context(), m, false)
 	if errs := formErrors(err); errs != nil {
 		return s.metricsPage(c, formStatus(err), provider.MetricsVM{EditKey: m.Key, Edit: m, EditErrors: errs})

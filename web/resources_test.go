@@ -12,11 +12,6 @@ import (
 	"github.com/tenantry/tenantry/store"
 )
 
-// clock is a store clock a test moves by hand.
-type clock struct{ now time.Time }
-
-func (c *clock) Now() time.Time { return c.now }
-
 // setClock gives the fixture's store a clock at t that the test moves.
 func (f *fixture) setClock(t time.Time) *clock {
 	c := &clock{now: t}

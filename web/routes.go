@@ -34,7 +34,14 @@ func (s *Server) routes() {
 	t.GET("/brand/favicon", s.favicon)
 	t.GET("/favicon.ico", s.favicon)
 
-	api := t.Group("/api/v1", apiJSON, middleware.BodyLimit("1M"), s.apiAuth, noStoreSignedIn)
+	// every API route reads at most 1 MiB but POST /usage, whose batches
+	// of 10,000 records take more: it has the same chain with its own
+	// limit, and the group's limit never sees it
+	apiChain := func(limit string) []echo.MiddlewareFunc {
+		return []echo.MiddlewareFunc{apiJSON, middleware.BodyLimit(limit), s.apiAuth, noStoreSignedIn}
+	}
+	t.POST("/api/v1/usage", s.apiIngestUsage, append(apiChain(usageBatchLimit), requireActor)...)
+	api := t.Group("/api/v1", apiChain("1M")...)
 	api.POST("/auth/token", s.apiCreateToken)
 	// everything else of the API needs a caller: 401 without a valid token
 	authed := api.Group("", requireActor)
@@ -93,6 +100,15 @@ func (s *Server) routes() {
 	authed.GET("/accounts/:id/api-keys", s.apiListAPIKeys)
 	authed.POST("/accounts/:id/api-keys", s.apiCreateAPIKey)
 	authed.DELETE("/api-keys/:id", s.apiRevokeAPIKey)
+	authed.GET("/infrastructures/:id/resources", s.apiListResources)
+	authed.POST("/infrastructures/:id/resources", s.apiCreateResource)
+	authed.GET("/resources/:id", s.apiGetResource)
+	authed.POST("/resources/:id/start", s.apiStartResource)
+	authed.POST("/resources/:id/stop", s.apiStopResource)
+	authed.POST("/resources/:id/resize", s.apiResizeResource)
+	authed.DELETE("/resources/:id", s.apiDeleteResource)
+	authed.GET("/infrastructures/:id/usage", s.apiInfraUsage)
+	// POST /usage is registered above, with its own body limit
 	// an unknown API path is 404 with or without a token: the catch-all,
 	// and for /api/v1 itself a fallback that replaces the authenticated
 	// group's own (which would answer 401)
