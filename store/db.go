@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -34,6 +35,26 @@ type DB struct {
 	Now func() time.Time
 	// usageIDs numbers usage records (usage.go).
 	usageIDs usageIDs
+	// prepared holds hotQueries, prepared on the write connection.
+	prepared sync.Map // query → *sql.Stmt
+}
+
+// hotQueries are prepared once on the write connection when the database
+// opens (prepareHot), so that the transactions of hot paths use them
+// through tx.StmtContext without SQLite parsing them again. They cannot
+// be prepared lazily: inside a transaction the one write connection is
+// taken, and preparing on the pool would wait for it forever.
+var hotQueries = []string{usageInsertSQL(usageChunk), usageHashSQL, usageDailySQL}
+
+func (db *DB) prepareHot(ctx context.Context) error {
+	for _, q := range hotQueries {
+		st, err := db.write.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		db.prepared.Store(q, st)
+	}
+	return nil
 }
 
 // dsn builds a modernc DSN. Pragmas go in _pragma parameters so that every
@@ -72,6 +93,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
+	if err := db.prepareHot(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
 	read, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		write.Close()
@@ -98,6 +123,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 // connection closes.
 func (db *DB) Close() error {
 	var errs []error
+	db.prepared.Range(func(_, st any) bool {
+		errs = append(errs, st.(*sql.Stmt).Close())
+		return true
+	})
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}
@@ -126,6 +155,16 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 type tx struct {
 	*sql.Tx
 	now time.Time
+}
+
+// prepared returns query as a statement of the transaction: one of
+// hotQueries, prepared when the database opened, or else prepared now for
+// this transaction. The caller closes it; a hot query stays prepared.
+func (t *tx) prepared(ctx context.Context, db *DB, query string) (*sql.Stmt, error) {
+	if st, ok := db.prepared.Load(query); ok {
+		return t.StmtContext(ctx, st.(*sql.Stmt)), nil
+	}
+	return t.PrepareContext(ctx, query)
 }
 
 // inTx runs fn in one write transaction, committing if fn returns nil.

@@ -85,7 +85,7 @@ type usageWriter struct {
 const usageChunk = 250
 
 func (db *DB) newUsageWriter(ctx context.Context, tx *tx, sentBy string) (*usageWriter, error) {
-	hash, err := tx.PrepareContext(ctx, `SELECT content_hash FROM usage_records WHERE account_id = ? AND idempotency_key = ?`)
+	hash, err := tx.prepared(ctx, db, usageHashSQL)
 	if err != nil {
 		return nil, err
 	}
@@ -103,19 +103,29 @@ func (w *usageWriter) stmt(ctx context.Context, n int) (*sql.Stmt, error) {
 	if st, ok := w.stmts[n]; ok {
 		return st, nil
 	}
-	// a key seen before for the account inserts nothing, and RETURNING
-	// names only the rows that went in
-	st, err := w.tx.PrepareContext(ctx, `INSERT INTO usage_records (id, account_id, infrastructure_id, resource_id, metric_key,
-		quantity_micro, start_ms, end_ms, source, idempotency_key, content_hash, received_at, sent_by)
-		VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")+`
-		ON CONFLICT (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-		RETURNING id`)
+	st, err := w.tx.prepared(ctx, w.db, usageInsertSQL(n))
 	if err != nil {
 		return nil, err
 	}
 	w.stmts[n] = st
 	return st, nil
 }
+
+// usageInsertSQL inserts n records; a key seen before for the account
+// inserts nothing, and RETURNING names only the rows that went in.
+func usageInsertSQL(n int) string {
+	return `INSERT INTO usage_records (id, account_id, infrastructure_id, resource_id, metric_key,
+		quantity_micro, start_ms, end_ms, source, idempotency_key, content_hash, received_at, sent_by)
+		VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ") + `
+		ON CONFLICT (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+		RETURNING id`
+}
+
+const usageHashSQL = `SELECT content_hash FROM usage_records WHERE account_id = ? AND idempotency_key = ?`
+
+const usageDailySQL = `INSERT INTO usage_daily (infrastructure_id, day, metric_key, account_id, quantity_micro)
+	VALUES (?, ?, ?, ?, ?)
+	ON CONFLICT (infrastructure_id, day, metric_key) DO UPDATE SET quantity_micro = quantity_micro + excluded.quantity_micro`
 
 // Outcomes of usageWriter.insert.
 const (
@@ -198,9 +208,7 @@ func (w *usageWriter) flush(ctx context.Context) error {
 	if len(w.daily) == 0 {
 		return nil
 	}
-	up, err := w.tx.PrepareContext(ctx, `INSERT INTO usage_daily (infrastructure_id, day, metric_key, account_id, quantity_micro)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (infrastructure_id, day, metric_key) DO UPDATE SET quantity_micro = quantity_micro + excluded.quantity_micro`)
+	up, err := w.tx.prepared(ctx, w.db, usageDailySQL)
 	if err != nil {
 		return err
 	}
