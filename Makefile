@@ -41,8 +41,13 @@ lint: ## gofmt, go vet, staticcheck, and generated code up to date
 	$(GO) tool templ generate >/dev/null
 	@git diff --exit-code --stat -- '*_templ.go' || { echo "generated templ files were stale: commit them"; exit 1; }
 
-bench: ## run the benchmarks
+# the go test benchmarks (compare runs with benchstat), then the real
+# server on 127.0.0.1 under load: one table, also in bench/results.json
+bench: ## run the benchmarks: testing.B hot paths, then the built server under load (bench/)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@mkdir -p bin
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/tenantry ./cmd/tenantry
+	$(GO) run ./bench -binary bin/tenantry -out bench/results.json
 
 browser-deps: ## install Chromium (Debian package) when it is missing
 	@bash .ci/install-chromium
