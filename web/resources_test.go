@@ -472,3 +472,44 @@ func TestResourcesCatalogueGaps(t *testing.T) {
 		t.Error("the form is offered with nothing to choose")
 	}
 }
+
+// TestInfraDeleteRefusedWhileResourcesLive: an infrastructure that still
+// holds resources is not deleted from its page either; the page says why,
+// and once its resources are gone it is.
+func TestInfraDeleteRefusedWhileResourcesLive(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	id := f.newInfra(t, acmeHost, bakeryOwner, "Blue Bakery", "busy")
+	owner := f.scope(acmeHost, bakeryOwner)
+	res, err := owner.CreateResource(ctx, id, tenantry.NewResource{Type: "ip", Name: "gw", Metric: "ip.public_v4", Start: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(acmeHost)
+	b.login(bakeryOwner)
+	for _, page := range []string{"/infrastructures/" + id, "/app/infrastructures/" + id} {
+		q := "Delete the infrastructure busy? This cannot be undone."
+		r := b.submit(page, page+"/delete", url.Values{"_confirm": {q}, "_confirmed": {"1"}})
+		if r.Code != http.StatusConflict {
+			t.Fatalf("%s: refused delete = %d, want 409 and the page again", page, r.Code)
+		}
+		body := r.body
+		if !strings.Contains(body, "Delete this infrastructure&#39;s resources first.") && !strings.Contains(body, "Delete this infrastructure's resources first.") {
+			t.Errorf("%s does not say why the infrastructure stays", page)
+		}
+		if _, err := owner.Infrastructure(ctx, id); err != nil {
+			t.Fatalf("%s: the infrastructure went: %v", page, err)
+		}
+	}
+	if err := owner.DeleteResource(ctx, res.ID); err != nil {
+		t.Fatal(err)
+	}
+	page := "/infrastructures/" + id
+	if r := b.submit(page, page+"/delete", url.Values{"_confirm": {"Delete the infrastructure busy? This cannot be undone."},
+		"_confirmed": {"1"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("delete of an empty infrastructure = %d", r.Code)
+	}
+	if _, err := owner.Infrastructure(ctx, id); tenantry.ErrorKind(err) != tenantry.ENOTFOUND {
+		t.Errorf("the empty infrastructure stays: %v", err)
+	}
+}
