@@ -145,7 +145,7 @@ func TestResourcePages(t *testing.T) {
 		return ops.submit(page, page+"/resources/"+rid+"/"+verb, form)
 	}
 	t.Run("Lifecycle", func(t *testing.T) {
-		clk.now = clk.now.Add(150 * time.Minute)
+		clk.set(clk.Now().Add(150 * time.Minute))
 		if r := act(web1.ID, "stop", nil); r.Code != http.StatusSeeOther {
 			t.Fatalf("stop = %d", r.Code)
 		}
@@ -377,7 +377,7 @@ func TestInfraListsThisMonth(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	clk.now = clk.now.Add(2 * time.Hour)
+	clk.set(clk.Now().Add(2 * time.Hour))
 	bakery := f.browser(acmeHost)
 	bakery.login(bakeryOwner)
 	acme := f.browser(acmeHost)

@@ -28,7 +28,7 @@ func TestUsagePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk.now = clk.now.Add(150 * time.Minute)
+	clk.set(clk.Now().Add(150 * time.Minute))
 	if _, err := owner.StopResource(ctx, web1.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestUsagePage(t *testing.T) {
 	if res, err := owner.IngestUsage(ctx, usage.SourceAPI, recs); err != nil || res.Accepted != 61 {
 		t.Fatalf("ingest = %+v %v", res, err)
 	}
-	clk.now = clk.now.Add(30 * time.Minute) // web-2 has run 30 minutes
+	clk.set(clk.Now().Add(30 * time.Minute)) // web-2 has run 30 minutes
 	v := f.browser(acmeHost)
 	v.login(bakeryViewer)
 	path := "/infrastructures/" + id + "/usage"
