@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -192,4 +193,29 @@ func FuzzParseUTCSecond(f *testing.F) {
 			t.Errorf("parseUTCSecond(%q) = %v; time.Parse = %v, %v", s, got, want, err)
 		}
 	})
+}
+
+// BenchmarkReadUsageBatch reads a batch of 1,000 records like those the
+// meters send, and reports the cost of one record.
+func BenchmarkReadUsageBatch(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"records":[`)
+	for i := range 1000 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"infrastructure_id":"inf_01JD2Q3R4S5T6V7W8X9Y0Z","metric":"network.egress","quantity":"0.25",`+
+			`"start":"2026-11-19T10:00:00Z","end":"2026-11-19T10:01:00Z","idempotency_key":"b-%d"}`, i)
+	}
+	sb.WriteString(`]}`)
+	body := []byte(sb.String())
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		recs, err := readUsageBatch(body)
+		if err != nil || len(recs) != 1000 || recs[999].msg != "" {
+			b.Fatalf("%d records, %v", len(recs), err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1000), "ns/record")
 }
