@@ -126,7 +126,9 @@ func FuzzReadUsageBatch(f *testing.F) {
 	for _, s := range []string{`{"records":[{"metric":"a","quantity":"1"}]}`, `{"records":[{"idempotency_key":"\ud83d\ude00","quantity":2}]}`,
 		`{"records":[{"metric":[1,{"a":"]"}],"quantity":1}]}`, `[]`, `{"records":[{"quantity":1,"infrastructure_id":"x\u0000"}]}`,
 		"{\"records\":[{\"metric\":\"\xff\",\"quantity\":1}]}", `{"records":[1,"a",null,true,{"a":-0.5e+3}]}`, ` {"records":[]} `,
-		`{"records":[{"start":"2026-11-19T10:00:00Z","quantity":1.25}]}`} {
+		`{"records":[{"start":"2026-11-19T10:00:00Z","quantity":1.25}]}`,
+		`{"records":[{"metric":"\ud800\u0041","idempotency_key":"\udc00\ud83d","quantity":1}]}`, "{\"records\":[{\"m\xffetric\":\"a\",\"quantity\":1}]}",
+		`{"records":[{"metric":"a","quantity":1,"metric":"b"}],"records":[]}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -184,7 +186,7 @@ func FuzzParseUTCSecond(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := parseUTCSecond([]byte(s))
+		got, ok := parseUTCSecond(s)
 		if !ok {
 			return
 		}
