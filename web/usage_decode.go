@@ -1,10 +1,13 @@
 package web
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
+	"io"
 	"strconv"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/tenantry/tenantry/internal/money"
 	"github.com/tenantry/tenantry/internal/tenantry"
@@ -15,11 +18,13 @@ import (
 // thousands of records a second, and encoding/json spends more time than
 // the rest of the handler on a batch (one scan to check the body, another
 // to hand each record over, reflection to fill it): the body is read here
-// in one pass that checks the JSON as it goes (json.Valid's grammar,
-// FuzzReadUsageBatch holds it to that) and fills each record from its
-// flat object. A record that cannot be read (not an object, an unknown
-// field, a wrong type, a bad time or quantity) is rejected at its index;
-// the batch goes on. A body that is not JSON is 400, and one that is not
+// in one pass of jsontext's tokenizer, which checks the JSON as it goes,
+// and each record is filled from its flat object. Duplicate names (the
+// last wins) and invalid UTF-8 (read as U+FFFD) are allowed, as in
+// encoding/json: json.Valid's grammar, FuzzReadUsageBatch holds it to
+// that. A record that cannot be read (not an object, an unknown field, a
+// wrong type, a bad time or quantity) is rejected at its index; the batch
+// goes on. A body that is not JSON is 400, and one that is not
 // {"records": [...]} is 422, as decodeJSON answers elsewhere.
 
 // usageRecordIn is one record of a batch as read: the input, or why it
@@ -29,138 +34,136 @@ type usageRecordIn struct {
 	msg string
 }
 
-// maxJSONDepth is how deep values may nest, as in encoding/json.
-const maxJSONDepth = 10000
-
-var errSyntax = errors.New("invalid JSON")
+var errNotObject = errors.New("not a JSON object")
 
 // readUsageBatch reads a POST /usage body into its records.
 func readUsageBatch(body []byte) ([]usageRecordIn, error) {
-	p := jsonScan{b: body}
-	p.ws()
-	var recs []usageRecordIn
-	var haveRecords bool
-	fields := map[string]string{}
-	if p.peek() != '{' {
-		if _, err := p.value(); err != nil {
-			return nil, errMalformed("The body is not valid JSON.")
-		}
-		if p.ws(); p.i != len(p.b) {
-			return nil, errMalformed("The body is not valid JSON.")
-		}
+	dec := jsontext.NewDecoder(bytes.NewBuffer(body), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	recs, fields, err := readBatch(dec, len(body))
+	switch _, end := dec.ReadToken(); {
+	case err == errNotObject && end == io.EOF:
 		return nil, errMalformed("The body must be a JSON object.")
-	}
-	p.i++
-	intern := map[string]string{}
-	err := p.members(func(key []byte) error {
-		if string(key) != "records" {
-			fields[string(key)] = "Unknown field."
-			_, err := p.value()
-			return err
-		}
-		switch p.peek() {
-		case 'n':
-			haveRecords, recs = false, nil
-			_, err := p.value()
-			return err
-		case '[':
-			// a record takes some 150 bytes: room for them all at once
-			haveRecords, recs = true, make([]usageRecordIn, 0, min(len(p.b)/128, usage.MaxBatch+1))
-			return p.elements(func() error {
-				var r usageRecordIn
-				var err error
-				r.msg, err = p.record(&r.in, intern)
-				recs = append(recs, r)
-				return err
-			})
-		}
-		fields["records"] = "Expected a list."
-		_, err := p.value()
-		return err
-	})
-	if p.ws(); err != nil || p.i != len(p.b) {
+	case err != nil || end != io.EOF:
 		return nil, errMalformed("The body is not valid JSON.")
-	}
-	if len(fields) > 0 {
+	case len(fields) > 0:
 		return nil, tenantry.Invalid(fields)
-	}
-	if !haveRecords {
-		return nil, tenantry.Invalid(map[string]string{"records": "Give the records as a list: {\"records\": [...]}."})
 	}
 	return recs, nil
 }
 
+// readBatch reads the body's object: its records, or the fields that
+// make it no batch.
+func readBatch(dec *jsontext.Decoder, size int) ([]usageRecordIn, map[string]string, error) {
+	if dec.PeekKind() != '{' {
+		if err := dec.SkipValue(); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, errNotObject
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, nil, err
+	}
+	var recs []usageRecordIn
+	haveRecords, fields, intern := false, map[string]string{}, map[string]string{}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return nil, nil, err
+		}
+		switch kind := dec.PeekKind(); {
+		case name.String() != "records":
+			fields[name.String()] = "Unknown field."
+			err = dec.SkipValue()
+		case kind == 'n':
+			haveRecords, recs = false, nil
+			err = dec.SkipValue()
+		case kind == '[':
+			haveRecords = true
+			recs, err = readRecords(dec, size, intern)
+		default:
+			fields["records"] = "Expected a list."
+			err = dec.SkipValue()
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, nil, err
+	}
+	if !haveRecords && len(fields) == 0 {
+		fields["records"] = "Give the records as a list: {\"records\": [...]}."
+	}
+	return recs, fields, nil
+}
+
+// readRecords reads the list of records.
+func readRecords(dec *jsontext.Decoder, size int, intern map[string]string) ([]usageRecordIn, error) {
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	// a record takes some 150 bytes: room for them all at once
+	recs := make([]usageRecordIn, 0, min(size/128, usage.MaxBatch+1))
+	for dec.PeekKind() != ']' {
+		recs = append(recs, usageRecordIn{})
+		r := &recs[len(recs)-1]
+		var err error
+		if r.msg, err = readRecord(dec, &r.in, intern); err != nil {
+			return nil, err
+		}
+	}
+	_, err := dec.ReadToken()
+	return recs, err
+}
+
 const msgNotObject = "A record must be a JSON object."
 
-// record reads one record into in; it returns why the record cannot be
-// used ("" when it can), and an error only when the JSON is not valid.
+// readRecord reads one record into in; it returns why the record cannot
+// be used ("" when it can), and an error only when the JSON is not valid.
 // Infrastructure ids and metrics repeat from record to record: intern
 // keeps one copy of each.
-func (p *jsonScan) record(in *usage.Input, intern map[string]string) (string, error) {
-	if p.peek() != '{' {
-		_, err := p.value()
-		return msgNotObject, err
+func readRecord(dec *jsontext.Decoder, in *usage.Input, intern map[string]string) (string, error) {
+	if dec.PeekKind() != '{' {
+		return msgNotObject, dec.SkipValue()
 	}
-	p.i++
-	if p.depth++; p.depth > maxJSONDepth {
-		return "", errSyntax
+	if _, err := dec.ReadToken(); err != nil {
+		return "", err
 	}
-	defer func() { p.depth-- }()
 	var msg string
 	var quantity money.Micro
 	var haveQuantity bool
-	p.ws()
-	if p.peek() == '}' {
-		p.i++
-		return "quantity is required, as a decimal string or a number.", nil
-	}
-	for {
-		p.ws()
-		key, err := p.key()
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
 		if err != nil {
 			return "", err
 		}
-		p.ws()
-		if p.peek() != ':' {
-			return "", errSyntax
-		}
-		p.i++
-		p.ws()
-		kind, err := p.value()
-		if err != nil {
+		key := name.String()
+		kind, v, err := readScalar(dec)
+		switch {
+		case err != nil:
 			return "", err
+		case msg != "":
+			continue // the first reason is enough; the rest is only checked
 		}
-		// the first reason is enough; the rest is only checked
-		if msg == "" {
-			raw, esc := p.b[p.last:p.i], p.esc
-			switch string(key) {
-			case "infrastructure_id":
-				in.InfrastructureID, msg = internValue(intern, "infrastructure_id", kind, raw, esc)
-			case "metric":
-				in.Metric, msg = internValue(intern, "metric", kind, raw, esc)
-			case "idempotency_key":
-				in.Key, msg = textValue("idempotency_key", kind, raw, esc)
-			case "start":
-				in.Start, msg = timeValue("start", kind, raw, esc)
-			case "end":
-				in.End, msg = timeValue("end", kind, raw, esc)
-			case "quantity":
-				quantity, haveQuantity, msg = quantityValue(kind, raw, esc)
-			default:
-				msg = "Unknown field " + strconv.Quote(shortText(string(key))) + "."
-			}
-		}
-		p.ws()
-		switch p.peek() {
-		case ',':
-			p.i++
-			continue
-		case '}':
-			p.i++
+		switch key {
+		case "infrastructure_id":
+			in.InfrastructureID, msg = internValue(intern, "infrastructure_id", kind, v)
+		case "metric":
+			in.Metric, msg = internValue(intern, "metric", kind, v)
+		case "idempotency_key":
+			in.Key, msg = textValue("idempotency_key", kind, v)
+		case "start":
+			in.Start, msg = timeValue("start", kind, v)
+		case "end":
+			in.End, msg = timeValue("end", kind, v)
+		case "quantity":
+			quantity, haveQuantity, msg = quantityValue(kind, v)
 		default:
-			return "", errSyntax
+			msg = "Unknown field " + strconv.Quote(shortText(key)) + "."
 		}
-		break
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return "", err
 	}
 	switch {
 	case msg != "":
@@ -172,6 +175,19 @@ func (p *jsonScan) record(in *usage.Input, intern map[string]string) (string, er
 	return "", nil
 }
 
+// readScalar reads a value: its kind, and the token of a string or a
+// number (its String is the text, valid until the next read); an object
+// or a list is only checked.
+func readScalar(dec *jsontext.Decoder) (jsontext.Kind, jsontext.Token, error) {
+	switch kind := dec.PeekKind(); kind {
+	case '"', '0':
+		tok, err := dec.ReadToken()
+		return kind, tok, err
+	default:
+		return kind, jsontext.Token{}, dec.SkipValue()
+	}
+}
+
 func shortText(s string) string {
 	if len(s) > 64 {
 		return s[:64] + "…"
@@ -180,37 +196,37 @@ func shortText(s string) string {
 }
 
 // textValue reads a string field; null is the same as leaving it out.
-func textValue(field string, kind jsonKind, raw []byte, esc bool) (string, string) {
+func textValue(field string, kind jsontext.Kind, tok jsontext.Token) (string, string) {
 	switch kind {
-	case jsonNull:
+	case 'n':
 		return "", ""
-	case jsonString:
-		return jsonText(raw, esc), ""
+	case '"':
+		return tok.String(), ""
 	}
 	return "", field + " must be a string."
 }
 
-// internValue is textValue keeping one copy of each plain value.
-func internValue(intern map[string]string, field string, kind jsonKind, raw []byte, esc bool) (string, string) {
-	if kind != jsonString || esc {
-		return textValue(field, kind, raw, esc)
+// internValue is textValue keeping one copy of each value.
+func internValue(intern map[string]string, field string, kind jsontext.Kind, tok jsontext.Token) (string, string) {
+	if kind != '"' {
+		return textValue(field, kind, tok)
 	}
-	if s, ok := intern[string(raw[1:len(raw)-1])]; ok {
+	if s, ok := intern[tok.String()]; ok {
 		return s, ""
 	}
-	s := string(raw[1 : len(raw)-1])
+	s := tok.String()
 	intern[s] = s
 	return s, ""
 }
 
 // timeValue reads an RFC 3339 time, to the millisecond the log keeps.
-func timeValue(field string, kind jsonKind, raw []byte, esc bool) (time.Time, string) {
-	if kind == jsonString && !esc {
-		if t, ok := parseUTCSecond(raw[1 : len(raw)-1]); ok {
+func timeValue(field string, kind jsontext.Kind, tok jsontext.Token) (time.Time, string) {
+	if kind == '"' {
+		if t, ok := parseUTCSecond(tok.String()); ok {
 			return t, ""
 		}
 	}
-	s, msg := textValue(field, kind, raw, esc)
+	s, msg := textValue(field, kind, tok)
 	if msg != "" || s == "" {
 		return time.Time{}, msg
 	}
@@ -224,19 +240,15 @@ func timeValue(field string, kind jsonKind, raw []byte, esc bool) (time.Time, st
 // quantityValue reads a quantity given as a decimal string or a JSON
 // number, from its text: never through a float, so 0.1 is exactly a
 // tenth, and an exponent is refused as in a string.
-func quantityValue(kind jsonKind, raw []byte, esc bool) (money.Micro, bool, string) {
-	var text string
+func quantityValue(kind jsontext.Kind, tok jsontext.Token) (money.Micro, bool, string) {
 	switch kind {
-	case jsonNull:
+	case 'n':
 		return 0, false, ""
-	case jsonNumber:
-		text = string(raw)
-	case jsonString:
-		text = jsonText(raw, esc)
+	case '"', '0':
 	default:
 		return 0, false, "quantity must be a decimal string or a number."
 	}
-	q, err := parseQuantity(text)
+	q, err := parseQuantity(tok.String())
 	switch {
 	case err == nil:
 		return q, true, ""
@@ -282,31 +294,16 @@ func parseQuantity(s string) (money.Micro, error) {
 	return money.Micro(whole*1_000_000 + frac), nil
 }
 
-// jsonText decodes a valid JSON string literal: directly when it is
-// plain ASCII without escapes (esc false), through encoding/json
-// otherwise, which puts U+FFFD for invalid UTF-8 as every other field of
-// the API gets.
-func jsonText(raw []byte, esc bool) string {
-	if !esc {
-		return string(raw[1 : len(raw)-1])
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return string(raw[1 : len(raw)-1]) // cannot happen: the literal was checked
-	}
-	return s
-}
-
 // parseUTCSecond reads the common form of an RFC 3339 time,
 // YYYY-MM-DDTHH:MM:SSZ, without time.Parse; anything else is not ok, for
 // time.Parse to read.
-func parseUTCSecond(b []byte) (time.Time, bool) {
+func parseUTCSecond(b string) (time.Time, bool) {
 	if len(b) != 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != 'Z' {
 		return time.Time{}, false
 	}
 	num := func(i, n int) int {
 		v := 0
-		for _, c := range b[i : i+n] {
+		for _, c := range []byte(b[i : i+n]) {
 			if c < '0' || c > '9' {
 				return -1
 			}
@@ -323,238 +320,4 @@ func parseUTCSecond(b []byte) (time.Time, bool) {
 		return time.Time{}, false // the 31st of a shorter month
 	}
 	return t, true
-}
-
-// jsonScan walks JSON bytes, checking them as it goes. last is where the
-// value read last starts; esc says whether the string read last has
-// escapes or bytes beyond ASCII, and needs decoding.
-type jsonScan struct {
-	b     []byte
-	i     int
-	last  int
-	depth int
-	esc   bool
-}
-
-type jsonKind int
-
-const (
-	jsonString jsonKind = iota + 1
-	jsonNumber
-	jsonNull
-	jsonOther // true, false, an object or a list
-)
-
-func (p *jsonScan) ws() {
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
-	}
-}
-
-func (p *jsonScan) peek() byte {
-	if p.i < len(p.b) {
-		return p.b[p.i]
-	}
-	return 0
-}
-
-// members reads an object's members after its '{', calling fn for each
-// key (valid until the next call) with the scanner at the value, which fn
-// must read; it reads the closing '}'.
-func (p *jsonScan) members(fn func(key []byte) error) error {
-	if p.depth++; p.depth > maxJSONDepth {
-		return errSyntax
-	}
-	defer func() { p.depth-- }()
-	p.ws()
-	if p.peek() == '}' {
-		p.i++
-		return nil
-	}
-	for {
-		p.ws()
-		key, err := p.key()
-		if err != nil {
-			return err
-		}
-		p.ws()
-		if p.peek() != ':' {
-			return errSyntax
-		}
-		p.i++
-		p.ws()
-		if err := fn(key); err != nil {
-			return err
-		}
-		p.ws()
-		switch p.peek() {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
-			return nil
-		default:
-			return errSyntax
-		}
-	}
-}
-
-// elements reads a list's elements, from its '[', calling fn with the
-// scanner at each, which fn must read; it reads the closing ']'.
-func (p *jsonScan) elements(fn func() error) error {
-	if p.depth++; p.depth > maxJSONDepth {
-		return errSyntax
-	}
-	defer func() { p.depth-- }()
-	p.i++ // '['
-	p.ws()
-	if p.peek() == ']' {
-		p.i++
-		return nil
-	}
-	for {
-		p.ws()
-		if err := fn(); err != nil {
-			return err
-		}
-		p.ws()
-		switch p.peek() {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
-			return nil
-		default:
-			return errSyntax
-		}
-	}
-}
-
-// value reads one value, whatever it is, and returns its kind; its bytes
-// are p.b[p.last:p.i].
-func (p *jsonScan) value() (jsonKind, error) {
-	start := p.i
-	defer func() { p.last = start }()
-	switch c := p.peek(); {
-	case c == '"':
-		return jsonString, p.str()
-	case c == '-' || (c >= '0' && c <= '9'):
-		return jsonNumber, p.number()
-	case c == '{':
-		p.i++
-		return jsonOther, p.members(func([]byte) error { _, err := p.value(); return err })
-	case c == '[':
-		return jsonOther, p.elements(func() error { _, err := p.value(); return err })
-	}
-	for _, lit := range []string{"null", "true", "false"} {
-		if len(p.b)-p.i >= len(lit) && string(p.b[p.i:p.i+len(lit)]) == lit {
-			p.i += len(lit)
-			if lit == "null" {
-				return jsonNull, nil
-			}
-			return jsonOther, nil
-		}
-	}
-	return 0, errSyntax
-}
-
-// key reads an object's key: its bytes, decoded if need be.
-func (p *jsonScan) key() ([]byte, error) {
-	start := p.i
-	if err := p.str(); err != nil {
-		return nil, err
-	}
-	if p.esc {
-		return []byte(jsonText(p.b[start:p.i], true)), nil
-	}
-	return p.b[start+1 : p.i-1], nil
-}
-
-// str reads a string literal.
-func (p *jsonScan) str() error {
-	if p.peek() != '"' {
-		return errSyntax
-	}
-	p.esc = false
-	for p.i++; p.i < len(p.b); p.i++ {
-		switch c := p.b[p.i]; {
-		case c == '"':
-			p.i++
-			return nil
-		case c < 0x20:
-			return errSyntax
-		case c >= 0x80:
-			p.esc = true
-		case c == '\\':
-			p.esc = true
-			p.i++
-			if p.i >= len(p.b) {
-				return errSyntax
-			}
-			switch p.b[p.i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if len(p.b)-p.i < 5 {
-					return errSyntax
-				}
-				for _, h := range p.b[p.i+1 : p.i+5] {
-					if !isHex(h) {
-						return errSyntax
-					}
-				}
-				p.i += 4
-			default:
-				return errSyntax
-			}
-		}
-	}
-	return errSyntax
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
-// number reads a number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (p *jsonScan) number() error {
-	digits := func() int {
-		n := 0
-		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-			p.i++
-			n++
-		}
-		return n
-	}
-	if p.peek() == '-' {
-		p.i++
-	}
-	switch c := p.peek(); {
-	case c == '0':
-		p.i++
-	case c >= '1' && c <= '9':
-		digits()
-	default:
-		return errSyntax
-	}
-	if p.peek() == '.' {
-		p.i++
-		if digits() == 0 {
-			return errSyntax
-		}
-	}
-	if c := p.peek(); c == 'e' || c == 'E' {
-		p.i++
-		if c := p.peek(); c == '+' || c == '-' {
-			p.i++
-		}
-		if digits() == 0 {
-			return errSyntax
-		}
-	}
-	return nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -125,7 +126,9 @@ func FuzzReadUsageBatch(f *testing.F) {
 	for _, s := range []string{`{"records":[{"metric":"a","quantity":"1"}]}`, `{"records":[{"idempotency_key":"\ud83d\ude00","quantity":2}]}`,
 		`{"records":[{"metric":[1,{"a":"]"}],"quantity":1}]}`, `[]`, `{"records":[{"quantity":1,"infrastructure_id":"x\u0000"}]}`,
 		"{\"records\":[{\"metric\":\"\xff\",\"quantity\":1}]}", `{"records":[1,"a",null,true,{"a":-0.5e+3}]}`, ` {"records":[]} `,
-		`{"records":[{"start":"2026-11-19T10:00:00Z","quantity":1.25}]}`} {
+		`{"records":[{"start":"2026-11-19T10:00:00Z","quantity":1.25}]}`,
+		`{"records":[{"metric":"\ud800\u0041","idempotency_key":"\udc00\ud83d","quantity":1}]}`, "{\"records\":[{\"m\xffetric\":\"a\",\"quantity\":1}]}",
+		`{"records":[{"metric":"a","quantity":1,"metric":"b"}],"records":[]}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -183,7 +186,7 @@ func FuzzParseUTCSecond(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := parseUTCSecond([]byte(s))
+		got, ok := parseUTCSecond(s)
 		if !ok {
 			return
 		}
@@ -192,4 +195,29 @@ func FuzzParseUTCSecond(f *testing.F) {
 			t.Errorf("parseUTCSecond(%q) = %v; time.Parse = %v, %v", s, got, want, err)
 		}
 	})
+}
+
+// BenchmarkReadUsageBatch reads a batch of 1,000 records like those the
+// meters send, and reports the cost of one record.
+func BenchmarkReadUsageBatch(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"records":[`)
+	for i := range 1000 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"infrastructure_id":"inf_01JD2Q3R4S5T6V7W8X9Y0Z","metric":"network.egress","quantity":"0.25",`+
+			`"start":"2026-11-19T10:00:00Z","end":"2026-11-19T10:01:00Z","idempotency_key":"b-%d"}`, i)
+	}
+	sb.WriteString(`]}`)
+	body := []byte(sb.String())
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		recs, err := readUsageBatch(body)
+		if err != nil || len(recs) != 1000 || recs[999].msg != "" {
+			b.Fatalf("%d records, %v", len(recs), err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1000), "ns/record")
 }
