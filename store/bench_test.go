@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -200,7 +199,7 @@ func BenchmarkDelegateSignedIn(b *testing.B) {
 func BenchmarkIngestUsage(b *testing.B) {
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "ingest.db")
-	copyFileB(b, demoTemplate, path)
+	copyFile(b, demoTemplate, path)
 	db, err := Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
@@ -228,15 +227,4 @@ func BenchmarkIngestUsage(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "records/s")
-}
-
-func copyFileB(b *testing.B, from, to string) {
-	b.Helper()
-	data, err := os.ReadFile(from)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(to, data, 0o600); err != nil {
-		b.Fatal(err)
-	}
 }

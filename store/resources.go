@@ -162,11 +162,21 @@ func (s *Scope) fillUsedThisMonth(ctx context.Context, q querier, list []tenantr
 	for i := range list {
 		r := &list[i]
 		if r.State == tenantry.StateRunning {
-			start := usage.Later(r.RunningSince, from)
-			addQuantity(&r.UsedThisMonth, r.Metric, usage.Hours(now.Sub(start), resourceSize(r)))
+			addQuantity(&r.UsedThisMonth, r.Metric, openQuantity(r, from, now, now))
 		}
 	}
 	return nil
+}
+
+// openQuantity is what a running resource's open interval has used
+// within [lo, hi) up to now, cut at month starts and rounded per piece as
+// closeInterval will write it.
+func openQuantity(r *tenantry.Resource, lo, hi, now time.Time) money.Micro {
+	var q money.Micro
+	for _, p := range usage.SplitMonths(usage.Later(r.RunningSince, lo), usage.Earlier(now, hi)) {
+		q += usage.Hours(p.End.Sub(p.Start), resourceSize(r))
+	}
+	return q
 }
 
 func addQuantity(list *[]tenantry.MetricQuantity, metric string, q money.Micro) {

@@ -92,7 +92,7 @@ func newDemo(t *testing.T) *fixture {
 	return &fixture{db: openDB(t, path)}
 }
 
-func copyFile(t *testing.T, from, to string) {
+func copyFile(t testing.TB, from, to string) {
 	t.Helper()
 	in, err := os.Open(from)
 	if err != nil {

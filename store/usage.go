@@ -309,7 +309,7 @@ func (s *Scope) ingest(ctx context.Context, source string, recs []usage.Input,
 				owners[in.InfrastructureID] = acct
 			}
 			if acct == "" {
-				res.Reject(i, usage.CodeNotFound, "There is no infrastructure "+strconv.Quote(short(in.InfrastructureID))+" that you manage.")
+				res.Reject(i, usage.CodeNotFound, "There is no infrastructure "+usage.Quote(in.InfrastructureID)+" that you manage.")
 				continue
 			}
 			rows = append(rows, usageRow{AccountID: acct, InfrastructureID: in.InfrastructureID, Metric: in.Metric,
@@ -338,13 +338,6 @@ func (s *Scope) ingest(ctx context.Context, source string, recs []usage.Input,
 		return nil, err
 	}
 	return res, nil
-}
-
-func short(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
 }
 
 // UsageRecord is one record of an infrastructure's usage as pages and the
@@ -457,7 +450,7 @@ func decodeUsageCursor(c string) (int64, int64, bool) {
 // infrastructure up to now, cut at month starts as they will be written,
 // keeping the pieces that the filter keeps.
 func (s *Scope) openIntervals(ctx context.Context, infraID string, f UsageFilter) ([]UsageRecord, error) {
-	running, err := s.runningResources(ctx, s.db.read, `r.infrastructure_id = ?`, infraID)
+	running, err := runningResources(ctx, s.db.read, `r.infrastructure_id = ?`, infraID)
 	if err != nil {
 		return nil, err
 	}
@@ -481,7 +474,7 @@ func (s *Scope) openIntervals(ctx context.Context, infraID string, f UsageFilter
 }
 
 // runningResources reads the running resources that where selects.
-func (s *Scope) runningResources(ctx context.Context, q querier, where string, args ...any) ([]tenantry.Resource, error) {
+func runningResources(ctx context.Context, q querier, where string, args ...any) ([]tenantry.Resource, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+resourceColumns+` FROM resources r WHERE r.state = 'running' AND `+where+`
 		ORDER BY r.running_since DESC, r.id`, args...)
 	if err != nil {
@@ -551,18 +544,13 @@ func usageTotals(ctx context.Context, db *DB, q querier, ids []any, from, to tim
 		return nil, err
 	}
 	// open intervals, clipped to the days asked for
-	s := &Scope{db: db}
-	running, err := s.runningResources(ctx, q, `r.infrastructure_id IN `+in, ids...)
+	running, err := runningResources(ctx, q, `r.infrastructure_id IN `+in, ids...)
 	if err != nil {
 		return nil, err
 	}
 	now := usage.Second(db.Now())
-	lo, hi := fromDay.Time(), toDay.Time()
 	for _, r := range running {
-		start, end := usage.Later(r.RunningSince, lo), usage.Earlier(now, hi)
-		for _, p := range usage.SplitMonths(start, end) {
-			totals[[2]string{r.InfrastructureID, r.Metric}] += usage.Hours(p.End.Sub(p.Start), resourceSize(&r))
-		}
+		totals[[2]string{r.InfrastructureID, r.Metric}] += openQuantity(&r, fromDay.Time(), toDay.Time(), now)
 	}
 	out := make([]InfraQuantity, 0, len(totals))
 	for k, v := range totals {
@@ -613,17 +601,14 @@ func (s *Scope) AccountUsage(ctx context.Context, accountID string, from, to tim
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	running, err := s.runningResources(ctx, s.db.read, `r.account_id IN (SELECT id FROM accounts WHERE path >= ? AND path < ?)`,
+	running, err := runningResources(ctx, s.db.read, `r.account_id IN (SELECT id FROM accounts WHERE path >= ? AND path < ?)`,
 		a.Path, tenantry.SubtreeUpper(a.Path))
 	if err != nil {
 		return nil, err
 	}
 	now := usage.Second(s.db.Now())
-	lo, hi := fromDay.Time(), toDay.Time()
 	for _, r := range running {
-		for _, p := range usage.SplitMonths(usage.Later(r.RunningSince, lo), usage.Earlier(now, hi)) {
-			addQuantity(&out, r.Metric, usage.Hours(p.End.Sub(p.Start), resourceSize(&r)))
-		}
+		addQuantity(&out, r.Metric, openQuantity(&r, fromDay.Time(), toDay.Time(), now))
 	}
 	slices.SortFunc(out, func(a, b tenantry.MetricQuantity) int { return strings.Compare(a.Metric, b.Metric) })
 	return out, nil

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"math/bits"
+	"strconv"
 	"strings"
 	"time"
 
@@ -205,7 +206,7 @@ func (in *Input) Check(known func(string) bool, now time.Time) (code, message st
 	case in.Metric == "":
 		return CodeInvalid, "metric is required."
 	case !known(in.Metric):
-		return CodeUnknownMetric, "There is no metric " + quote(in.Metric) + " in the catalogue."
+		return CodeUnknownMetric, "There is no metric " + Quote(in.Metric) + " in the catalogue."
 	case in.Start.IsZero() || in.End.IsZero():
 		return CodeInvalid, "start and end are required, as RFC 3339 times."
 	case !in.Start.Before(in.End):
@@ -218,11 +219,12 @@ func (in *Input) Check(known func(string) bool, now time.Time) (code, message st
 	return "", ""
 }
 
-func quote(s string) string {
+// Quote puts a value a caller sent into a message, cut to 64 bytes.
+func Quote(s string) string {
 	if len(s) > 64 {
 		s = s[:64] + "…"
 	}
-	return `"` + s + `"`
+	return strconv.Quote(s)
 }
 
 // Later returns the later of two times.
