@@ -233,6 +233,10 @@ func TestMeteringLifecycle(t *testing.T) {
 		if err != nil || fmt.Sprint(totals) != fmt.Sprintf("[{%s storage.block 60.00}]", m.infra.ID) {
 			t.Errorf("month to date %v %v", totals, err)
 		}
+		// a month before it started has no row for it, not a zero
+		if before, err := m.s.UsageTotals(ctx, []string{m.infra.ID}, at(t, "2026-09-01T00:00:00Z"), at(t, "2026-10-01T00:00:00Z")); err != nil || len(before) != 0 {
+			t.Errorf("September %v %v, want no rows", before, err)
+		}
 		p, err := m.s.InfraUsage(ctx, m.infra.ID, UsageFilter{})
 		if err != nil || len(p.Items) != 1 || !p.Items[0].Open || p.Items[0].Quantity != 60_000_000 || !p.Items[0].End.Equal(c.now) {
 			t.Errorf("usage list %+v %v", p, err)

@@ -550,7 +550,10 @@ func usageTotals(ctx context.Context, db *DB, q querier, ids []any, from, to tim
 	}
 	now := usage.Second(db.Now())
 	for _, r := range running {
-		totals[[2]string{r.InfrastructureID, r.Metric}] += openQuantity(&r, fromDay.Time(), toDay.Time(), now)
+		// a resource not running within the days adds no row
+		if q := openQuantity(&r, fromDay.Time(), toDay.Time(), now); q != 0 {
+			totals[[2]string{r.InfrastructureID, r.Metric}] += q
+		}
 	}
 	out := make([]InfraQuantity, 0, len(totals))
 	for k, v := range totals {
@@ -608,7 +611,9 @@ func (s *Scope) AccountUsage(ctx context.Context, accountID string, from, to tim
 	}
 	now := usage.Second(s.db.Now())
 	for _, r := range running {
-		addQuantity(&out, r.Metric, openQuantity(&r, fromDay.Time(), toDay.Time(), now))
+		if q := openQuantity(&r, fromDay.Time(), toDay.Time(), now); q != 0 {
+			addQuantity(&out, r.Metric, q)
+		}
 	}
 	slices.SortFunc(out, func(a, b tenantry.MetricQuantity) int { return strings.Compare(a.Metric, b.Metric) })
 	return out, nil
